@@ -1,0 +1,84 @@
+"""The dataclasses that cross the package boundary.
+
+Coordinates: every box is ``(x0, y0, x1, y1)`` in pixels of the *upright* page image
+(after the page was turned by ``rotation`` and deskewed by ``skew_deg``), origin top left.
+``rotation`` is the clockwise turn in degrees (0, 90, 180, 270) that made the scanned
+page upright; ``skew_deg`` the further small turn (counter-clockwise positive) applied to
+straighten it. Together they map boxes back to the original scan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    box: Box
+    conf: float  # 0..100 as Tesseract reports it; -1 when unknown
+    line: int = 0  # index of the line this word belongs to on its page
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    box: Box
+    conf: float
+
+
+@dataclass(slots=True)
+class PageOCR:
+    """What was read on one upright page."""
+
+    width: int
+    height: int
+    words: list[Word] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(slots=True)
+class PageResult:
+    """One scanned page after cleanup and OCR. ``index`` is 1-based in scan order."""
+
+    index: int
+    rotation: int = 0
+    skew_deg: float = 0.0
+    blank: bool = False
+    dpi: int = 300
+    ocr: PageOCR | None = None
+    error: str | None = None  # set when this page alone failed
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """One value read off a page, with its provenance."""
+
+    value: Any
+    page: int  # 1-based page index in scan order
+    box: Box | None
+    conf: float  # 0..1
+    raw: str  # the text as read, before normalisation
+
+
+@dataclass(slots=True)
+class Document:
+    """A legal document found in a volume: a run of pages from ``first_page`` to ``last_page``."""
+
+    type: str  # a code from FORMS.md, or "other"
+    title: str
+    first_page: int
+    last_page: int
+    confidence: float
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def plain_fields(self) -> dict[str, Any]:
+        return {name: fv.value for name, fv in self.fields.items()}

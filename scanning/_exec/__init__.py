@@ -75,3 +75,29 @@ def run(
     if check and proc.returncode != 0:
         raise ProgramFailed(args[0], proc.returncode, proc.stderr.decode("utf-8", "replace"))
     return proc
+
+
+def spawn_python(module: str, *, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start ``python -m module`` with pipes on stdin/stdout, for a streaming conversation.
+
+    Used by ``scanning.sandbox``: a fresh interpreter (not a fork) so it works from
+    threads, daemonic Celery workers and forked servers alike. stderr is discarded by the
+    caller's choice of logging inside the child (it writes its own log lines to stderr,
+    which we pass through to ours).
+    """
+    import sys
+
+    child_env = dict(os.environ)
+    child_env.update(BASE_ENV)
+    child_env["PYTHONUNBUFFERED"] = "1"
+    if env:
+        child_env.update(env)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    child_env["PYTHONPATH"] = root + (os.pathsep + child_env["PYTHONPATH"] if child_env.get("PYTHONPATH") else "")
+    return subprocess.Popen(
+        [sys.executable, "-m", module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=child_env,
+        start_new_session=True,
+    )

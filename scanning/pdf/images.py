@@ -1,0 +1,138 @@
+"""Page images as PDF image XObjects, kept as scanned.
+
+JPEG bytes are embedded as they are (``/DCTDecode``): never decoded and re-compressed,
+so the receiver gets the very bytes the scanner wrote. A plain PNG (8-bit or less, not
+interlaced, no alpha) is embedded as its own zlib data with the PNG predictor, also without
+decoding. Anything else (TIFF, PNG with alpha or 16 bits, BMP …) is decoded once and stored
+losslessly with Flate; alpha is flattened onto white (a scan has nothing behind it). No
+image is ever scaled.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Name
+from PIL import Image, UnidentifiedImageError
+
+from scanning.pdf.model import PageImageError
+
+Image.MAX_IMAGE_PIXELS = 20000 * 20000  # A0 at 600 dpi; above that is not a page scan
+
+_COLOUR_SPACES = {"L": Name.DeviceGray, "1": Name.DeviceGray, "RGB": Name.DeviceRGB, "CMYK": Name.DeviceCMYK}
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedImage:
+    stream: pikepdf.Stream
+    width: int
+    height: int
+
+
+def _open(data: bytes, frame: int) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        if frame:
+            image.seek(frame)
+    except (UnidentifiedImageError, OSError, EOFError, ValueError) as e:
+        raise PageImageError(f"cannot read page image: {e}") from e
+    return image
+
+
+def embed_image(pdf: pikepdf.Pdf, data: bytes, media_type: str, *, frame: int = 0) -> EmbeddedImage:
+    """Make an image XObject for ``data``; ``media_type`` is a hint, the bytes decide."""
+    image = _open(data, frame)
+    fmt = image.format
+    try:
+        if fmt == "JPEG" and image.mode in _COLOUR_SPACES:
+            return _jpeg(pdf, data, image)
+        if fmt == "PNG":
+            passthrough = _png_passthrough(pdf, data, image)
+            if passthrough is not None:
+                return passthrough
+        return _decoded(pdf, image)
+    except (OSError, ValueError, SyntaxError) as e:
+        raise PageImageError(f"cannot embed {fmt or media_type} page image: {e}") from e
+
+
+def _jpeg(pdf: pikepdf.Pdf, data: bytes, image: Image.Image) -> EmbeddedImage:
+    stream = pikepdf.Stream(pdf, data)
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width, stream.Height = image.size
+    stream.ColorSpace = _COLOUR_SPACES[image.mode]
+    stream.BitsPerComponent = 8
+    stream.Filter = Name.DCTDecode
+    if image.mode == "CMYK" and "adobe" in image.info:
+        # Adobe writes inverted CMYK JPEGs; readers expect the Decode flip.
+        stream.Decode = Array([1, 0] * 4)
+    return EmbeddedImage(stream, *image.size)
+
+
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    chunks = []
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        chunks.append((kind, data[pos + 8 : pos + 8 + length]))
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    return chunks
+
+
+def _png_passthrough(pdf: pikepdf.Pdf, data: bytes, image: Image.Image) -> EmbeddedImage | None:
+    """Embed a PNG's IDAT stream as is, when the PDF predictor can describe it."""
+    chunks = _png_chunks(data)
+    if not chunks or chunks[0][0] != b"IHDR":
+        return None
+    width, height, depth, colour, _comp, _filter, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    if interlace or depth > 8 or colour not in (0, 2, 3):
+        return None
+    if any(kind == b"tRNS" for kind, _ in chunks):
+        return None  # transparency: flatten instead
+    idat = b"".join(body for kind, body in chunks if kind == b"IDAT")
+    colours = {0: 1, 2: 3, 3: 1}[colour]
+    stream = pikepdf.Stream(pdf, idat)
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width, stream.Height = width, height
+    stream.BitsPerComponent = depth
+    stream.Filter = Name.FlateDecode
+    stream.DecodeParms = pikepdf.Dictionary(Predictor=15, Colors=colours, BitsPerComponent=depth, Columns=width)
+    if colour == 3:
+        palette = next((body for kind, body in chunks if kind == b"PLTE"), None)
+        if palette is None:
+            return None
+        stream.ColorSpace = Array([Name.Indexed, Name.DeviceRGB, len(palette) // 3 - 1, pikepdf.String(palette)])
+    else:
+        stream.ColorSpace = Name.DeviceGray if colour == 0 else Name.DeviceRGB
+    return EmbeddedImage(stream, width, height)
+
+
+def _decoded(pdf: pikepdf.Pdf, image: Image.Image) -> EmbeddedImage:
+    mode = image.mode
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background if mode != "LA" else background.convert("L")
+    elif mode == "P":
+        image = image.convert("RGB")
+    elif mode.startswith("I;16") or mode in ("I", "F"):
+        image = image.point(lambda v: v / 256).convert("L") if mode.startswith("I;16") else image.convert("L")
+    elif mode not in _COLOUR_SPACES:
+        image = image.convert("RGB")
+    raw = image.tobytes()
+    stream = pikepdf.Stream(pdf, zlib.compress(raw, 6))
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width, stream.Height = image.size
+    stream.ColorSpace = _COLOUR_SPACES[image.mode]
+    stream.BitsPerComponent = 1 if image.mode == "1" else 8
+    stream.Filter = Name.FlateDecode
+    return EmbeddedImage(stream, *image.size)

@@ -26,16 +26,8 @@ log = logging.getLogger(__name__)
 _IMAGE_RESOURCE = "/Im0"
 
 
-def _page_digest(page: PdfPage) -> bytes:
-    h = hashlib.sha256()
-    h.update(hashlib.sha256(page.image).digest())
-    if page.upright_image is not None:
-        h.update(hashlib.sha256(page.upright_image).digest())
-    h.update(repr((page.rotation, page.skew_deg, page.dpi, page.label, tuple(page.words))).encode())
-    return h.digest()
-
-
-def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object) -> None:
+def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: hashlib._Hash) -> None:
+    """Append one page; feed ``digest`` with what makes it this page (image, text, place)."""
     if page.rotation not in (0, 90, 180, 270):
         raise PdfBuildError(f"rotation must be 0, 90, 180 or 270, not {page.rotation!r}")
     if not page.dpi or page.dpi <= 0:
@@ -53,6 +45,9 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object) -> None:
     )
     draw = f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm {_IMAGE_RESOURCE} Do Q\n".encode("ascii")
     content = draw + text_layer(page.words, to_page)
+    digest.update(hashlib.sha256(page.image if page.upright_image is None else page.upright_image).digest())
+    digest.update(hashlib.sha256(content).digest())
+    digest.update(repr((page.label, width_pt, height_pt, rotation)).encode())
     stream = pikepdf.Stream(pdf, zlib.compress(content, 6))
     stream.Filter = Name.FlateDecode
     resources = Dictionary(XObject=Dictionary({_IMAGE_RESOURCE: embedded.stream}))
@@ -100,11 +95,10 @@ def build_volume_pdf(
     labels: list[str | None] = []
     for number, page in enumerate(pages):
         try:
-            _add_page(pdf, page, font)
+            _add_page(pdf, page, font, digest)
         except PdfBuildError as e:
             raise type(e)(f"page {number + 1}: {e}") from e
         labels.append(page.label)
-        digest.update(_page_digest(page))
     if not labels:
         raise PdfBuildError("a volume needs at least one page")
     pdf.Root.PageLabels = page_labels_tree(labels)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from scanning.pdf.font import ADVANCE, ASCENT, DESCENT, encode_text
+from scanning.pdf.font import ADVANCE, ASCENT, DESCENT
 from scanning.pdf.geometry import Matrix
 from scanning.types import Word
 
@@ -41,6 +41,8 @@ def is_cjk(char: str) -> bool:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable() and " " not in text and unicodedata.is_normalized("NFC", text):
+        return text  # the usual case, cheaply
     text = unicodedata.normalize("NFC", text)
     return "".join(ch for ch in text if not unicodedata.category(ch).startswith("C") and not ch.isspace())
 
@@ -58,22 +60,18 @@ def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> boo
     return b[0] >= a[0] and overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
-def _code_units(text: str) -> int:
-    return len(encode_text(text)) // 2
+def word_ops(text: str, box: tuple[float, float, float, float]) -> str:
+    """Operators that set the text matrix for one word, in upright pixels, and show it.
 
-
-def word_ops(text: str, box: tuple[float, float, float, float], to_page: Matrix) -> str:
-    """Operators that set the text matrix for one word and show it."""
+    Text space (font size 1) maps to the box: x along the box, stretched to its width; y up
+    by one box height from the baseline. The page-wide map to PDF space is a ``cm`` set
+    once by ``text_layer``, which keeps this per-word work to one format call.
+    """
     x0, y0, x1, y1 = box
     height = max(y1 - y0, 1.0)
-    width = max(x1 - x0, 1.0)
-    units = _code_units(text)
-    baseline = y0 + height * _ASCENT_SHARE
-    # text space (font size 1) -> upright pixels: x along the box, y up by one box height
-    scale_x = width / (units * _ADVANCE_EM)
-    text_to_upright = Matrix(scale_x, 0, 0, -height, x0, baseline)
-    matrix = text_to_upright @ to_page
-    return f"{matrix.operands()} Tm <{encode_text(text).hex().upper()}> Tj\n"
+    code = text.encode("utf-16-be")
+    scale_x = max(x1 - x0, 1.0) / (len(code) / 2 * _ADVANCE_EM)
+    return "%.3f 0 0 %.2f %.2f %.2f Tm <%s> Tj\n" % (scale_x, -height, x0, y0 + height * _ASCENT_SHARE, code.hex())
 
 
 def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
@@ -83,13 +81,14 @@ def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
         cleaned = [(w, _clean(w.text)) for w in line]
         cleaned = [(w, t) for w, t in cleaned if t and w.box[2] > w.box[0] and w.box[3] > w.box[1]]
         for i, (word, text) in enumerate(cleaned):
-            x0, y0, x1, y1 = (float(v) for v in word.box)
+            x0, y0, x1, y1 = word.box
             if i + 1 < len(cleaned) and _same_row(word.box, cleaned[i + 1][0].box):
                 nxt_word, nxt_text = cleaned[i + 1]
                 if not (is_cjk(text[-1]) and is_cjk(nxt_text[0])):
                     text += " "
-                x1 = max(x1, float(nxt_word.box[0]))
-            parts.append(word_ops(text, (x0, y0, x1, y1), to_page))
+                x1 = max(x1, nxt_word.box[0])
+            parts.append(word_ops(text, (x0, y0, x1, y1)))
     if not parts:
         return b""
-    return (f"BT\n3 Tr\n{FONT_RESOURCE} 1 Tf\n" + "".join(parts) + "ET\n").encode("ascii")
+    head = f"q {to_page.operands()} cm\nBT\n3 Tr\n{FONT_RESOURCE} 1 Tf\n"
+    return (head + "".join(parts) + "ET\nQ\n").encode("ascii")

@@ -1,0 +1,45 @@
+"""``ecase users``: accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from ecase import db
+from ecase.accounts import operations
+from ecase.accounts.blueprint import bp
+from ecase.cli_support import clean_errors
+from ecase.models import ROLES, Unit, User
+
+
+@bp.cli.group("users")
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", default=None, help="Display name (姓名).")
+@click.option("--unit", "unit_name", required=True, help="Unit name; created if new.")
+@click.option("--role", type=click.Choice(list(ROLES)), required=True)
+@click.option("--password", default=None, help="Password (default: generated and printed once).")
+@clean_errors
+def create(username: str, display_name: str | None, unit_name: str, role: str, password: str | None) -> None:
+    """Create an account."""
+    with db.unit_of_work() as s:
+        unit = s.scalars(select(Unit).where(Unit.name == unit_name)).first()
+        if unit is None:
+            unit = Unit(name=unit_name)
+            s.add(unit)
+            s.flush()
+        user, pw = operations.create_user(username, display_name or username, unit, role, password)
+    click.echo(f"已创建用户 {user.username}（{ROLES[role]}，{unit_name}）")
+    if password is None:
+        click.echo(f"初始密码 / password: {pw}")
+
+
+@users.command("list")
+def list_users() -> None:
+    """List accounts."""
+    for u in db.session().scalars(select(User).order_by(User.id)):
+        click.echo(f"{u.username:<16} {u.role:<9} {u.unit.name:<20} {'active' if u.active else 'disabled'}")

@@ -1,0 +1,164 @@
+"""Writes of the dossiers area: every change makes a new volume version or a new
+correction row; nothing is updated in place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from ecase import db
+from ecase.access import Actor, require
+from ecase.errors import Conflict, InvalidInput
+from ecase.intake.pages import page_result
+from ecase.models import (
+    Document,
+    DocumentField,
+    FieldCorrection,
+    Page,
+    Scan,
+    Volume,
+    VolumePage,
+    VolumeVersion,
+)
+
+log = logging.getLogger(__name__)
+
+
+def new_version(volume: Volume, page_ids: Sequence[int], *, reason: str,
+                actor: Actor | None = None) -> VolumeVersion:
+    """A new version of ``volume`` holding ``page_ids`` in order, recognised afresh."""
+    s = db.session()
+    number = (volume.current.number + 1) if volume.current else 1
+    version = VolumeVersion(volume_id=volume.id, number=number, reason=reason,
+                            created_by_id=actor.user_id if actor else None)
+    s.add(version)
+    for position, page_id in enumerate(page_ids, start=1):
+        version.pages.append(VolumePage(position=position, page_id=page_id))
+    s.flush()
+    s.refresh(volume)
+    recognize_version(version)
+    log.info("volume %s version %s: %d pages (%s)", volume.id, number, len(page_ids), reason)
+    return version
+
+
+def add_scan_to_volume(scan: Scan) -> VolumeVersion:
+    """Put a processed scan's pages into its volume (appended, or inserted at
+    ``scan.insert_at``) as a new version."""
+    volume = scan.volume
+    current = [vp.page_id for vp in volume.current.pages] if volume.current else []
+    new = [p.id for p in sorted(scan.pages, key=lambda p: p.scan_index)]
+    at = len(current) if scan.insert_at is None else max(0, min(scan.insert_at - 1, len(current)))
+    reason = f"扫描件 {scan.filename}" + ("" if scan.insert_at is None else f" 插入第 {at + 1} 页前")
+    return new_version(volume, current[:at] + new + current[at:], reason=reason)
+
+
+def recognize_version(version: VolumeVersion) -> list[Document]:
+    """Run recognition over the version's pages and store the documents and labels."""
+    # imported here: recognition is heavy and only workers and commands need it
+    from scanning import recognition
+    from scanning.reconcile import assign_labels
+
+    s = db.session()
+    pages = [vp.page for vp in version.pages]
+    results = [page_result(p, i) for i, p in enumerate(pages, start=1)]
+    docs = recognition.recognize(results)
+    for old in list(version.documents):
+        s.delete(old)
+    s.flush()
+    stored = []
+    for seq, d in enumerate(docs, start=1):
+        doc = Document(version_id=version.id, seq=seq, type=d.type, title=d.title,
+                       first_position=d.first_page, last_position=d.last_page,
+                       confidence=float(d.confidence), origin="machine",
+                       conflicts=d.conflicts or None)
+        for name, fv in d.fields.items():
+            page_id = pages[fv.page - 1].id if 1 <= fv.page <= len(pages) else None
+            doc.fields.append(DocumentField(name=name, value=fv.value, page_id=page_id,
+                                            box=list(fv.box) if fv.box else None,
+                                            conf=float(fv.conf), raw=fv.raw))
+        s.add(doc)
+        stored.append(doc)
+    labels = assign_labels(results, docs)
+    for vp, label in zip(version.pages, labels):
+        vp.label = label
+    s.flush()
+    return stored
+
+
+def rerecognize(actor: Actor, volume: Volume) -> VolumeVersion:
+    """Recognise the current pages again, as a new version (corrections of the
+    earlier version stay with it)."""
+    require(actor, "recognition.run", volume.case.unit_id)
+    if volume.current is None:
+        raise Conflict("该卷尚无页面")
+    ids = [vp.page_id for vp in volume.current.pages]
+    return new_version(volume, ids, reason="重新识别", actor=actor)
+
+
+def correct_field(actor: Actor, document: Document, name: str, value: object, note: str = "") -> FieldCorrection:
+    """A reviewer's value for one field, kept beside the machine's reading."""
+    volume = document.version.volume
+    require(actor, "recognition.correct", volume.case.unit_id)
+    if not name or len(name) > 50:
+        raise InvalidInput("字段名无效")
+    corr = FieldCorrection(document_id=document.id, name=name, value=value, note=note[:200],
+                           corrected_by_id=actor.user_id)
+    db.session().add(corr)
+    db.session().flush()
+    return corr
+
+
+def move_pages(actor: Actor, volume: Volume, order: Sequence[int]) -> VolumeVersion:
+    """A new version with the current pages in the order of positions given (1-based)."""
+    require(actor, "volume.edit", volume.case.unit_id)
+    current = volume.current
+    if current is None:
+        raise Conflict("该卷尚无页面")
+    ids = [vp.page_id for vp in current.pages]
+    if sorted(order) != list(range(1, len(ids) + 1)):
+        raise InvalidInput(f"页面顺序必须恰好包含 1 至 {len(ids)} 的每个位置各一次")
+    return new_version(volume, [ids[i - 1] for i in order], reason="调整页面顺序", actor=actor)
+
+
+def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> VolumeVersion:
+    """A reviewer's split of the current pages into documents: ``starts`` lists
+    (first position, type) of every document. Fields of documents whose first page
+    and type the machine also found are kept; the others are read again."""
+    require(actor, "recognition.correct", volume.case.unit_id)
+    current = volume.current
+    if current is None:
+        raise Conflict("该卷尚无页面")
+    n = len(current.pages)
+    starts = sorted(starts)
+    if not starts or any(not 1 <= p <= n for p, _ in starts):
+        raise InvalidInput(f"文书起始页必须在 1 至 {n} 之间")
+    machine = {(d.first_position, d.type): d for d in current.documents}
+    version = VolumeVersion(volume_id=volume.id, number=current.number + 1,
+                            reason="审核人员调整文书拆分", created_by_id=actor.user_id)
+    s = db.session()
+    s.add(version)
+    for vp in current.pages:
+        version.pages.append(VolumePage(position=vp.position, page_id=vp.page_id, label=vp.label))
+    from scanning.recognition import title_of  # noqa: PLC0415
+
+    for seq, ((first, type_), nxt) in enumerate(zip(starts, [*starts[1:], (n + 1, "")]), start=1):
+        old = machine.get((first, type_))
+        doc = Document(version=version, seq=seq, type=type_, title=title_of(type_),
+                       first_position=first, last_position=nxt[0] - 1,
+                       confidence=old.confidence if old else 1.0, origin="reviewer")
+        if old is not None:
+            for f in old.fields:
+                doc.fields.append(DocumentField(name=f.name, value=f.value, page_id=f.page_id,
+                                                box=f.box, conf=f.conf, raw=f.raw))
+        s.add(doc)
+    s.flush()
+    return version
+
+
+def pages_pending(volume: Volume) -> list[Page]:
+    """Pages of the volume's scans that are not processed yet (blocks an export)."""
+    return list(db.session().scalars(
+        select(Page).join(Scan).where(Scan.volume_id == volume.id, Page.state == "pending")
+        .order_by(Scan.id, Page.scan_index)))

@@ -1,0 +1,35 @@
+"""Between database rows and ``scanning.types``: OCR results are kept as compact JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecase.models import Page
+from scanning.types import Line, PageOCR, PageResult, Word
+
+
+def ocr_to_json(ocr: PageOCR) -> dict[str, Any]:
+    return {
+        "width": ocr.width,
+        "height": ocr.height,
+        "words": [[w.text, *w.box, round(w.conf, 1), w.line] for w in ocr.words],
+        "lines": [[ln.text, *ln.box, round(ln.conf, 1)] for ln in ocr.lines],
+    }
+
+
+def ocr_from_json(data: dict[str, Any] | None) -> PageOCR | None:
+    if not data:
+        return None
+    return PageOCR(
+        width=data["width"],
+        height=data["height"],
+        words=[Word(w[0], (w[1], w[2], w[3], w[4]), w[5], w[6]) for w in data["words"]],
+        lines=[Line(ln[0], (ln[1], ln[2], ln[3], ln[4]), ln[5]) for ln in data["lines"]],
+    )
+
+
+def page_result(page: Page, index: int) -> PageResult:
+    """The scanning view of a stored page, numbered ``index`` (1-based in its volume)."""
+    return PageResult(index=index, rotation=page.rotation, skew_deg=page.skew_deg,
+                      blank=page.blank, dpi=page.dpi or 300, ocr=ocr_from_json(page.ocr),
+                      error=page.error if page.state == "failed" else None)

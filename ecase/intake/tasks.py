@@ -1,0 +1,177 @@
+"""The intake tasks. Each is idempotent, so a crash or restart resumes where it stopped:
+
+1. ``ingest_scan(job_id)`` cuts the stored scan into pages (once: ``Scan.page_count``
+   records that it was done, in the same transaction as the page rows), then queues one
+   ``process_page`` per page still pending.
+2. ``process_page(page_id)`` turns one page upright, OCRs it and stores the result; a
+   page already done is skipped. The last page to finish queues ``finish_scan``.
+3. ``finish_scan(job_id)`` puts the scan's pages into the volume as a new version and
+   runs recognition over the volume.
+
+Parsing untrusted files happens in ``scanning.sandbox`` child processes, so a file that
+crashes or hangs the parser fails alone and never takes the worker down.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ecase import db
+from ecase.blobs import store
+from ecase.intake.pages import ocr_to_json
+from ecase.models import Job, Page, Scan
+from ecase.models._types import utcnow
+from ecase.tasks import celery
+from scanning import sandbox
+from scanning.errors import ScanError
+
+log = logging.getLogger(__name__)
+
+
+@celery.task(name="ecase.ingest_scan")
+def ingest_scan(job_id: int) -> None:
+    with db.unit_of_work() as s:
+        job = s.get(Job, job_id)
+        if job is None or job.finished:
+            return
+        scan = s.get(Scan, job.scan_id)
+        assert scan is not None
+        if scan.page_count is None:
+            job.state = "splitting"
+            try:
+                count = _split(scan)
+            except ScanError as e:
+                scan.error = job.error = str(e)
+                job.state = "failed"
+                job.finished_at = utcnow()
+                log.warning("scan %s refused: %s", scan.id, e)
+                return
+            scan.page_count = count
+            job.total = count
+        job.state = "processing"
+        failed = s.scalar(select(func.count()).where(Page.scan_id == scan.id, Page.state == "failed"))
+        job.failed = failed or 0
+        pending = list(s.scalars(select(Page.id).where(Page.scan_id == scan.id,
+                                                        Page.state == "pending").order_by(Page.scan_index)))
+    if celery.conf.task_always_eager and len(pending) > 1:
+        _process_inline(pending)
+    else:
+        for page_id in pending:
+            process_page.delay(page_id)
+    _maybe_finish(job_id)
+
+
+def _process_inline(page_ids: list[int]) -> None:
+    """Eager mode (tests, ``ecase ingest --wait`` without a worker): process the pages
+    in parallel child processes here, committing each page as it is stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cores = max(1, current_app.config["WORKER_CONCURRENCY"])
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def compute(page_id: int) -> None:
+        with app.app_context():
+            process_page.run(page_id, finish=False)
+
+    # Threads only wait on sandbox child processes, which do the work on every core.
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(compute, page_ids))
+
+
+def _split(scan: Scan) -> int:
+    """Cut the scan into page rows, storing each page's image as a blob."""
+    s = db.session()
+    count = 0
+    with store().materialize(scan.sha256) as path:
+        for sp in sandbox.iter_pages(path, name=scan.filename):
+            count += 1
+            page = Page(scan_id=scan.id, scan_index=sp.index, width=sp.width or None,
+                        height=sp.height or None, dpi=sp.dpi or None)
+            if sp.error:
+                page.state = "failed"
+                page.error = sp.error
+            else:
+                page.original_key = store().put_bytes(sp.data).key
+                page.original_media_type = sp.media_type
+            s.add(page)
+    if count == 0:
+        from scanning.errors import EmptyScanError
+
+        raise EmptyScanError(scan.filename, "no pages")
+    s.flush()
+    return count
+
+
+@celery.task(name="ecase.process_page")
+def process_page(page_id: int, finish: bool = True) -> None:
+    with db.unit_of_work() as s:
+        page = s.get(Page, page_id)
+        if page is None or page.state != "pending":
+            return
+        job_id = s.scalar(select(Job.id).where(Job.scan_id == page.scan_id).order_by(Job.id.desc()))
+        assert page.original_key is not None
+        data = store().get_bytes(page.original_key)
+        try:
+            result, derived = sandbox.process_page(
+                data, dpi=page.dpi or 300, index=page.scan_index,
+                lang=current_app.config["OCR_LANG"], timeout=current_app.config["PAGE_TIMEOUT_S"])
+        except ScanError as e:
+            page.state = "failed"
+            page.error = str(e)
+            log.warning("page %s failed: %s", page.id, e)
+            if job_id is not None:
+                s.execute(update(Job).where(Job.id == job_id).values(failed=Job.failed + 1))
+        else:
+            page.rotation = result.rotation
+            page.skew_deg = result.skew_deg
+            page.blank = result.blank
+            if derived is not None:
+                page.derived_key = store().put_bytes(derived).key
+                page.derived_media_type = _media_type(derived)
+            if result.ocr is not None:
+                page.ocr = ocr_to_json(result.ocr)
+                page.text = result.ocr.text
+            page.state = "done"
+            if job_id is not None:
+                s.execute(update(Job).where(Job.id == job_id).values(done=Job.done + 1))
+        page.processed_at = utcnow()
+    if job_id is not None and finish:
+        _maybe_finish(job_id)
+
+
+def _media_type(data: bytes) -> str:
+    return "image/jpeg" if data[:3] == b"\xff\xd8\xff" else "image/png"
+
+
+def _maybe_finish(job_id: int) -> None:
+    """Queue ``finish_scan`` once, when no page of the job's scan is pending any more.
+
+    The state change from processing to recognizing is a conditional UPDATE, so of two
+    pages finishing at once exactly one queues the next step."""
+    with db.unit_of_work() as s:
+        scan_id = s.scalar(select(Job.scan_id).where(Job.id == job_id))
+        pending = s.scalar(select(func.count()).where(Page.scan_id == scan_id, Page.state == "pending"))
+        if pending:
+            return
+        won = s.execute(update(Job).where(Job.id == job_id, Job.state == "processing")
+                        .values(state="recognizing")).rowcount
+    if won:
+        finish_scan.delay(job_id)
+
+
+@celery.task(name="ecase.finish_scan")
+def finish_scan(job_id: int) -> None:
+    from ecase.dossiers import operations
+
+    with db.unit_of_work() as s:
+        job = s.get(Job, job_id)
+        if job is None or job.state != "recognizing":
+            return
+        scan = s.get(Scan, job.scan_id)
+        assert scan is not None
+        operations.add_scan_to_volume(scan)
+        job.state = "done"
+        job.finished_at = utcnow()

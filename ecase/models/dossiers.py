@@ -1,0 +1,213 @@
+"""Volumes, the scans they were made from, their pages, versions and recognised documents.
+
+Nothing here is ever rewritten in place:
+- a ``Scan`` is the original upload (its bytes are a blob keyed by SHA-256);
+- a ``Page`` is one page cut from a scan, with its original image, an optional derived
+  (upright, straightened) image, and what OCR read on it;
+- a ``VolumeVersion`` is an ordered list of pages; inserting a late document, moving
+  pages or changing where documents split makes a new version, so earlier versions stay
+  readable;
+- a ``Document`` is a run of a version's pages recognised as one legal document, with its
+  machine-read ``DocumentField`` rows; a reviewer's ``FieldCorrection`` stands beside the
+  machine's reading, never over it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecase.db import Base
+from ecase.models._types import UTCDateTime, utcnow
+from ecase.models.cases import Case
+from ecase.models.org import User
+
+VOLUME_KINDS: dict[str, str] = {
+    "criminal_main": "刑事诉讼卷（正卷）",
+    "criminal_secondary": "侦查工作卷（副卷）",
+    "administrative": "行政案件卷",
+    "reconsideration": "行政复议卷",
+    "litigation": "行政诉讼卷",
+}
+
+PAGE_STATES = ("pending", "done", "failed")
+
+
+class Volume(Base):
+    __tablename__ = "volumes"
+    __table_args__ = (UniqueConstraint("case_id", "kind", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    versions: Mapped[list[VolumeVersion]] = relationship(
+        back_populates="volume", order_by="VolumeVersion.number"
+    )
+
+    @property
+    def kind_name(self) -> str:
+        return VOLUME_KINDS.get(self.kind, self.kind)
+
+    @property
+    def current(self) -> VolumeVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class Scan(Base):
+    """An original upload, kept byte for byte."""
+
+    __tablename__ = "scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volume_id: Mapped[int] = mapped_column(ForeignKey("volumes.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: where the pages go in the volume: None appends; n inserts before position n.
+    insert_at: Mapped[int | None] = mapped_column(Integer)
+    #: set once the scan has been cut into pages (so a restart never cuts it twice).
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    volume: Mapped[Volume] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+    pages: Mapped[list[Page]] = relationship(back_populates="scan", order_by="Page.scan_index")
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("scan_id", "scan_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id"), index=True)
+    scan_index: Mapped[int] = mapped_column(Integer)  # 1-based in its scan
+    original_key: Mapped[str | None] = mapped_column(String(64))
+    original_media_type: Mapped[str | None] = mapped_column(String(50))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    dpi: Mapped[int | None] = mapped_column(Integer)
+    derived_key: Mapped[str | None] = mapped_column(String(64))
+    derived_media_type: Mapped[str | None] = mapped_column(String(50))
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    skew_deg: Mapped[float] = mapped_column(Float, default=0.0)
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: {"width", "height", "words": [[text, x0, y0, x1, y1, conf, line]], "lines": [...]}
+    ocr: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    text: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    scan: Mapped[Scan] = relationship(back_populates="pages")
+
+    @property
+    def image_key(self) -> str | None:
+        """The upright image to show: derived when there is one, else the original."""
+        return self.derived_key or self.original_key
+
+
+class VolumeVersion(Base):
+    __tablename__ = "volume_versions"
+    __table_args__ = (UniqueConstraint("volume_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volume_id: Mapped[int] = mapped_column(ForeignKey("volumes.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    volume: Mapped[Volume] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+    pages: Mapped[list[VolumePage]] = relationship(
+        back_populates="version", order_by="VolumePage.position", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="version", order_by="Document.seq", cascade="all, delete-orphan"
+    )
+
+
+class VolumePage(Base):
+    __tablename__ = "volume_pages"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("volume_versions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1-based
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    label: Mapped[str | None] = mapped_column(String(20))  # paper page label
+
+    version: Mapped[VolumeVersion] = relationship(back_populates="pages")
+    page: Mapped[Page] = relationship()
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("volume_versions.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    first_position: Mapped[int] = mapped_column(Integer)
+    last_position: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    origin: Mapped[str] = mapped_column(String(20), default="machine")  # machine|reviewer
+    conflicts: Mapped[list[Any] | None] = mapped_column(JSON)
+
+    version: Mapped[VolumeVersion] = relationship(back_populates="documents")
+    fields: Mapped[list[DocumentField]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentField.id"
+    )
+    corrections: Mapped[list[FieldCorrection]] = relationship(
+        back_populates="document", order_by="FieldCorrection.id"
+    )
+
+    def values(self) -> dict[str, Any]:
+        """Machine values with the latest correction of each field laid over them."""
+        out = {f.name: f.value for f in self.fields}
+        for c in self.corrections:
+            out[c.name] = c.value
+        return out
+
+
+class DocumentField(Base):
+    """A value the machine read, with its provenance."""
+
+    __tablename__ = "document_fields"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    value: Mapped[Any] = mapped_column(JSON)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"))
+    box: Mapped[list[int] | None] = mapped_column(JSON)
+    conf: Mapped[float] = mapped_column(Float, default=0.0)
+    raw: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[Document] = relationship(back_populates="fields")
+
+
+class FieldCorrection(Base):
+    """A reviewer's value for a field, kept beside the machine's reading."""
+
+    __tablename__ = "field_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    value: Mapped[Any] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    corrected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="corrections")
+    corrected_by: Mapped[User | None] = relationship()

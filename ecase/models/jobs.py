@@ -1,0 +1,47 @@
+"""Background work and its progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecase.db import Base
+from ecase.models._types import UTCDateTime, utcnow
+
+JOB_STATES = {
+    "queued": "排队中",
+    "splitting": "拆分页面",
+    "processing": "识别中",
+    "recognizing": "文书识别",
+    "done": "完成",
+    "failed": "失败",
+}
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # ingest, recognize, export …
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"), index=True)
+    volume_id: Mapped[int | None] = mapped_column(ForeignKey("volumes.id"), index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    scan = relationship("Scan")
+
+    @property
+    def state_name(self) -> str:
+        return JOB_STATES.get(self.state, self.state)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")

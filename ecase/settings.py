@@ -1,0 +1,106 @@
+"""Every setting ecase reads, declared once with its default and a line of help.
+
+A setting ``NAME`` is read from the environment as ``ECASE_NAME`` (or passed in the
+``config`` mapping given to :func:`ecase.create_app`). ``docs/settings.md`` is generated
+from this table (``ecase settings --markdown``) and a test fails when they disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", "./instance",
+            "Directory holding all state of the embedded defaults: database, blobs, index, broker."),
+    Setting("DATABASE_URL", None,
+            "SQLAlchemy URL of the database; default is SQLite at DATA_DIR/ecase.sqlite. "
+            "A postgresql+psycopg:// URL runs the same code on PostgreSQL."),
+    Setting("STORAGE_URL", None,
+            "Where blobs are kept: file:///path (default DATA_DIR/blobs) or s3://bucket/prefix."),
+    Setting("INDEX_DIR", None, "Directory of the full-text index; default DATA_DIR/index."),
+    Setting("BROKER_URL", None,
+            "Celery broker; default is kombu's SQLAlchemy transport on DATA_DIR/broker.sqlite "
+            "(no extra server). Use redis://host:6379/0 for Redis and remote workers."),
+    Setting("TASKS_EAGER", False,
+            "Run background tasks inline in the calling process (tests and one-shot CLI use).",
+            _bool),
+    Setting("WORKER_CONCURRENCY", os.cpu_count() or 1,
+            "Worker processes the embedded worker starts (one Tesseract thread each).", int),
+    Setting("SECRET_KEY", None,
+            "Key signing session cookies; default is a random key kept in DATA_DIR/secret_key."),
+    Setting("MAX_UPLOAD_MB", 2048, "Largest accepted upload, in megabytes.", int),
+    Setting("OCR_LANG", "chi_sim", "Tesseract language(s) for OCR.", str),
+    Setting("PAGE_TIMEOUT_S", 300, "Wall-clock limit for processing one page, in seconds.", int),
+    Setting("SESSION_HOURS", 8, "Hours of inactivity after which a login session expires.", int),
+    Setting("LOGIN_MAX_FAILURES", 5, "Failed logins in a row before an account is locked.", int),
+    Setting("LOGIN_LOCK_MINUTES", 15, "How long an account stays locked after too many failures.", int),
+    Setting("ADMIN_PASSWORD", None,
+            "Password of the first admin account; when unset one is generated and printed once."),
+    Setting("SECURE_COOKIES", False,
+            "Mark cookies Secure (set when served over HTTPS).", _bool),
+    Setting("LOG_LEVEL", "INFO", "Logging level of the service and the worker."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load(overrides: Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Resolve every setting: ``overrides`` beat the environment, which beats defaults.
+
+    Derived paths (database, blobs, index, broker) are filled in from ``DATA_DIR``.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(_BY_NAME) - {"TESTING"}
+    if unknown:
+        raise KeyError(f"unknown ecase settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.name in overrides:
+            values[s.name] = overrides[s.name]
+        elif f"ECASE_{s.name}" in environ:
+            values[s.name] = s.parse(environ[f"ECASE_{s.name}"])
+        else:
+            values[s.name] = s.default
+    data_dir = Path(values["DATA_DIR"]).resolve()
+    values["DATA_DIR"] = str(data_dir)
+    if not values["DATABASE_URL"]:
+        values["DATABASE_URL"] = f"sqlite:///{data_dir / 'ecase.sqlite'}"
+    if not values["STORAGE_URL"]:
+        values["STORAGE_URL"] = (data_dir / "blobs").as_uri()
+    if not values["INDEX_DIR"]:
+        values["INDEX_DIR"] = str(data_dir / "index")
+    if not values["BROKER_URL"]:
+        values["BROKER_URL"] = f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
+    values["TESTING"] = bool(overrides.get("TESTING", False))
+    return values
+
+
+def markdown() -> str:
+    """The settings table as Markdown, for docs/settings.md."""
+    rows = ["# Settings", "",
+            "Each setting is read from the environment variable `ECASE_<NAME>`.", "",
+            "| name | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = "(derived)" if s.default is None else f"`{s.default}`"
+        if s.name == "WORKER_CONCURRENCY":
+            default = "number of cores"
+        rows.append(f"| `ECASE_{s.name}` | {default} | {s.help} |")
+    return "\n".join(rows) + "\n"

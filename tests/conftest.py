@@ -1,0 +1,107 @@
+"""Fixtures shared by every test: ``app`` (a fresh data directory, tasks run inline),
+``client``, ``runner``, and ``make_user`` / ``login`` for acting as someone.
+
+A migrated template database is made once per session and copied for each test, so
+every test starts from an empty, fully migrated database in its own directory.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
+
+REPO = Path(__file__).resolve().parent.parent
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ecase.db import make_engine
+    from ecase.migrate import ensure_schema
+
+    d = tmp_path_factory.mktemp("template")
+    engine = make_engine(f"sqlite:///{d / 'ecase.sqlite'}")
+    ensure_schema(engine, str(d))
+    engine.dispose()
+    return d / "ecase.sqlite"
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    return {"DATA_DIR": str(tmp_path / "data"), "TASKS_EAGER": True, "TESTING": True,
+            "SECRET_KEY": "test", "WORKER_CONCURRENCY": 2}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], template_db: Path) -> Iterator[Flask]:
+    from ecase import create_app
+
+    data = Path(app_config["DATA_DIR"])
+    data.mkdir(parents=True, exist_ok=True)
+    if "DATABASE_URL" not in app_config:
+        shutil.copy(template_db, data / "ecase.sqlite")
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+    app.extensions["ecase.db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_unit(app: Flask) -> Callable[..., Any]:
+    from ecase import db
+    from ecase.models import Unit
+
+    def make(name: str = "天桥派出所", **kw: Any) -> Unit:
+        s = db.session()
+        unit = s.scalars(select(Unit).where(Unit.name == name)).first()
+        if unit is None:
+            unit = Unit(name=name, **kw)
+            s.add(unit)
+            s.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask, make_unit: Callable[..., Any]) -> Callable[..., Any]:
+    from ecase import db
+    from ecase.accounts.operations import create_user
+
+    def make(username: str = "clerk", role: str = "clerk", unit: str = "天桥派出所",
+             password: str = "correct horse battery") -> Any:
+        u = make_unit(unit)
+        user, _ = create_user(username, username, u, role, password)
+        db.session().commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[..., None]:
+    def do(user: Any) -> None:
+        with client.session_transaction() as sess:
+            from ecase.models._types import utcnow
+
+            sess["user_id"] = user.id
+            sess["seen"] = utcnow().isoformat()
+
+    return do

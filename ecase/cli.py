@@ -93,6 +93,11 @@ def settings_cmd(markdown: bool) -> None:
         click.echo(f"ECASE_{s.name:<20} {s.default!s:<30} {s.help}")
 
 
+from ecase.demo import demo_command  # noqa: E402
+
+main.add_command(demo_command)
+
+
 @main.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,

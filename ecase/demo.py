@@ -1,0 +1,107 @@
+"""``ecase demo``: a data directory with something to look at.
+
+Creates the units and accounts of a small synthetic bureau, renders a synthetic bound
+volume (cover, catalog, documents, blank backs, backup sheet — every name and number
+invented), and ingests it through the same path a clerk's upload takes. Running it again
+changes nothing. The accounts' passwords are printed once and kept, readable only by the
+owner, in ``DATA_DIR/demo-accounts.txt``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ecase import db
+from ecase.access import Actor
+from ecase.models import Case, Unit, User
+
+log = logging.getLogger(__name__)
+DEMO_SEED = 7
+
+
+def _unit(name: str, kind: str) -> Unit:
+    s = db.session()
+    unit = s.scalars(select(Unit).where(Unit.name == name)).first()
+    if unit is None:
+        unit = Unit(name=name, kind=kind)
+        s.add(unit)
+        s.flush()
+    return unit
+
+
+def _account(username: str, display: str, unit: Unit, role: str, lines: list[str]) -> User:
+    from ecase.accounts.operations import create_user
+
+    user = db.session().scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        user, password = create_user(username, display, unit, role, None)
+        lines.append(f"{username}\t{password}\t{user.role_name}\t{unit.name}")
+    return user
+
+
+@click.command("demo")
+@click.option("--seed", type=int, default=DEMO_SEED, show_default=True, help="Which synthetic case to render.")
+@with_appcontext
+def demo_command(seed: int) -> None:
+    """Fill the data directory with a demo bureau and one scanned volume (idempotent)."""
+    from scanning.synthetic import default_scan, make_case, write_scan
+
+    from ecase.accounts.operations import ensure_first_admin
+    from ecase.intake import operations
+    from ecase.tasks import celery
+
+    data_dir = Path(current_app.config["DATA_DIR"])
+    facts = make_case(seed)
+    lines: list[str] = []
+    with db.unit_of_work():
+        admin_password = ensure_first_admin(current_app)
+        if admin_password:
+            lines.append(f"admin\t{admin_password}\t管理员\t法制大队")
+        legal = _unit("法制大队", "legal")
+        station = _unit(facts.unit, "station")
+        _account("reviewer", "法制审核员", legal, "reviewer", lines)
+        _account("clerk", "派出所内勤", station, "clerk", lines)
+        _account("leader", "派出所所长", station, "leader", lines)
+    if lines:
+        accounts = data_dir / "demo-accounts.txt"
+        with open(os.open(accounts, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as f:
+            f.write("".join(line + "\n" for line in lines))
+        click.echo("演示账号（密码只显示这一次，另存于 %s）：" % accounts)
+        for line in lines:
+            user, password, role, unit = line.split("\t")
+            click.echo(f"  {user:<10} {password:<20} {role}（{unit}）")
+
+    case = db.session().scalars(select(Case).where(Case.case_no == facts.case_no)).first()
+    if case is not None and _has_pages(case):
+        click.echo(f"演示卷宗已存在：{facts.case_no} {facts.case_name}")
+        return
+    click.echo(f"正在生成并识别演示卷宗：{facts.case_no} {facts.case_name} …")
+    scan = default_scan(seed, "criminal_main")
+    demo_dir = data_dir / "demo"
+    demo_dir.mkdir(exist_ok=True)
+    pdf = write_scan(scan, demo_dir / f"demo-{seed}.pdf")
+    actor = Actor.system()
+    with db.unit_of_work():
+        station = _unit(facts.unit, "station")
+        case = operations.find_or_create_case(actor, facts.case_no, name=facts.case_name, unit_id=station.id)
+        volume = operations.find_or_create_volume(actor, case, "criminal_main", 1)
+        with open(pdf, "rb") as f:
+            _scan, job = operations.accept_scan(actor, volume, f, pdf.name)
+    celery.conf.task_always_eager = True
+    operations.queue_job(job)
+    click.echo(f"演示卷宗已入库：{len(scan.images)} 页。")
+
+
+def _has_pages(case: Case) -> bool:
+    from ecase.models import Volume
+
+    vols = db.session().scalars(select(Volume).where(Volume.case_id == case.id)).all()
+    return any(v.current is not None for v in vols)
+

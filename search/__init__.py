@@ -1,0 +1,94 @@
+"""Full-text search over scanned pages: schema, Chinese analysis, queries, highlights.
+
+Pure: no Flask and no database imports. The caller (``ecase``) turns its pages into
+:class:`PageRecord` objects and passes the searching user's access as a :class:`Scope`.
+
+Parts
+-----
+``analysis``   normalisation and the character-bigram tokenizer (why bigrams, not jieba,
+               with the measurement, is in its docstring)
+``schema``     :class:`PageRecord`, the Whoosh schema, document/case number normal forms
+``query``      the query language (words, "phrases", AND/OR/NOT, field:value) -> Whoosh
+``index``      :class:`Index`: open/create, schema-version check, locked incremental
+               writes, resumable reindex into a fresh directory swapped in atomically
+``searching``  :class:`Scope`, :class:`Filters`, :func:`search`, :func:`match_spans`,
+               :class:`SearchResult`, :class:`Hit`, groups by case and document
+``errors``     :class:`SearchError` and its subclasses
+
+Public API
+----------
+::
+
+    ix = Index(path, lock_timeout=10.0)          # creates the directory when missing
+    ix.needs_rebuild                             # schema version on disk differs
+    ix.add_pages(records) -> int                 # add or replace by key, one commit
+    ix.delete_pages(keys) -> int
+    ix.update(records=(), deleted=()) -> (added, deleted)
+    ix.reindex(source, *, checkpoint=lambda r: r.key, commit_every=2000,
+               limitmb=128, procs=1, optimize=True) -> ReindexReport
+    search(ix, query_string, scope, filters=None, limit=20, offset=0, *, groups=True)
+        -> SearchResult(total, hits: list[Hit], groups: list[CaseGroup])
+    SearchResult.to_dict() / .to_json()          # {"total", "hits": [{case_no, volume,
+                                                 #   page, label, doc_type, doc_no, snippet}]}
+    match_spans(text, query) -> list[(start, end)]   # offsets in the page text to map
+                                                     # onto OCR word boxes
+    normalise_doc_no("济天公(刑)立字[2018]123号") == "济天公（刑）立字〔2018〕123号"
+
+``Hit`` has ``key, case_no, case_id, case_name, volume, volume_id, volume_kind, page
+(1-based in its volume), label (paper number), doc_type, doc_no, doc_key, snippet (HTML,
+escaped, <mark>), score, matched (literals found), spans``.
+
+Errors: :class:`QuerySyntaxError` (tell the user), :class:`IndexLockedError` (retry
+later), :class:`RebuildNeededError` (run a reindex), :class:`IndexCorruptError`.
+
+Whoosh fork: ``whoosh-reloaded`` 2.7.5, the maintained community fork with the classic
+2.7 API that Whoosh's documentation describes. ``whoosh-ng`` was not adopted: it is a
+one-person fork with a changed API and nothing we need (our analysis is our own
+tokenizer; locking, segments and BM25F are the same as in 2.7).
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    QuerySyntaxError,
+    RebuildNeededError,
+    SearchError,
+)
+from .index import Index, ReindexReport
+from .schema import SCHEMA_VERSION, PageRecord, normalise_case_no, normalise_doc_no
+from .searching import (
+    CaseGroup,
+    DocGroup,
+    Filters,
+    Hit,
+    Scope,
+    SearchResult,
+    make_snippet,
+    match_spans,
+    search,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CaseGroup",
+    "DocGroup",
+    "Filters",
+    "Hit",
+    "Index",
+    "IndexCorruptError",
+    "IndexLockedError",
+    "PageRecord",
+    "QuerySyntaxError",
+    "RebuildNeededError",
+    "ReindexReport",
+    "Scope",
+    "SearchError",
+    "SearchResult",
+    "make_snippet",
+    "match_spans",
+    "normalise_case_no",
+    "normalise_doc_no",
+    "search",
+]

@@ -1,0 +1,233 @@
+"""A fast exact-substring query over the bigram index (Whoosh's ``Phrase`` is too slow).
+
+Whoosh's ``Phrase`` checks positions through its generic span machinery, one Python
+object per posting per term: about 60 µs per candidate page, i.e. seconds for a phrase
+of a printed form that is on a quarter of 100,000 pages. :class:`Literal` does the same
+job per index segment with whole posting blocks:
+
+1. cover the literal with bigrams at offsets 0, 2, 4, ... and the last one (every
+   character is covered, so a page has the literal at ``p`` exactly when each cover
+   bigram is at ``p + offset``: no false positives, half the terms of ``Phrase``);
+2. read the postings of the rarest cover term block by block (ids and encoded
+   positions come out of one unpickle per block), then narrow the candidates with the
+   other terms' blocks by set intersection;
+3. decode positions only for pages that have every term, and keep those where the
+   shifted position sets intersect;
+4. hand Whoosh a ``ListMatcher`` with a BM25-like weight per page (occurrences of the
+   literal, page length), so ``And``/``Or``/``Not``, filters and facets work as usual.
+
+A one-character literal is the union of the postings of every term starting with it
+(the bigrams, and the closing single character, see :mod:`search.analysis`).
+
+The block reading uses attributes of Whoosh's ``W3LeafMatcher`` (``_read_ids``,
+``_read_values``, ``_next_block``); ``tests/search`` compares :class:`Literal` with a
+brute-force scan, so a Whoosh change that broke this would fail there. When a matcher
+lacks them, the public (slower) ``all_items()`` is used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
+
+_K1 = 1.2
+_B = 0.75
+
+
+def cover(terms: list[str]) -> list[tuple[int, str]]:
+    """``(offset, bigram)`` pairs covering every character of the literal the terms spell."""
+    n = len(terms)
+    offsets = list(range(0, n, 2))
+    if offsets[-1] != n - 1:
+        offsets.append(n - 1)
+    return [(o, terms[o]) for o in offsets]
+
+
+def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...] | None]]:
+    """Yield ``(ids, values)`` per posting block; values None when not needed yet."""
+    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block", "is_active")):
+        items = list(matcher.all_items())
+        yield tuple(i for i, _ in items), tuple(v for _, v in items)
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_values()
+        yield tuple(matcher._ids), tuple(matcher._values)
+        matcher._next_block()
+
+
+def _postings(reader: Any, field: str, term: str, only: set[int] | None = None) -> dict[int, bytes]:
+    """``{docnum: encoded positions}`` for ``term``, restricted to ``only`` when given."""
+    out: dict[int, bytes] = {}
+    m = reader.postings(field, term)
+    for ids, values in _blocks(m):
+        if only is None:
+            out.update(zip(ids, values))  # type: ignore[arg-type]
+        else:
+            common = only.intersection(ids)
+            if common:
+                block = dict(zip(ids, values))  # type: ignore[arg-type]
+                for i in common:
+                    out[i] = block[i]
+    return out
+
+
+class Literal(wq.Query):
+    """Pages whose normalised text contains the literal spelled by ``terms``.
+
+    ``terms`` are the bigrams of the literal (from :func:`search.analysis.query_terms`),
+    or one single character.
+    """
+
+    def __init__(self, fieldname: str, terms: list[str], boost: float = 1.0) -> None:
+        self.fieldname = fieldname
+        self.terms = list(terms)
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"Literal({self.fieldname!r}, {self.terms!r})"
+
+    def __unicode__(self) -> str:
+        return f"{self.fieldname}:\"{self.literal}\""
+
+    __str__ = __unicode__
+
+    @property
+    def literal(self) -> str:
+        return self.terms[0] + "".join(t[-1] for t in self.terms[1:])
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Literal)
+            and other.fieldname == self.fieldname
+            and other.terms == self.terms
+            and other.boost == self.boost
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, tuple(self.terms), self.boost))
+
+    def has_terms(self) -> bool:
+        return True
+
+    def terms_iter(self, phrases: bool = True) -> Iterator[tuple[str, str]]:
+        for t in self.terms:
+            yield (self.fieldname, t)
+
+    def iter_all_terms(self, phrases: bool = True) -> Iterator[tuple[str, str]]:
+        return self.terms_iter(phrases)
+
+    def _terms(self, phrases: bool = True) -> Iterator[tuple[str, str]]:
+        return self.terms_iter(phrases)
+
+    def estimate_size(self, ixreader: Any) -> int:
+        try:
+            return min(ixreader.doc_frequency(self.fieldname, t) for t in self.terms)
+        except (KeyError, ValueError):
+            return 0
+
+    def normalize(self) -> wq.Query:
+        return self if self.terms else wq.NullQuery
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        reader = searcher.reader()
+        field = self.fieldname
+        if not self.terms or field not in reader.schema:
+            return NullMatcher()
+        if len(self.terms) == 1 and len(self.terms[0]) == 1:
+            counts = self._prefix_counts(reader)
+        else:
+            counts = self._literal_counts(reader)
+        if not counts:
+            return NullMatcher()
+        ids = sorted(counts)
+        df = len(ids)
+        n = max(1, reader.doc_count_all())
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        avg = max(1.0, reader.field_length(field) / n)
+        weights = []
+        for d in ids:
+            tf = counts[d]
+            dl = reader.doc_field_length(d, field, 1)
+            weights.append(self.boost * idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * dl / avg)))
+        return ListMatcher(ids, weights=weights)
+
+    def _prefix_counts(self, reader: Any) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        fmt = reader.schema[self.fieldname].format
+        for term in reader.expand_prefix(self.fieldname, self.terms[0]):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            for d, v in _postings(reader, self.fieldname, text).items():
+                counts[d] = counts.get(d, 0) + fmt.decode_frequency(v)
+        return counts
+
+    def _literal_counts(self, reader: Any) -> dict[int, int]:
+        field = self.fieldname
+        parts = cover(self.terms)
+        try:
+            freq = {t: reader.doc_frequency(field, t) for _, t in parts}
+        except KeyError:
+            return {}
+        if any(f == 0 for f in freq.values()):
+            return {}
+        parts.sort(key=lambda p: freq[p[1]])
+        fmt = reader.schema[field].format
+        first_off, first_term = parts[0]
+        post = _postings(reader, field, first_term)
+        if len(parts) == 1:
+            return {d: fmt.decode_frequency(v) for d, v in post.items()}
+        lists = [(first_off, post)]
+        cand = set(post)
+        for off, term in parts[1:]:
+            p = _postings(reader, field, term, cand)
+            cand &= p.keys()
+            if not cand:
+                return {}
+            lists.append((off, p))
+        counts: dict[int, int] = {}
+        for d in cand:
+            starts: set[int] | None = None
+            for off, p in lists:
+                shifted = {pos - off for pos in fmt.decode_positions(p[d])}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                counts[d] = len(starts)
+        return counts
+
+
+def docset(searcher: Any, q: wq.Query) -> set[int]:
+    """Global docnums matching a filter query, read block-wise for terms and their and/or.
+
+    Used for the access scope and filters, which Whoosh would otherwise evaluate by
+    stepping through every allowed page in Python on every search.
+    """
+    if isinstance(q, wq.Term):
+        out: set[int] = set()
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            text = q.text if isinstance(q.text, str) else str(q.text)
+            if (q.fieldname, text) not in reader:
+                continue
+            for ids, _ in _blocks(reader.postings(q.fieldname, text)):
+                out.update(ids if not offset else (i + offset for i in ids))
+        return out
+    if isinstance(q, wq.Or):
+        out = set()
+        for sub in q.subqueries:
+            out |= docset(searcher, sub)
+        return out
+    if isinstance(q, wq.And):
+        sets = sorted((docset(searcher, sub) for sub in q.subqueries), key=len)
+        out = sets[0] if sets else set()
+        for s in sets[1:]:
+            out &= s
+        return out
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return set()
+    return set(q.docs(searcher))

@@ -1,0 +1,335 @@
+"""Running a query: access scope, filters, hits with snippets, groups by case and document.
+
+Access is enforced inside Whoosh: the scope and the filters become one filter query
+passed as ``filter=`` to ``Searcher.search``; Whoosh's ``FilterCollector`` wraps every
+other collector, so the total, the hits, the groups (facets) and therefore the snippets
+are all computed from allowed pages only. A scope that allows nothing returns an empty
+result without touching the index.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from .analysis import find_literal
+from .index import Index
+from .literal import docset
+from .query import Lit, Node, parse, positive_literals, to_whoosh
+from .schema import GROUP_SEP, normalise_case_no, normalise_doc_no
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What the searching user may see.
+
+    A page is visible when (``all_units`` or its unit is in ``unit_ids``) and
+    (``case_ids`` is None or its case is in ``case_ids``). To grant single cases of other
+    units, pass ``all_units=True`` with the allowed ``case_ids``.
+    """
+
+    all_units: bool = False
+    unit_ids: frozenset[int] = frozenset()
+    case_ids: frozenset[int] | None = None
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(all_units=True)
+
+    def allows_nothing(self) -> bool:
+        return (not self.all_units and not self.unit_ids) or (self.case_ids is not None and not self.case_ids)
+
+    def to_query(self) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        if not self.all_units:
+            parts.append(_any_of("unit_id", (str(u) for u in sorted(self.unit_ids))))
+        if self.case_ids is not None:
+            parts.append(_any_of("case_id", (str(c) for c in sorted(self.case_ids))))
+        return _all_of(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Narrowing chosen in the search form; ``None`` or empty means no narrowing."""
+
+    unit_ids: frozenset[int] | None = None
+    case_ids: frozenset[int] | None = None
+    case_kinds: frozenset[str] | None = None
+    doc_types: frozenset[str] | None = None
+    volume_kinds: frozenset[str] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def to_query(self) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        for fname, values in (
+            ("unit_id", self.unit_ids),
+            ("case_id", self.case_ids),
+            ("case_kind", self.case_kinds),
+            ("doc_type", self.doc_types),
+            ("volume_kind", self.volume_kinds),
+        ):
+            if values:
+                parts.append(_any_of(fname, (str(v) for v in sorted(values))))
+        if self.date_from or self.date_to:
+            lo = datetime.combine(self.date_from, time.min) if self.date_from else None
+            hi = datetime.combine(self.date_to, time.max) if self.date_to else None
+            parts.append(wq.DateRange("doc_date", lo, hi))
+        return _all_of(parts)
+
+
+def _any_of(fname: str, values: Iterable[str]) -> wq.Query:
+    terms = [wq.Term(fname, v) for v in values]
+    if not terms:
+        return wq.NullQuery
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _all_of(parts: list[wq.Query]) -> wq.Query | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+@dataclass(slots=True)
+class Hit:
+    """One matching page, with what the viewer needs to show and highlight it."""
+
+    key: str
+    case_no: str
+    case_id: int
+    case_name: str
+    volume: int  # volume number within the case (第N卷)
+    volume_id: int
+    volume_kind: str
+    page: int  # 1-based position in its volume
+    label: str  # paper page number as printed
+    doc_type: str
+    doc_no: str
+    doc_key: str
+    snippet: str  # HTML: escaped text with <mark> around matches
+    score: float
+    matched: list[str] = field(default_factory=list)  # query literals found on the page
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets in the page text
+
+
+@dataclass(slots=True)
+class DocGroup:
+    doc_key: str
+    doc_type: str
+    doc_no: str
+    count: int
+
+
+@dataclass(slots=True)
+class CaseGroup:
+    case_id: int
+    case_no: str
+    count: int
+    docs: list[DocGroup] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    groups: list[CaseGroup]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON shape: ``{"total": n, "hits": [{case_no, volume, page, label, doc_type, doc_no, snippet}]}``."""
+        keys = ("case_no", "volume", "page", "label", "doc_type", "doc_no", "snippet")
+        return {"total": self.total, "hits": [{k: getattr(h, k) for k in keys} for h in self.hits]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def as_full_dict(self) -> dict[str, Any]:
+        """Everything, for an API that wants spans and groups too."""
+        return {"total": self.total, "hits": [asdict(h) for h in self.hits], "groups": [asdict(g) for g in self.groups]}
+
+
+def _literals(query: str | Node | None) -> list[Lit]:
+    node = parse(query) if isinstance(query, str) else query
+    return positive_literals(node)
+
+
+def _highlight_values(lit: Lit) -> list[str]:
+    if lit.field in ("text", "person"):
+        return [lit.value]
+    if lit.field == "doc_no":
+        return [lit.value, normalise_doc_no(lit.value)]
+    if lit.field == "case_no":
+        return [lit.value, normalise_case_no(lit.value)]
+    return []
+
+
+def match_spans(text: str, query: str | Node | None) -> list[tuple[int, int]]:
+    """Sorted, merged ``(start, end)`` character offsets in ``text`` of what ``query`` matches.
+
+    Only literals that make a page match count (not those under NOT, not filters such
+    as ``type:`` or ``date:``). Matching ignores white space and bracket/width variants
+    exactly like the index, so a span may cover spaces the OCR put between characters.
+    """
+    spans: list[tuple[int, int]] = []
+    for lit in _literals(query):
+        for value in _highlight_values(lit):
+            spans.extend(find_literal(text, value))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def make_snippet(text: str, spans: list[tuple[int, int]], *, context: int = 30, max_marks: int = 5) -> str:
+    """HTML snippet around the first matches: escaped text, ``<mark>`` around each span."""
+    if not spans:
+        head = " ".join(text.split())[: 2 * context]
+        return html.escape(head) + ("…" if len(text) > len(head) else "")
+    start = max(0, spans[0][0] - context)
+    end = min(len(text), spans[0][1] + context)
+    shown = [sp for sp in spans[:max_marks] if sp[0] >= start and sp[1] <= end + 2 * context]
+    if shown:
+        end = max(end, min(len(text), shown[-1][1] + 10))
+    parts: list[str] = ["…" if start > 0 else ""]
+    at = start
+    for s, e in shown:
+        parts.append(html.escape(text[at:s]))
+        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        at = e
+    parts.append(html.escape(text[at:end]))
+    parts.append("…" if end < len(text) else "")
+    return " ".join("".join(parts).split("\n"))
+
+
+def search(
+    index: Index,
+    query_string: str,
+    scope: Scope,
+    filters: Filters | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    *,
+    groups: bool = True,
+) -> SearchResult:
+    """Search ``index`` for ``query_string`` as seen by ``scope``.
+
+    Hits are ordered by relevance (BM25F on bigrams); ``groups`` counts every allowed
+    matching page by case and by document (set ``groups=False`` to skip that work).
+    """
+    node = parse(query_string)
+    if node is None or scope.allows_nothing():
+        return SearchResult(total=0, hits=[], groups=[])
+    q = to_whoosh(node)
+    fq = _filter_query(scope, filters)
+    literals = positive_literals(node)
+    with index.searcher() as s:
+        allowed = _allowed(index, s, fq)
+        if allowed is not None and not allowed:
+            return SearchResult(total=0, hits=[], groups=[])
+        kwargs: dict[str, Any] = {"limit": max(1, offset + limit), "filter": allowed}
+        if groups:
+            kwargs["groupedby"] = {"doc": sorting.FieldFacet("group")}
+            kwargs["maptype"] = sorting.Count
+        res = s.search(q, **kwargs)
+        total = len(res)
+        hits = []
+        for hit in res[offset : offset + limit]:
+            stored = hit.fields()
+            hits.append(_to_hit(stored, hit.score, literals))
+        case_groups = _groups(res.groups("doc")) if groups and total else []
+    return SearchResult(total=total, hits=hits, groups=case_groups)
+
+
+def _filter_query(scope: Scope, filters: Filters | None) -> wq.Query | None:
+    """Scope AND filters as one query; None when nothing is restricted."""
+    fparts = [p for p in (scope.to_query(), (filters or Filters()).to_query()) if p is not None]
+    if not fparts:
+        return None
+    return wq.And(fparts) if len(fparts) > 1 else fparts[0]
+
+
+def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> set[int] | None:
+    """The allowed docnums for ``fq`` on this searcher (cached per searcher and query)."""
+    if fq is None:
+        return None
+    key = (id(searcher), repr(fq))
+    cache = index.filter_cache
+    found = cache.get(key)
+    if found is not None and found[0] is searcher:
+        return found[1]
+    allowed = docset(searcher, fq)
+    if len(cache) >= 64:
+        cache.pop(next(iter(cache)))
+    cache[key] = (searcher, allowed)
+    return allowed
+
+
+def search_keys(index: Index, query_string: str, scope: Scope, filters: Filters | None = None) -> set[str]:
+    """Keys of every allowed page that matches (no scoring, no snippets): for exports and checks."""
+    node = parse(query_string)
+    if node is None or scope.allows_nothing():
+        return set()
+    with index.searcher() as s:
+        allowed = _allowed(index, s, _filter_query(scope, filters))
+        if allowed is not None and not allowed:
+            return set()
+        res = s.search(to_whoosh(node), limit=None, filter=allowed, scored=False)
+        return {str(s.stored_fields(d)["key"]) for d in res.docs()}
+
+
+def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) -> Hit:
+    body = str(stored.get("body", ""))
+    spans: list[tuple[int, int]] = []
+    matched: list[str] = []
+    for lit in literals:
+        found = [sp for v in _highlight_values(lit) for sp in find_literal(body, v)]
+        if found:
+            matched.append(lit.value)
+            spans.extend(found)
+    spans = _merge(spans)
+    return Hit(
+        key=str(stored["key"]),
+        case_no=str(stored.get("case_no", "")),
+        case_id=int(stored.get("case_id", 0)),
+        case_name=str(stored.get("case_name", "")),
+        volume=int(stored.get("volume_no", 0)),
+        volume_id=int(stored.get("volume_id", 0)),
+        volume_kind=str(stored.get("volume_kind", "")),
+        page=int(stored.get("page", 0)),
+        label=str(stored.get("label", "")),
+        doc_type=str(stored.get("doc_type", "")),
+        doc_no=str(stored.get("doc_no", "")),
+        doc_key=str(stored.get("doc_key", "")),
+        snippet=make_snippet(body, spans),
+        score=float(score or 0.0),
+        matched=matched,
+        spans=spans,
+    )
+
+
+def _groups(counts: dict[Any, int], max_cases: int = 200) -> list[CaseGroup]:
+    """Case groups (most pages first) from the ``group`` facet's per-document counts."""
+    by_case: dict[str, CaseGroup] = {}
+    for value, n in counts.items():
+        case_id, case_no, doc_key, doc_type, doc_no = str(value).split(GROUP_SEP)
+        group = by_case.setdefault(case_id, CaseGroup(case_id=int(case_id), case_no=case_no, count=0))
+        group.count += n
+        group.docs.append(DocGroup(doc_key, doc_type, doc_no, n))
+    ordered = sorted(by_case.values(), key=lambda g: (-g.count, g.case_id))[:max_cases]
+    for group in ordered:
+        group.docs.sort(key=lambda d: (-d.count, d.doc_key))
+    return ordered

@@ -26,6 +26,17 @@ from ecase.models.dossiers import (
     VolumeVersion,
 )
 from ecase.models.jobs import Job
+from ecase.models.ledgers import (  # noqa: F401  (ledger records: see ecase.models.ledgers)
+    CaseAreaRecord,
+    CasePerson,
+    ImportRun,
+    Incident,
+    IssuedDocument,
+    LedgerSetting,
+    Measure,
+    OutsideDecision,
+    RecordHistory,
+)
 from ecase.models.org import ROLES, Officer, Unit, User
 
 __all__ = [

@@ -11,7 +11,7 @@ Why it is safe to kill a writer: Whoosh writes a new segment's files first and t
 table of contents (TOC) by writing a temporary file and renaming it, so a writer killed
 at any moment leaves the previous TOC, i.e. the last committed state; the orphaned
 segment files are removed by the next commit. Whoosh's write lock on ``FileStorage`` is a
-``fcntl.flock`` on ``WRITELOCK``, which the kernel drops when the holding process dies, so
+``fcntl.flock`` on ``MAIN_WRITELOCK``, which the kernel drops when the holding process dies, so
 there are no stale locks to break after a SIGKILL (the empty lock file stays; that is
 harmless). ``tests/search/test_crash.py`` checks both by killing a writer mid-batch.
 
@@ -175,10 +175,10 @@ class Index:
         """A Whoosh searcher on the latest committed state (kept open between calls)."""
         ix = self._live()
         with self._mutex:
-            if self._searcher is None:
+            # A fresh searcher when the generation moved on: Whoosh's refresh() reuses
+            # segment readers and misses deletions committed to an unchanged segment.
+            if self._searcher is None or self._searcher.reader().generation() != ix.latest_generation():
                 self._searcher = ix.searcher()
-            else:
-                self._searcher = self._searcher.refresh()
             s = self._searcher
         yield s
 
@@ -266,7 +266,7 @@ class Index:
         where = self.path / self._read_current()
         if not where.is_dir():
             return None
-        lock = FileStorage(str(where)).lock("WRITELOCK")
+        lock = FileStorage(str(where)).lock(f"{windex._DEF_INDEX_NAME}_WRITELOCK")  # as FileIndex.lock names it
         from whoosh.util import filelock
 
         if not filelock.try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05):

@@ -16,7 +16,7 @@ from pikepdf import Array, Dictionary, Name, ObjectStreamMode, StreamDecodeLevel
 from scanning.pdf.font import add_glyphless_font
 from scanning.pdf.geometry import upright_to_page
 from scanning.pdf.images import embed_image
-from scanning.pdf.labels import display_labels, page_labels_tree
+from scanning.pdf.labels import page_labels_tree
 from scanning.pdf.metadata import add_output_intent, write_metadata
 from scanning.pdf.model import Bookmark, PdfBuildError, PdfPage, VolumeMeta
 from scanning.pdf.textlayer import FONT_RESOURCE, text_layer
@@ -106,7 +106,7 @@ def build_volume_pdf(
         _add_outline(pdf, bookmarks, len(labels))
     pdfa = add_output_intent(pdf)
     write_metadata(pdf, meta, digest.digest(), pdfa=pdfa)
-    log.debug("volume PDF: %d pages, labels %s..%s", len(labels), *display_labels(labels)[:: max(len(labels) - 1, 1)][:2])
+    log.debug("volume PDF: %d pages, %d bookmarks, PDF/A %s", len(labels), len(bookmarks), pdfa)
     save_kwargs = dict(
         deterministic_id=True,
         compress_streams=False,  # every stream is compressed by us; XMP must stay plain

@@ -48,10 +48,27 @@ def _clean(text: str) -> str:
 
 
 def _lines(words: Iterable[Word]) -> list[list[Word]]:
+    """Words grouped by OCR line and, within one (an engine may put everything on line 0),
+    by printed row, each row left to right."""
     by_line: dict[int, list[Word]] = {}
     for word in words:
         by_line.setdefault(word.line, []).append(word)
-    return [sorted(ws, key=lambda w: (w.box[0], w.box[1])) for _, ws in sorted(by_line.items())]
+    rows: list[list[Word]] = []
+    for _, group in sorted(by_line.items()):
+        group.sort(key=lambda w: w.box[1] + w.box[3])
+        row: list[Word] = []
+        bottom = None
+        for word in group:
+            centre = (word.box[1] + word.box[3]) / 2
+            if row and bottom is not None and centre > bottom:
+                rows.append(sorted(row, key=lambda w: w.box[0]))
+                row = []
+            if not row:
+                bottom = word.box[3]
+            row.append(word)
+        if row:
+            rows.append(sorted(row, key=lambda w: w.box[0]))
+    return rows
 
 
 def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -200,6 +200,12 @@ def test_pdfa_metadata_and_document_info(tmp_path: Path) -> None:
 def test_pdfa_validator_approves(tmp_path: Path) -> None:
     pdfa = pytest.importorskip("pikepdf.pdfa", exc_type=ImportError)
     pages = [make_page(rotation, 1.0 if rotation else 0.0, label=str(i + 1))[0] for i, rotation in enumerate((0, 90, 270))]
+    upright, words = draw_upright(mode="RGB")
+    palette, tiff = io.BytesIO(), io.BytesIO()
+    upright.convert("P").save(palette, "PNG")
+    upright.convert("1").save(tiff, "TIFF", compression="group4")
+    pages.append(PdfPage(palette.getvalue(), "image/png", 1240, 1754, DPI, words=words, label="4"))
+    pages.append(PdfPage(tiff.getvalue(), "image/tiff", 1240, 1754, DPI, words=words, label="5"))
     out = tmp_path / "v.pdf"
     build_volume_pdf(pages, META, [Bookmark("1 立案决定书", 0)], out)
     with pikepdf.open(out) as pdf:
@@ -248,3 +254,12 @@ def test_unreadable_image_names_the_page() -> None:
     bad = PdfPage(b"not an image", "image/jpeg", 10, 10, DPI)
     with pytest.raises(PageImageError, match="page 2"):
         build_volume_pdf_bytes([good, bad], META)
+
+
+def test_rows_are_found_when_the_engine_gives_no_line_numbers(tmp_path: Path) -> None:
+    page, words = make_page()
+    flat = [Word(w.text, w.box, w.conf, 0) for w in reversed(words)]
+    out = tmp_path / "v.pdf"
+    build_volume_pdf([PdfPage(page.image, page.media_type, page.width, page.height, DPI, words=flat, label="1")], META, [], out)
+    text = plain_text(out)
+    assert "立案决定书" in text and "犯罪嫌疑人赵某" in text and "Case No 2024" in text

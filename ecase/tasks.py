@@ -55,3 +55,56 @@ def init_app(app: Flask) -> Celery:
     import ecase.intake.tasks  # noqa: F401
 
     return celery
+
+
+def after_commit(task: Any, *args: Any) -> None:
+    """Queue ``task(*args)`` once the current transaction commits (never if it rolls back),
+    so a worker never reads data that is not there yet."""
+    from ecase import db
+
+    db.session().info.setdefault("ecase.after_commit", []).append((task, args))
+
+
+def _send_pending(session: Any) -> None:
+    pending = session.info.pop("ecase.after_commit", [])
+    seen = set()
+    for task, args in pending:
+        if (task.name, args) in seen:
+            continue
+        seen.add((task.name, args))
+        if celery.conf.task_always_eager:
+            # The committing session may not run SQL inside this event: run the task in
+            # a thread of its own (with its own session) and wait for it.
+            import threading
+
+            errors: list[BaseException] = []
+
+            def run(task: Any = task, args: tuple[Any, ...] = args) -> None:
+                try:
+                    task.apply(args, throw=True)
+                except BaseException as e:  # re-raised below, in the caller's thread
+                    errors.append(e)
+
+            t = threading.Thread(target=run, name=f"eager-{task.name}")
+            t.start()
+            t.join()
+            if errors:
+                raise errors[0]
+        else:
+            task.delay(*args)
+
+
+def _drop_pending(session: Any) -> None:
+    session.info.pop("ecase.after_commit", None)
+
+
+def _install_session_hooks() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "after_commit", _send_pending):
+        event.listen(Session, "after_commit", _send_pending)
+        event.listen(Session, "after_soft_rollback", lambda s, _t: _drop_pending(s))
+
+
+_install_session_hooks()

@@ -58,7 +58,7 @@ def recognize_version(version: VolumeVersion) -> list[Document]:
     """Run recognition over the version's pages and store the documents and labels."""
     # imported here: recognition is heavy and only workers and commands need it
     from scanning import recognition
-    from scanning.reconcile import assign_labels
+    from scanning.reconcile import assign_paper_labels, page_types_from_documents
 
     s = db.session()
     pages = [vp.page for vp in version.pages]
@@ -80,11 +80,20 @@ def recognize_version(version: VolumeVersion) -> list[Document]:
                                             conf=float(fv.conf), raw=fv.raw))
         s.add(doc)
         stored.append(doc)
-    labels = assign_labels(results, docs)
+    labels = assign_paper_labels(page_types_from_documents(docs, len(results)),
+                                 [r.blank for r in results])
     for vp, label in zip(version.pages, labels):
         vp.label = label
     s.flush()
+    reindex_later(version.volume_id)
     return stored
+
+
+def reindex_later(volume_id: int) -> None:
+    from ecase.search_views.indexing import index_volume
+    from ecase.tasks import after_commit
+
+    after_commit(index_volume, volume_id)
 
 
 def rerecognize(actor: Actor, volume: Volume) -> VolumeVersion:
@@ -107,6 +116,7 @@ def correct_field(actor: Actor, document: Document, name: str, value: object, no
                            corrected_by_id=actor.user_id)
     db.session().add(corr)
     db.session().flush()
+    reindex_later(volume.id)
     return corr
 
 
@@ -154,6 +164,7 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
                                                 box=f.box, conf=f.conf, raw=f.raw))
         s.add(doc)
     s.flush()
+    reindex_later(volume.id)
     return version
 
 

@@ -13,7 +13,7 @@ from ecase.models._types import UTCDateTime, utcnow
 JOB_STATES = {
     "queued": "排队中",
     "splitting": "拆分页面",
-    "processing": "识别中",
+    "processing": "处理中",
     "recognizing": "文书识别",
     "done": "完成",
     "failed": "失败",
@@ -28,6 +28,10 @@ class Job(Base):
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     scan_id: Mapped[int | None] = mapped_column(ForeignKey("scans.id"), index=True)
     volume_id: Mapped[int | None] = mapped_column(ForeignKey("volumes.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    #: what the job produced (an export package), as a blob key, and a line about it
+    result_key: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)

@@ -169,6 +169,9 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('scan_id', sa.Integer(), nullable=True),
     sa.Column('volume_id', sa.Integer(), nullable=True),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('result_key', sa.String(length=64), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('done', sa.Integer(), nullable=False),
     sa.Column('failed', sa.Integer(), nullable=False),
@@ -176,12 +179,14 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_jobs_case_id_cases')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_jobs_created_by_id_users')),
     sa.ForeignKeyConstraint(['scan_id'], ['scans.id'], name=op.f('fk_jobs_scan_id_scans')),
     sa.ForeignKeyConstraint(['volume_id'], ['volumes.id'], name=op.f('fk_jobs_volume_id_volumes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_jobs_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_scan_id'), ['scan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_jobs_volume_id'), ['volume_id'], unique=False)
@@ -280,6 +285,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_jobs_volume_id'))
         batch_op.drop_index(batch_op.f('ix_jobs_state'))
         batch_op.drop_index(batch_op.f('ix_jobs_scan_id'))
+        batch_op.drop_index(batch_op.f('ix_jobs_case_id'))
 
     op.drop_table('jobs')
     with op.batch_alter_table('documents', schema=None) as batch_op:

@@ -1,0 +1,42 @@
+"""``ecase export`` and ``ecase verify``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.exports.blueprint import bp
+
+
+@bp.cli.command("export")
+@click.argument("case_no")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the package (.zip).")
+@click.option("--include-secondary", is_flag=True, help="Also export the secondary volume (副卷).")
+@actor_option
+@clean_errors
+def export_cmd(case_no: str, out: str, include_secondary: bool, as_user: str | None) -> None:
+    """Write the package of case CASE_NO for the procuratorate: one searchable PDF per
+    volume, manifest.json and its checksum."""
+    from ecase.exports.operations import export_case
+    from ecase.intake.operations import find_case
+
+    actor = resolve_actor(as_user)
+    case = find_case(actor, case_no)
+    manifest = export_case(actor, case, Path(out), include_secondary=include_secondary,
+                           progress=lambda msg: click.echo(msg, err=True))
+    vols = manifest.get("volumes", [])
+    click.echo(f"已导出 {case_no}：{len(vols)} 卷，{sum(v.get('page_count', 0) for v in vols)} 页 → {out}")
+
+
+@bp.cli.command("verify")
+@click.argument("package", type=click.Path(exists=True, dir_okay=False))
+def verify_cmd(package: str) -> None:
+    """Check an export package: exit 0 when whole, otherwise name every file and page
+    that differs from its manifest (exit 1)."""
+    from ecase.exports import verify_main
+
+    sys.exit(verify_main(package))

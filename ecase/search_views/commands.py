@@ -1,0 +1,75 @@
+"""``ecase search QUERY`` and ``ecase search reindex``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.search_views.blueprint import bp
+
+
+class QueryGroup(click.Group):
+    """A group whose first argument is either a subcommand or the start of a query."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+@bp.cli.group("search", cls=QueryGroup)
+def search_group() -> None:
+    """Full-text search: `ecase search QUERY [--json] [--limit N]`, or `ecase search reindex`.
+
+    QUERY: words and "phrases", AND / OR / NOT, doc:文号, case:案件编号, person:姓名."""
+
+
+@search_group.command("query", hidden=True)
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many hits at most.")
+@actor_option
+@clean_errors
+def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, as_user: str | None) -> None:
+    """Search every page the user may see."""
+    import search as fts
+
+    from ecase.search_views.views import run_search
+
+    actor = resolve_actor(as_user)
+    result = run_search(actor, " ".join(query), fts.Filters(), limit, 0)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    click.echo(f"共 {result.total} 页命中")
+    for h in result.hits:
+        label = f"（卷内第{h.label}页）" if h.label else ""
+        snippet = h.snippet.replace("<mark>", "【").replace("</mark>", "】")
+        click.echo(f"{h.case_no} 第{h.volume}卷 第{h.page}页{label} {h.doc_type} {h.doc_no}\n    {snippet}")
+
+
+@search_group.command("reindex")
+@clean_errors
+def reindex_cmd() -> None:
+    """Rebuild the index from the database into a fresh directory, swapped in when done.
+
+    Resumable: an interrupted rebuild continues after the last committed page when run
+    again. Memory stays bounded (one volume's rows at a time, batched commits)."""
+    from ecase.search_views.indexing import all_records, get_index
+
+    done = 0
+
+    def source(after: str | None) -> Iterator[Any]:
+        nonlocal done
+        for record in all_records(after):
+            done += 1
+            if done % 1000 == 0:
+                click.echo(f"  {done} 页…", err=True)
+            yield record
+
+    report = get_index().reindex(source)
+    click.echo(f"索引已重建 / reindexed: {report}", err=True)

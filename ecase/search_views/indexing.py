@@ -1,0 +1,109 @@
+"""The index is derived data: every page of every volume's current version, with its
+case, document and fields. Rebuilt by ``ecase search reindex``; kept current by
+``index_volume`` after each change to a volume."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ecase import db
+from ecase.models import Case, Document, Volume
+from ecase.tasks import celery
+from search import Index, PageRecord
+
+log = logging.getLogger(__name__)
+
+DATE_FIELDS = ("issued_on", "decided_on", "accepted_on", "released_on", "compiled_on", "starts_on")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["ecase.index"] = None  # opened on first use, in the process that uses it
+
+
+def get_index() -> Index:
+    ix: Index | None = current_app.extensions.get("ecase.index")
+    if ix is None:
+        ix = Index(current_app.config["INDEX_DIR"])
+        current_app.extensions["ecase.index"] = ix
+    return ix
+
+
+def page_key(volume_id: int, position: int) -> str:
+    return f"v{volume_id}p{position}"
+
+
+def _date(values: dict[str, Any]) -> dt.date | None:
+    for name in DATE_FIELDS:
+        v = values.get(name)
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def volume_records(volume: Volume) -> Iterator[PageRecord]:
+    version = volume.current
+    if version is None:
+        return
+    case: Case = volume.case
+    by_position: dict[int, Document] = {}
+    for d in version.documents:
+        for p in range(d.first_position, d.last_position + 1):
+            by_position[p] = d
+    for vp in version.pages:
+        doc = by_position.get(vp.position)
+        values = doc.values() if doc else {}
+        plain = {k: v for k, v in values.items() if k != "entries"}
+        yield PageRecord(
+            key=page_key(volume.id, vp.position), text=vp.page.text or "",
+            case_id=case.id, unit_id=case.unit_id, case_no=case.case_no, case_name=case.name,
+            case_kind=case.kind, volume_id=volume.id, volume_kind=volume.kind,
+            volume_no=volume.number, page=vp.position, label=vp.label or "",
+            doc_key=f"d{doc.id}" if doc else "", doc_type=doc.type if doc else "",
+            doc_no=str(values.get("doc_no") or ""), doc_date=_date(values), fields=plain)
+
+
+def index_volume_now(volume: Volume, previous_pages: int | None = None) -> None:
+    """Replace the volume's pages in the index by those of its current version."""
+    records = list(volume_records(volume))
+    count = len(records)
+    if previous_pages is None:
+        versions = volume.versions
+        previous_pages = max((len(v.pages) for v in versions), default=0)
+    stale = [page_key(volume.id, p) for p in range(count + 1, previous_pages + 1)]
+    get_index().update(records, stale)
+    log.info("indexed volume %s: %d pages, %d removed", volume.id, count, len(stale))
+
+
+@celery.task(name="ecase.index_volume")
+def index_volume(volume_id: int) -> None:
+    vol = db.session().get(Volume, volume_id)
+    if vol is not None:
+        index_volume_now(vol)
+
+
+def all_records(after: str | None = None) -> Iterator[PageRecord]:
+    """Every page of every volume in a stable order (volume id, then position), starting
+    after the page key ``after``: the source of a resumable reindex."""
+    s = db.session()
+    start_vol, start_pos = 0, 0
+    if after:
+        vid, _, pos = after[1:].partition("p")
+        start_vol, start_pos = int(vid), int(pos)
+    ids = list(s.scalars(select(Volume.id).where(Volume.id >= start_vol).order_by(Volume.id)))
+    for vid in ids:
+        vol = s.get(Volume, vid)
+        if vol is not None:
+            for record in volume_records(vol):
+                if vid == start_vol and record.page <= start_pos:
+                    continue
+                yield record
+        s.expunge_all()  # bounded memory: one volume's rows at a time

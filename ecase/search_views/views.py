@@ -1,0 +1,82 @@
+"""The search page and its JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import render_template, request
+from sqlalchemy import select
+
+import search as fts
+from ecase import db
+from ecase.access import Actor, require, scope
+from ecase.auth import current_actor
+from ecase.errors import InvalidInput
+from ecase.models import Unit
+from ecase.search_views.indexing import get_index
+
+DOC_TYPES = {
+    "acceptance_form": "受案登记表", "acceptance_receipt": "受案回执", "filing_decision": "立案决定书",
+    "filing_notice": "立案告知书", "no_filing_notice": "不予立案通知书", "detention_warrant": "拘留证",
+    "bail_decision": "取保候审决定书", "bail_release_decision": "解除取保候审决定书",
+    "arrest_request": "提请批准逮捕书", "arrest_warrant": "逮捕证", "prosecution_opinion": "起诉意见书",
+    "admin_penalty_decision": "行政处罚决定书", "reconsideration_decision": "行政复议决定书",
+    "admin_judgment": "行政判决书", "dossier_cover": "卷宗封面", "catalog": "卷内文书目录",
+    "backup_sheet": "卷内备考表", "other": "其他",
+}
+
+
+def search_scope(actor: Actor) -> fts.Scope:
+    s = scope(actor)
+    return fts.Scope(all_units=s.all_units, unit_ids=s.unit_ids)
+
+
+def _date(name: str) -> dt.date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as e:
+        raise InvalidInput(f"日期格式应为 YYYY-MM-DD：{value}") from e
+
+
+def _filters() -> fts.Filters:
+    def many(name: str) -> frozenset[str] | None:
+        values = [v for v in request.args.getlist(name) if v]
+        return frozenset(values) or None
+
+    units = many("unit")
+    return fts.Filters(unit_ids=frozenset(int(u) for u in units if u.isdigit()) if units else None,
+                       case_kinds=many("kind"), doc_types=many("type"),
+                       date_from=_date("from"), date_to=_date("to"))
+
+
+def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: int) -> fts.SearchResult:
+    require(actor, "search.use")
+    try:
+        return fts.search(get_index(), q, search_scope(actor), filters, limit=limit, offset=offset)
+    except fts.QuerySyntaxError as e:
+        raise InvalidInput(f"检索式有误：{e}") from e
+
+
+def search_page() -> str:
+    actor = current_actor()
+    q = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=int))
+    per_page = 20
+    result = run_search(actor, q, _filters(), per_page, (page - 1) * per_page) if q else None
+    units = list(db.session().scalars(select(Unit).order_by(Unit.name))) if actor.all_units else []
+    return render_template("search_views/search.html", q=q, result=result, page=page,
+                           per_page=per_page, doc_types=DOC_TYPES, units=units, args=request.args)
+
+
+def api_search() -> dict[str, Any]:
+    actor = current_actor()
+    q = request.args.get("q", "").strip()
+    if not q:
+        raise InvalidInput("缺少检索式 q")
+    limit = min(100, max(1, request.args.get("limit", 20, type=int)))
+    offset = max(0, request.args.get("offset", 0, type=int))
+    return run_search(actor, q, _filters(), limit, offset).to_dict()

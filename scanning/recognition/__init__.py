@@ -1,0 +1,63 @@
+"""Recognise the legal documents of a scanned volume and read their fields (FORMS.md).
+
+Input: the OCR'd pages of a scan (:class:`scanning.types.PageResult`); output: a list of
+:class:`scanning.types.Document` with typed, normalised fields that keep their provenance
+(page, box, confidence, raw text). Pure functions: no image, no IO.
+
+Parts:
+- :mod:`.normalize`: dates (Arabic and Chinese numerals), date-times, amounts (Chinese
+  capitals), document numbers in every bracket style, ID checksums.
+- :mod:`.text`: a page's words regrouped into rows, as text that maps every character
+  back to its word (provenance), with fuzzy anchor search.
+- :mod:`.classify`: which document a page starts: fuzzy title, fixed phrases, number kind.
+- :mod:`.slots`, :mod:`.fields`, :mod:`.fields_admin`, :mod:`.catalog`: field readers.
+- :mod:`.split`: pages to documents (blank pages, continuation pages, ``other``).
+- :mod:`.crosscheck`: the volume's redundancy (recurring names, numbers, the catalog),
+  with conflicts recorded on the documents.
+"""
+
+from __future__ import annotations
+
+from scanning.types import Document, PageResult
+
+from .classify import TITLE_TEXT, classify_page
+from .crosscheck import crosscheck
+from .normalize import normalize_doc_no, parse_amount, parse_date, parse_datetime
+from .split import Draft, read_fields, split
+from .text import PageText
+
+
+class RecognitionError(Exception):
+    """Recognition could not run at all (never raised for one unreadable page)."""
+
+
+def _known_names(drafts: list[Draft]) -> tuple[str, ...]:
+    names: set[str] = set()
+    for d in drafts:
+        # names bounded on both sides by fixed words are the most reliable
+        if d.type in ("detention_warrant", "arrest_warrant", "bail_release_decision") and "suspect_name" in d.fields:
+            names.add(d.fields["suspect_name"].value)
+        fv = d.fields.get("suspect_names")
+        if fv and isinstance(fv.value, list):
+            names.update(fv.value)
+    return tuple(sorted(n for n in names if 2 <= len(n) <= 4))
+
+
+def recognize(pages: list[PageResult]) -> list[Document]:
+    """The documents of a scan, in page order; see the package docstring."""
+    drafts = split(pages)
+    for d in drafts:
+        d.fields = read_fields(d)
+    known = _known_names(drafts)
+    if known:
+        for d in drafts:
+            if d.type in ("bail_decision", "arrest_request", "detention_warrant", "arrest_warrant"):
+                d.fields = read_fields(d, known)
+    crosscheck(drafts)
+    return [d.to_document() for d in drafts]
+
+
+__all__ = [
+    "PageText", "RecognitionError", "TITLE_TEXT", "classify_page", "normalize_doc_no", "parse_amount", "parse_date",
+    "parse_datetime", "recognize",
+]

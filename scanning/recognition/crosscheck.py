@@ -1,0 +1,149 @@
+"""Use the volume's redundancy: the same case name, people and numbers recur, and the catalog
+lists every document's number, title and date.
+
+Where OCR read one value differently in two places, the value with more support wins:
+agreement of several documents, then confidence. A document keeps its own reading unless
+the evidence against it is stronger, and every disagreement is recorded in
+``Document.conflicts`` as ``{"field", "chosen", "candidates": [{"value", "page", "conf", "source"}]}``.
+Only values that look like misreadings of one another (similar strings) are reconciled;
+genuinely different values are left alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from scanning.types import FieldValue
+
+from .catalog import entry_rows
+from .classify import TITLE_TEXT
+from .split import Draft
+
+DATE_FIELD = {
+    "acceptance_form": "accepted_on", "acceptance_receipt": "issued_on", "filing_decision": "decided_on",
+    "filing_notice": "issued_on", "no_filing_notice": "issued_on", "detention_warrant": "issued_on",
+    "bail_decision": "issued_on", "bail_release_decision": "released_on", "arrest_request": "issued_on",
+    "arrest_warrant": "issued_on", "prosecution_opinion": "issued_on", "admin_penalty_decision": "issued_on",
+    "reconsideration_decision": "issued_on", "admin_judgment": "issued_on",
+}
+PERSON_FIELDS = ("suspect_name", "reporter_name", "addressee", "party_name", "applicant", "plaintiff")
+
+
+def _cand(fv: FieldValue, source: str) -> dict[str, Any]:
+    return {"value": fv.value, "page": fv.page, "conf": fv.conf, "source": source}
+
+
+def _record(d: Draft, name: str, chosen: Any, cands: list[dict[str, Any]]) -> None:
+    d.conflicts.append({"field": name, "chosen": chosen, "candidates": cands})
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) <= 4 or len(b) <= 4:
+        return len(a) == len(b) and Levenshtein.distance(a, b) <= 1
+    return fuzz.ratio(a, b) >= 75
+
+
+def reconcile_strings(drafts: list[Draft], names: tuple[str, ...]) -> None:
+    """Vote among similar readings of one string field across the volume."""
+    occ: list[tuple[Draft, str, FieldValue]] = [(d, n, d.fields[n]) for d in drafts for n in names
+                                                  if n in d.fields and isinstance(d.fields[n].value, str)]
+    support: dict[str, float] = defaultdict(float)
+    for _, _, fv in occ:
+        support[fv.value] += 1 + fv.conf * 0.5
+    for d, n, fv in occ:
+        rivals = [v for v in support if v != fv.value and _similar(v, fv.value)]
+        if not rivals:
+            continue
+        best = max(rivals, key=lambda v: support[v])
+        if support[best] > support[fv.value] + 0.5:
+            others = [o for o in occ if o[2].value == best]
+            src = others[0][2]
+            d.fields[n] = FieldValue(best, fv.page, fv.box, round(min(fv.conf, src.conf), 3), fv.raw)
+            _record(d, n, best, [_cand(fv, "page")] + [_cand(o[2], o[0].type) for o in others[:3]])
+
+
+def reconcile_names(drafts: list[Draft]) -> None:
+    """Persons recur (the suspect on every coercive measure): fix one-character misreadings."""
+    reconcile_strings(drafts, PERSON_FIELDS)
+    # suspect_names lists against single suspect_name readings
+    singles: dict[str, float] = defaultdict(float)
+    for d in drafts:
+        fv = d.fields.get("suspect_name")
+        if fv:
+            singles[fv.value] += 1
+    for d in drafts:
+        fv = d.fields.get("suspect_names")
+        if not fv or not isinstance(fv.value, list):
+            continue
+        fixed = []
+        for name in fv.value:
+            rivals = [s for s in singles if s != name and _similar(s, name) and singles[s] >= 2]
+            fixed.append(max(rivals, key=lambda s: singles[s]) if rivals and singles.get(name, 0) < 1 else name)
+        if fixed != fv.value:
+            d.fields["suspect_names"] = FieldValue(fixed, fv.page, fv.box, fv.conf, fv.raw)
+            _record(d, "suspect_names", fixed, [_cand(fv, "page")])
+
+
+def against_catalog(drafts: list[Draft]) -> None:
+    """Compare each document's number and date with its catalog row; fill what the page lost."""
+    catalogs = [d for d in drafts if d.type == "catalog"]
+    if not catalogs:
+        return
+    rows = entry_rows([p for c in catalogs for p in c.pages if p.words])
+    by_title: dict[str, list[dict[str, FieldValue]]] = defaultdict(list)
+    for r in rows:
+        if "title" in r:
+            by_title[r["title"].value].append(r)
+    seen: dict[str, int] = defaultdict(int)
+    for d in drafts:
+        if d.type not in DATE_FIELD or d.first_page < catalogs[0].first_page:
+            continue
+        cands = by_title.get(TITLE_TEXT[d.type], [])
+        k = seen[d.type]
+        seen[d.type] += 1
+        if k >= len(cands):
+            continue
+        row = cands[k]
+        for name, cat_name in (("doc_no", "doc_no"), (DATE_FIELD[d.type], "date")):
+            cat = row.get(cat_name)
+            if cat is None:
+                continue
+            own = d.fields.get(name)
+            if own is None:
+                d.fields[name] = FieldValue(cat.value, cat.page, cat.box, round(cat.conf * 0.8, 3), cat.raw)
+                continue
+            if own.value == cat.value:
+                continue
+            chosen = own
+            if name == "doc_no" and _similar(own.value, cat.value) and cat.conf > own.conf + 0.1:
+                chosen = FieldValue(cat.value, own.page, own.box, cat.conf, own.raw)
+            d.fields[name] = chosen
+            _record(d, name, chosen.value, [_cand(own, "page"), _cand(cat, "catalog")])
+
+
+def same_number(drafts: list[Draft]) -> None:
+    """A receipt carries its acceptance form's number: agree on one reading."""
+    forms = [d for d in drafts if d.type == "acceptance_form" and "doc_no" in d.fields]
+    for d in drafts:
+        if d.type != "acceptance_receipt" or "doc_no" not in d.fields or not forms:
+            continue
+        mine, theirs = d.fields["doc_no"], forms[0].fields["doc_no"]
+        if mine.value != theirs.value and _similar(mine.value, theirs.value):
+            loser, winner = (mine, theirs) if theirs.conf > mine.conf else (theirs, mine)
+            target = d if loser is mine else forms[0]
+            target.fields["doc_no"] = FieldValue(winner.value, loser.page, loser.box, winner.conf, loser.raw)
+            _record(target, "doc_no", winner.value, [_cand(mine, "acceptance_receipt"), _cand(theirs, "acceptance_form")])
+
+
+def crosscheck(drafts: list[Draft]) -> None:
+    reconcile_strings(drafts, ("case_name",))
+    reconcile_strings(drafts, ("authority",))
+    reconcile_names(drafts)
+    same_number(drafts)
+    against_catalog(drafts)

@@ -1,0 +1,334 @@
+"""Field readers for the criminal documents of FORMS.md.
+
+Each reader takes the document's pages (first page first) and the names already known in
+the volume, and returns the fields it could read. Slots are found between the fixed words
+of the form, which are matched fuzzily so that one misread character in an anchor does not
+lose the value; values are validated (a date must parse, an ID number must have 18 digits)
+and left out when they do not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from scanning.types import FieldValue
+
+from . import slots as S
+from .normalize import id_checksum_ok
+from .text import Flat, PageText
+
+Fields = dict[str, FieldValue]
+Reader = Callable[[list[PageText], tuple[str, ...]], Fields]
+SELF = ("我局", "本局", "我单位", "本单位", "我所", "本所", "我队")
+SOURCES = ["110指令", "工作中发现", "扭送", "投案", "移送", "报案", "其他"]
+OPINIONS = [("criminal", "属于本单位管辖的刑事案件"), ("administrative", "属于本单位管辖的行政案件"),
+            ("transfer", "不属于本单位管辖"), ("not_police", "不属于公安机关职责范围"), ("other", "其他")]
+EMPTY_BOX = set("口□0OoQ〇()（）[]DU")
+
+
+def common(pages: list[PageText], date_field: str | None, anchors: tuple[str, ...] = ()) -> Fields:
+    out: Fields = {}
+    first = pages[0]
+    a = S.authority(first)
+    if a:
+        out["authority"] = a
+    n = S.doc_no(first)
+    if n:
+        out["doc_no"] = n
+    if date_field:
+        d = S.issue_date(pages, anchors)
+        if d:
+            out[date_field] = d
+    return out
+
+
+def put(out: Fields, name: str, fv: FieldValue | None | tuple[FieldValue, int]) -> None:
+    if isinstance(fv, tuple):
+        fv = fv[0]
+    if fv is not None and fv.value not in ("", None):
+        out[name] = fv
+
+
+def _addressee(flat: Flat) -> FieldValue | None:
+    a = flat.find("你（单位）") or flat.find("你单位") or flat.find("你于")
+    if not a:
+        return None
+    text = flat.text[:a[0]].rstrip("：:，, ")
+    m = re.search(rf"([{S.CJK}（）]{{2,20}})$", text)
+    if not m:
+        return None
+    return flat.value(m.group(1), m.start(1), m.end(1))
+
+
+def _reported_case(flat: Flat, out: Fields, end_words: tuple[str, ...]) -> None:
+    a = flat.find("你（单位）") or flat.find("你于") or (0, 0)
+    d = S.date_after(flat, "于", start=a[0], window=3)
+    put(out, "reported_on", d)
+    for w in end_words:
+        r = S.slot(flat, "报称的", w, start=a[0], maxlen=40, minlen=2)
+        if r:
+            put(out, "case_name", r)
+            return
+
+
+def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, None)
+    flat = Flat(pages[0])
+    t = flat.text
+    put(out, "reporter_name", S.name_after(flat, "姓名", until="性别"))
+    m = re.search(r"(?:证件号码|身份证号码|号码)：?([0-9Xx]{15,18})", t)
+    if m:
+        v = m.group(1).upper()
+        if len(v) == 18:
+            fv = flat.value(v, m.start(1), m.end(1))
+            if not id_checksum_ok(v):
+                fv = S.with_value(fv, v)
+                fv = type(fv)(fv.value, fv.page, fv.box, round(fv.conf * 0.5, 3), fv.raw)
+            out["reporter_id_no"] = fv
+    put(out, "received_at", S.datetime_after(flat, "接报时间"))
+    b = flat.find("接报时间")
+    if b:
+        before = t[:b[0]]
+        a = flat.find("接报民警", max(0, b[0] - 14), b[0])
+        seg_start = a[1] if a else max(0, b[0] - 5)
+        seg = before[seg_start:]
+        m2 = re.search(rf"([{S.CJK}]{{2,4}})$", seg.rstrip("：: "))
+        if m2:
+            s = seg_start + m2.start(1)
+            out["receiving_officer"] = flat.value(m2.group(1), s, s + len(m2.group(1)))
+    # ticked boxes: the mark printed before each option
+    src_at = flat.find("110指令") or flat.find("工作中发现")
+    op_at = flat.find("属于本单位管辖")
+    if src_at:
+        seg_end = op_at[0] if op_at else len(t)
+        pick = _ticked(flat, max(0, src_at[0] - 2), seg_end, SOURCES, stop_after="其他")
+        if pick:
+            out["case_source"] = pick[0]
+            src_end = pick[1]
+        else:
+            src_end = None
+        # the summary sits between the source options and the opinion options
+        s0 = flat.find("简要案情")
+        lo = s0[1] if s0 else src_end
+        if lo is not None and op_at:
+            hi = op_at[0] - 1
+            h = flat.find("受案意见", lo, op_at[0])
+            if h:
+                hi = h[0]
+            raw = t[lo:hi]
+            val = S.clean_value(raw)
+            if len(val) >= 4:
+                lead = raw.find(val[:1])
+                out["summary"] = flat.value(val, lo + lead, lo + lead + len(val))
+    if op_at:
+        pick = _ticked(flat, max(0, op_at[0] - 3), len(t), [o[1] for o in OPINIONS], stop_after="其他")
+        if pick:
+            code = dict((v, k) for k, v in OPINIONS)[pick[0].value]
+            out["opinion"] = S.with_value(pick[0], code)
+        d = S.last_date(flat, op_at[0])
+        put(out, "accepted_on", d)
+    return out
+
+
+def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -> tuple[FieldValue, int] | None:
+    """The option whose box is ticked: the mark before each label, ☑ among □ however OCR read them."""
+    t = flat.text
+    found: list[tuple[int, int, str]] = []
+    for opt in sorted(options, key=len, reverse=True):
+        pos = lo
+        while True:
+            f = flat.find(opt, pos, hi, min_score=85 if len(opt) > 3 else 101)
+            if not f:
+                break
+            if not any(s <= f[0] < e or f[0] <= s < f[1] for s, e, _ in found):
+                found.append((f[0], f[1], opt))
+                break
+            pos = f[1]
+    found.sort()
+    # options after the first 其他 belong to the next question
+    cut = next((i for i, f in enumerate(found) if f[2] == stop_after), None)
+    if cut is not None:
+        found = found[:cut + 1]
+    if not found:
+        return None
+    ticked = []
+    prev_end = lo
+    for s, e, opt in found:
+        mark = t[s - 1] if s - 1 >= prev_end and s > 0 else ""
+        if mark not in EMPTY_BOX:  # ☑ read as 回/团/四/M…, or lost so that a label character precedes
+            ticked.append((s, e, opt))
+        prev_end = e
+    if len(ticked) != 1:
+        return None
+    s, e, opt = ticked[0]
+    return flat.value(opt, max(0, s - 1), e), found[-1][1]
+
+
+def read_acceptance_receipt(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("已受理", "进展情况"))
+    flat = Flat(pages[0])
+    put(out, "addressee", _addressee(flat))
+    _reported_case(flat, out, ("一案", "案件", "已受理"))
+    return out
+
+
+def read_filing_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "decided_on", ("立案侦查",))
+    flat = Flat(pages[0])
+    put(out, "case_name", S.slot(flat, "决定对", "立案侦查", maxlen=40, minlen=2))
+    return out
+
+
+def read_filing_notice(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("已决定立案", "特此告知"))
+    flat = Flat(pages[0])
+    put(out, "addressee", _addressee(flat))
+    _reported_case(flat, out, tuple(f"，{s}" for s in SELF) + ("，经审查", "经审查"))
+    return out
+
+
+def read_no_filing_notice(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("决定不予立案", "申请复议"))
+    flat = Flat(pages[0])
+    put(out, "addressee", _addressee(flat))
+    _reported_case(flat, out, tuple(f"，{s}" for s in SELF) + ("，经审查", "经审查"))
+    put(out, "reason", S.slot(flat, "审查认为", "，根据", maxlen=60, minlen=2) or S.slot(flat, "认为", "根据", maxlen=60, minlen=2))
+    return out
+
+
+def read_detention_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("执行拘留", "羁押"))
+    flat = Flat(pages[0])
+    put(out, "suspect_name", S.name_after(flat, "嫌疑人", known=known, until="（"))
+    g = re.search(r"性别：?([男女])", flat.text)
+    if g:
+        out["suspect_gender"] = flat.value(g.group(1), g.start(1), g.end(1))
+    put(out, "suspect_birth_date", S.date_after(flat, "出生日期", window=3) or S.date_after(flat, "出生", window=3))
+    put(out, "detention_center", S.slot(flat, "送", "羁押", start=(flat.find("执行拘留") or (0, 0))[0], maxlen=20, minlen=3))
+    return out
+
+
+def read_bail_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("起算", "的监督", "保证金"))
+    flat = Flat(pages[0])
+    put(out, "case_name", S.slot(flat, "正在侦查", "，因", maxlen=40, minlen=2) or S.slot(flat, "侦查", "因犯罪", maxlen=40, minlen=2))
+    a = flat.find("因犯罪嫌疑人") or flat.find("嫌疑人")
+    if a:
+        put(out, "suspect_name", S.name_at(flat, a[1], known=known))
+    put(out, "starts_on", S.date_after(flat, "期限从", window=3) or S.date_after(flat, "从", window=2))
+    if flat.find("保证人"):
+        out["guarantee"] = S.with_value(flat.value("guarantor", *flat.find("保证人")), "guarantor")  # type: ignore[misc]
+        put(out, "guarantor_name", S.name_after(flat, "保证人", until="的监督"))
+    elif flat.find("保证金"):
+        out["guarantee"] = S.with_value(flat.value("deposit", *flat.find("保证金")), "deposit")  # type: ignore[misc]
+        put(out, "deposit_amount", S.amount_after(flat, "保证金"))
+    return out
+
+
+def read_bail_release_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "released_on", ("予以解除",))
+    flat = Flat(pages[0])
+    first = S.dates(flat)
+    r = S.slot(flat, "对", "决定取保", start=0, maxlen=8, minlen=2)
+    if first:
+        out["bail_started_on"] = first[0]
+        r = S.slot(flat, "对", "决定取保", start=flat.text.find(first[0].raw) if first[0].raw in flat.text else 0, maxlen=8, minlen=2)
+    if r and re.fullmatch(rf"[{S.CJK}]{{2,4}}", r[0].value):
+        out["suspect_name"] = r[0]
+    put(out, "reason", S.slot(flat, "现因", "，根据", maxlen=40, minlen=2) or S.slot(flat, "因", "根据", maxlen=40, minlen=2))
+    if "released_on" in out and first and out["released_on"] is first[0]:
+        del out["released_on"]
+    return out
+
+
+def _case_by(flat: Flat) -> FieldValue | None:
+    """``{case_name}，由我局于…立案侦查``: the clause before 由…立案."""
+    for s in SELF:
+        a = flat.find(f"由{s}")
+        if a:
+            break
+    else:
+        a = flat.find("立案侦查")
+        if not a:
+            return None
+        b = flat.text.rfind("由", 0, a[0])
+        if b < 0:
+            return None
+        a = (b, b + 1)
+    head = flat.text[:a[0]].rstrip("，, ")
+    cut = max(head.rfind(c) for c in "。\n；")
+    lo = cut + 1
+    val = S.clean_value(head[lo:])
+    if not (2 <= len(val) <= 40):
+        return None
+    lo = lo + head[lo:].find(val)
+    return flat.value(val, lo, lo + len(val))
+
+
+def _procuratorate(flat: Flat) -> FieldValue | None:
+    a = flat.find("此致")
+    start = a[1] if a else 0
+    m = re.search(rf"[{S.CJK}]{{2,20}}?人民检察院", flat.text[start:])
+    if not m:
+        return None
+    return flat.value(m.group(0), start + m.start(), start + m.end())
+
+
+def read_arrest_request(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("此致", "提请批准逮捕"))
+    flat = Flat(pages[0])
+    a = flat.find("嫌疑人")
+    if a:
+        put(out, "suspect_name", S.name_at(flat, a[1], known=known))
+    put(out, "case_name", _case_by(flat))
+    put(out, "procuratorate", _procuratorate(Flat(pages[-1])))
+    return out
+
+
+def read_arrest_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("执行逮捕", "羁押"))
+    flat = Flat(pages[0])
+    put(out, "procuratorate", S.slot(flat, "经", "批准", maxlen=24, minlen=4))
+    r = S.slot(flat, "罪的", "（", maxlen=6, minlen=2) or S.slot(flat, "罪的", "性别", maxlen=7, minlen=2)
+    if r and re.fullmatch(rf"[{S.CJK}]{{2,4}}", r[0].value):
+        out["suspect_name"] = r[0]
+    else:
+        a = flat.find("嫌疑人")
+        if a:
+            put(out, "suspect_name", S.name_at(flat, a[1], known=known))
+    return out
+
+
+def read_prosecution_opinion(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("此致", "移送审查起诉"))
+    flat = Flat(pages[0])
+    names: list[FieldValue] = []
+    m = re.search(rf"嫌疑人([{S.CJK}、]{{2,40}}?)涉嫌", flat.text)
+    if m:
+        parts = [p for p in m.group(1).split("、") if 2 <= len(p) <= 4]
+        if parts:
+            fv = flat.value(parts, m.start(1), m.end(1))
+            out["suspect_names"] = fv
+    if "suspect_names" not in out:
+        for mm in re.finditer(rf"嫌疑人([{S.CJK}]{{2,4}})，", flat.text):
+            names.append(flat.value(mm.group(1), mm.start(1), mm.end(1)))
+        if names:
+            out["suspect_names"] = S.with_value(names[0], [n.value for n in names])
+    put(out, "case_name", _case_by(flat))
+    for p in reversed(pages):
+        fv = _procuratorate(Flat(p))
+        if fv:
+            out["procuratorate"] = fv
+            break
+    return out
+
+
+READERS: dict[str, Reader] = {
+    "acceptance_form": read_acceptance_form, "acceptance_receipt": read_acceptance_receipt,
+    "filing_decision": read_filing_decision, "filing_notice": read_filing_notice,
+    "no_filing_notice": read_no_filing_notice, "detention_warrant": read_detention_warrant,
+    "bail_decision": read_bail_decision, "bail_release_decision": read_bail_release_decision,
+    "arrest_request": read_arrest_request, "arrest_warrant": read_arrest_warrant,
+    "prosecution_opinion": read_prosecution_opinion,
+}

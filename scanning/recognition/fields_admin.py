@@ -1,0 +1,181 @@
+"""Field readers for administrative, review and litigation documents and the dossier pages.
+
+The catalog's rows are read in :mod:`.catalog`; the cover and the backup sheet are read
+line by line (``label：value``), since their layout varies more than their labels.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanning.types import FieldValue
+
+from . import slots as S
+from .classify import TITLES
+from .fields import Fields, common, put
+from .normalize import id_checksum_ok, normalize_case_no
+from .text import Flat, PageText
+
+REVIEW = [("declared_unlawful", "违法"), ("dismissed", "驳回"), ("revoked", "撤销"), ("altered", "变更"), ("upheld", "维持")]
+JUDGMENT = [("dismissed", "驳回"), ("revoked", "撤销"), ("upheld", "维持")]
+VOLUME_KINDS = [("criminal_secondary", "侦查工作卷"), ("criminal_secondary", "副卷"), ("criminal_main", "刑事诉讼卷"),
+                ("administrative", "行政案件卷"), ("reconsideration", "行政复议卷"), ("litigation", "行政诉讼卷"),
+                ("criminal_main", "诉讼文书卷"), ("criminal_main", "证据材料卷")]
+
+
+def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("的处罚", "行政诉讼", "申请行政复议"))
+    flat = Flat(pages[0])
+    put(out, "party_name", S.name_after(flat, "违法行为人", maxlen=4, until="，"))
+    m = re.search(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])", flat.text)
+    if m:
+        v = m.group(1).upper()
+        fv = flat.value(v, m.start(1), m.end(1))
+        out["party_id_no"] = fv if id_checksum_ok(v) else FieldValue(v, fv.page, fv.box, fv.conf * 0.5, fv.raw)
+    a = flat.find("现查明")
+    if a:
+        end = flat.text.find("。", a[1])
+        if 0 < end - a[1] <= 120:
+            raw = flat.text[a[1]:end]
+            v = S.clean_value(raw)
+            lead = raw.find(v[:1]) if v else 0
+            if v:
+                out["violation"] = flat.value(v, a[1] + lead, a[1] + lead + len(v))
+    put(out, "penalty", S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2) or S.slot(flat, "给予", "处罚", maxlen=40, minlen=2))
+    return out
+
+
+def _party(flat: Flat, label: str, start: int = 0) -> FieldValue | None:
+    m = re.compile(rf"(?<!被)(?:{label})：?([{S.CJK}（）]{{2,24}}?)[，。；\n]").search(flat.text, start)
+    if not m:
+        return None
+    return flat.value(m.group(1), m.start(1), m.end(1))
+
+
+def _decision(flats: list[Flat], after: str, table: list[tuple[str, str]]) -> FieldValue | None:
+    for flat in flats:
+        a = flat.find(after)
+        if not a:
+            continue
+        seg = flat.text[a[1]:a[1] + 40]
+        first = flat.text[a[1]:a[1] + (seg.find("。") + 1 if "。" in seg else 40)]
+        for code, word in table:
+            i = first.find(word)
+            if i >= 0:
+                return flat.value(code, a[1], a[1] + len(first), raw=first)
+    return None
+
+
+def read_reconsideration_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("本机关决定", "行政复议申请", "处罚决定违法", "处罚决定为", "处罚决定。"))
+    flats = [Flat(p) for p in pages]
+    flat = flats[0]
+    put(out, "applicant", _party(flat, "申请人"))
+    m = re.search(rf"被申请人：?([{S.CJK}（）]{{2,30}}?)[，。；\n]", flat.text)
+    if m:
+        out["respondent"] = flat.value(m.group(1), m.start(1), m.end(1))
+    dec = _decision(flats, "决定：", REVIEW) or _decision(flats, "决定", REVIEW)
+    if dec:
+        out["decision"] = dec
+    return out
+
+
+def read_admin_judgment(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    out = common(pages, "issued_on", ("审判员", "审判长", "书记员", "提起上诉"))
+    flats = [Flat(p) for p in pages]
+    flat = flats[0]
+    if "authority" in out and out["authority"].value.endswith("法院"):
+        out["court"] = out["authority"]
+    put(out, "plaintiff", _party(flat, "原告"))
+    m = re.search(rf"被告：?([{S.CJK}（）]{{2,30}}?)[，。；\n]", flat.text)
+    if m:
+        out["defendant"] = flat.value(m.group(1), m.start(1), m.end(1))
+    res = _decision(flats, "判决如下", JUDGMENT)
+    if res:
+        out["result"] = res
+    elif any(f.find("判决如下") for f in flats):
+        f = next(f for f in flats if f.find("判决如下"))
+        a = f.find("判决如下")
+        assert a
+        out["result"] = f.value("other", a[0], a[1])
+    return out
+
+
+def _line_value(pt: PageText, labels: tuple[str, ...]) -> FieldValue | None:
+    """The rest of the row after ``label：``."""
+    for i in range(len(pt.rows)):
+        row = pt.row_text(i)
+        for label in labels:
+            j = row.find(label)
+            if j >= 0:
+                s = j + len(label)
+                raw = row[s:]
+                v = S.clean_value(raw)
+                if v:
+                    off = pt.row_start[i] + s + raw.find(v)
+                    return pt.value(v, off, off + len(v))
+    return None
+
+
+def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    pt = pages[0]
+    out: Fields = {}
+    flat = Flat(pt)
+    put(out, "authority", S.authority(pt) or _first_authority(flat))
+    for code, word in VOLUME_KINDS:
+        a = flat.find(word, min_score=85)
+        if a:
+            out["volume_kind"] = flat.value(code, *a)
+            break
+    put(out, "case_name", _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由")))
+    m = re.search(r"[AJ][0-9OoIl]{22}(?![0-9])", flat.text)
+    if m:
+        v = normalize_case_no(m.group(0))
+        if v:
+            out["case_no"] = flat.value(v, m.start(), m.end())
+    m = re.search(r"第([0-9]{1,3})卷.{0,3}?共([0-9]{1,3})卷", flat.text)
+    if m:
+        out["volume_no"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
+        out["volume_count"] = flat.value(int(m.group(2)), m.start(2), m.end(2))
+    a = flat.find("自")
+    if a:
+        found = S.dates(flat, a[0])
+        if found:
+            out["opened_on"] = found[0]
+            if len(found) > 1:
+                out["closed_on"] = found[1]
+    m = re.search(r"(永久|长期|短期)", flat.text)
+    if m:
+        out["retention"] = flat.value(m.group(1), m.start(1), m.end(1))
+    m = re.search(r"(?:本卷)?共([0-9]{1,4})页", flat.text)
+    if m:
+        out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
+    return out
+
+
+def _first_authority(flat: Flat) -> FieldValue | None:
+    m = S.AUTHORITY_RE.search(flat.text)
+    return flat.value(m.group(0), m.start(), m.end()) if m else None
+
+
+def read_backup_sheet(pages: list[PageText], known: tuple[str, ...]) -> Fields:
+    pt = pages[0]
+    flat = Flat(pt)
+    out: Fields = {}
+    m = re.search(r"共有?(?:文书材料)?([0-9]{1,4})页", flat.text)
+    if m:
+        out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
+    put(out, "compiled_by", S.name_after(flat, "立卷人"))
+    put(out, "checked_by", S.name_after(flat, "检查人"))
+    put(out, "compiled_on", S.date_after(flat, "立卷时间", window=3) or S.date_after(flat, "立卷日期", window=3) or S.last_date(flat))
+    return out
+
+
+READERS = {
+    "admin_penalty_decision": read_admin_penalty_decision,
+    "reconsideration_decision": read_reconsideration_decision,
+    "admin_judgment": read_admin_judgment,
+    "dossier_cover": read_dossier_cover,
+    "backup_sheet": read_backup_sheet,
+}
+assert set(READERS) <= set(TITLES)

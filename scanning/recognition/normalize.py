@@ -1,0 +1,178 @@
+"""Normalise values as FORMS.md prescribes: dates, date-times, amounts, document numbers.
+
+Every parser here takes text as printed *and as OCR reads it*: full-width digits, stray
+spaces, Chinese numerals with 〇/○/零 (and the O or 0 OCR puts for them), Chinese capital
+amounts (叁仟元), and every bracket style of document numbers. Each returns ``None`` when the
+text holds no valid value: a field not found is left out, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+FULL_TO_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "0": 0, "Q": 0, "口": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT_CHARS = "".join(CN_DIGIT)
+CAPITAL_DIGIT = {"零": 0, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8,
+                 "玖": 9, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CAPITAL_UNIT = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+
+ROUND_OPEN, ROUND_CLOSE = "（(", "）)"
+SQUARE_OPEN, SQUARE_CLOSE = "〔[【［", "〕]】］"
+
+_ARABIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
+_CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
+_DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
+
+
+def half_width(text: str) -> str:
+    """Fold full-width ASCII (digits, letters, brackets) to half-width; drop ideographic spaces."""
+    return text.translate(FULL_TO_HALF).replace("\u3000", " ")
+
+
+def cn_small_number(text: str) -> int | None:
+    """十七 -> 17, 二十 -> 20, 十 -> 10, 三十一 -> 31, 七 -> 7."""
+    if not text:
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = CN_DIGIT.get(tens, None) if tens else 1
+        o = CN_DIGIT.get(ones, None) if ones else 0
+        if t is None or o is None or len(tens) > 1 or len(ones) > 1:
+            return None
+        return t * 10 + o
+    if len(text) == 1 and text in CN_DIGIT:
+        return CN_DIGIT[text]
+    return None
+
+
+def _make_date(y: int, m: int, d: int) -> str | None:
+    try:
+        return dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
+    """All dates in ``text`` as (start, end, ISO date), in Arabic or Chinese numerals."""
+    text = half_width(text)
+    out: list[tuple[int, int, str]] = []
+    for m in _ARABIC_DATE.finditer(text):
+        iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            out.append((m.start(), m.end(), iso))
+    for m in _CN_DATE.finditer(text):
+        year = "".join(str(CN_DIGIT[c]) for c in m.group(1))
+        mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
+        if mo and d:
+            iso = _make_date(int(year), mo, d)
+            if iso:
+                out.append((m.start(), m.end(), iso))
+    if compact:
+        taken = [(s, e) for s, e, _ in out]
+        for m in _COMPACT_DATE.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                if iso:
+                    out.append((m.start(), m.end(), iso))
+    return sorted(out)
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD`` (2018年1月17日, 2018.01.17, 二〇一八年一月十七日)."""
+    found = find_dates(re.sub(r"\s+", "", text), compact=True)
+    return found[0][2] if found else None
+
+
+def find_datetimes(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _DATETIME.finditer(half_width(text)):
+        y, mo, d, h, mi = (int(g) for g in m.groups())
+        if _make_date(y, mo, d) and h < 24 and mi < 60:
+            out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
+    return out
+
+
+def parse_datetime(text: str) -> str | None:
+    """``2018年1月16日10时30分`` -> ``2018-01-16T10:30``."""
+    found = find_datetimes(re.sub(r"\s+", "", text))
+    return found[0][2] if found else None
+
+
+def parse_amount(text: str) -> int | float | None:
+    """Yuan as a number from Arabic digits (3,000 / 3000.00) or Chinese capitals (叁仟 / 人民币壹万贰仟元整)."""
+    t = half_width(re.sub(r"\s+", "", text)).replace("人民币", "").replace("整", "").rstrip("元")
+    m = re.fullmatch(r"¥?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?", t)
+    if m:
+        whole = int(m.group(1).replace(",", ""))
+        return whole + int(m.group(2)) / 10 ** len(m.group(2)) if m.group(2) and int(m.group(2)) else whole
+    if not t or any(c not in CAPITAL_DIGIT and c not in CAPITAL_UNIT and c not in "万萬亿" for c in t):
+        return None
+    total, section, digit = 0, 0, None
+    for c in t:
+        if c in CAPITAL_DIGIT:
+            digit = CAPITAL_DIGIT[c]
+        elif c in CAPITAL_UNIT:
+            section += (1 if digit is None else digit) * CAPITAL_UNIT[c]
+            digit = None
+        else:  # 万
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+_BR = r"[^\d\u4e00-\u9fff号]"
+_DOC_NO = re.compile(
+    rf"(?P<head>[\u4e00-\u9fff（）()]{{1,16}}?)字\s*{_BR}{{0,2}}[1lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:{_BR}{{1,2}}|[1jJlI|])?\s*"
+    r"(?P<serial>\d{1,6})\s*号"
+)
+
+
+def normalize_doc_no(text: str) -> str | None:
+    """The normal form of a document number: no white space, brackets （） and 〔〕, ASCII digits.
+
+    Returns None when ``text`` does not look like a document number (``…字〔year〕serial号``
+    or a court case number ``（2018）鲁0105行初123号``). The serial is kept as printed.
+    """
+    t = half_width(re.sub(r"\s+", "", text))
+    court = re.search(r"[（(\[【〔]((?:19|20)\d\d)[）)\]】〕]([\u4e00-\u9fff]{1,2}\d{0,6}[\u4e00-\u9fff]{1,3}\d{1,6}号)", t)
+    if court and "字" not in t:
+        return f"（{court.group(1)}）{court.group(2)}"
+    m = _DOC_NO.search(t)
+    if not m:
+        return None
+    head = m.group("head")
+    # a title or authority read on the same row ends with one of these: the number starts after it
+    for marker in ("书", "证", "表", "执", "分局", "政府", "法院"):
+        k = head.rfind(marker)
+        if 0 <= k < len(head) - len(marker) - 1:
+            head = head[k + len(marker):]
+    head = re.sub(r"[(（]", "（", head)
+    head = re.sub(r"[)）]", "）", head)
+    return f"{head}字〔{m.group('year')}〕{m.group('serial')}号"
+
+
+def doc_no_kind(normal: str) -> str | None:
+    """The kind of a normalised number: 立 for 济天公（刑）立字〔2018〕1号."""
+    m = re.search(r"(?:）|公)([\u4e00-\u9fff]{1,4})字〔", normal)
+    return m.group(1) if m else None
+
+
+def id_checksum_ok(id_no: str) -> bool:
+    """ISO 7064 MOD 11-2 check of an 18-character identity number."""
+    if not re.fullmatch(r"\d{17}[\dX]", id_no):
+        return False
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return "10X98765432"[sum(int(c) * w for c, w in zip(id_no, weights)) % 11] == id_no[-1]
+
+
+def normalize_case_no(text: str) -> str | None:
+    """A case (A…) or incident (J…) number: the letter and 22 digits; O read for 0 is folded."""
+    t = half_width(re.sub(r"\s+", "", text))
+    m = re.search(r"([AJ])([0-9OoIl]{22})(?![0-9])", t)
+    if not m:
+        return None
+    return m.group(1) + m.group(2).translate(str.maketrans("OoIl", "0011"))

@@ -1,0 +1,198 @@
+"""Reading values out of the fixed sentences: anchors, slots, dates, names, numbers.
+
+The helpers all work on :class:`~.text.Flat` page text and return FieldValues with
+provenance, or None. Anchors are the fixed words of the form and are found fuzzily;
+slot values are cut between two anchors, trimmed of punctuation, and length-checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scanning.types import FieldValue
+
+from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amount
+from .text import Flat, PageText
+
+CJK = r"\u4e00-\u9fff"
+PUNCT = "：:，,。；;、 \n|“”\"'‘’·.（）()"
+AUTHORITY_RE = re.compile(rf"[{CJK}]{{2,16}}?(?:公安局[{CJK}]{{1,8}}?分局|公安局|公安分局|人民政府|人民法院|人民检察院)")
+# Words that begin the clause after a name in a sentence (因犯罪嫌疑人{name}可能判处…)
+NAME_STOPS = ("可能", "涉嫌", "系", "因", "患有", "正在", "怀孕", "符合", "已", "于", "的", "等", "在", "不")
+
+
+def clean_value(text: str) -> str:
+    return text.strip(PUNCT)
+
+
+def slot(flat: Flat, before: str, after: str, *, start: int = 0, maxlen: int = 60, minlen: int = 1,
+         min_score: float = 80.0) -> tuple[FieldValue, int] | None:
+    """The text between the anchors ``before`` and ``after`` (the next ``after`` within ``maxlen``)."""
+    a = flat.find(before, start, min_score=min_score) if before else (start, start)
+    if not a:
+        return None
+    b = flat.find(after, a[1], min(len(flat.text), a[1] + maxlen + len(after) + 2), min_score=min_score)
+    if not b:
+        return None
+    s, e = a[1], b[0]
+    raw = flat.text[s:e]
+    lead = len(raw) - len(raw.lstrip(PUNCT))
+    value = clean_value(raw)
+    if len(value) < minlen:
+        return None
+    return flat.value(value, s + lead, s + lead + len(value)), b[1]
+
+
+def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 4) -> FieldValue | None:
+    """A person's name starting at ``pos``: a run of 2–4 ideographs, cut where the sentence goes on."""
+    text = flat.text
+    while pos < len(text) and text[pos] in PUNCT:
+        pos += 1
+    for k in sorted(known, key=len, reverse=True):
+        if k and text.startswith(k, pos):
+            return flat.value(k, pos, pos + len(k))
+    m = re.match(rf"[{CJK}]{{2,{maxlen}}}", text[pos:flat.row_end(pos)])
+    if not m:
+        return None
+    name = m.group(0)
+    for stop in NAME_STOPS:
+        i = name.find(stop, 2)
+        if i >= 2:
+            name = name[:i]
+    if len(name) < 2:
+        return None
+    return flat.value(name, pos, pos + len(name))
+
+
+def name_after(flat: Flat, anchor: str, *, start: int = 0, known: tuple[str, ...] = (), maxlen: int = 4,
+               until: str | None = None) -> FieldValue | None:
+    a = flat.find(anchor, start)
+    if not a:
+        return None
+    if until:
+        b = flat.find(until, a[1], a[1] + maxlen + 3)
+        if b and 2 <= len(clean_value(flat.text[a[1]:b[0]])) <= maxlen:
+            raw = flat.text[a[1]:b[0]]
+            lead = len(raw) - len(raw.lstrip(PUNCT))
+            v = clean_value(raw)
+            if re.fullmatch(rf"[{CJK}]+", v):
+                return flat.value(v, a[1] + lead, a[1] + lead + len(v))
+    return name_at(flat, a[1], known=known, maxlen=maxlen)
+
+
+def date_after(flat: Flat, anchor: str | None, *, start: int = 0, window: int = 6) -> FieldValue | None:
+    """The date printed right after ``anchor`` (within ``window`` characters)."""
+    if anchor:
+        a = flat.find(anchor, start)
+        if not a:
+            return None
+        pos = a[1]
+    else:
+        pos = start
+    for s, e, iso in find_dates(flat.text[pos:pos + window + 24]):
+        if s <= window:
+            return flat.value(iso, pos + s, pos + e)
+    return None
+
+
+def dates(flat: Flat, start: int = 0, end: int | None = None) -> list[FieldValue]:
+    end = len(flat.text) if end is None else end
+    return [flat.value(iso, start + s, start + e) for s, e, iso in find_dates(flat.text[start:end])]
+
+
+def last_date(flat: Flat, start: int = 0) -> FieldValue | None:
+    """The date of issue: the last complete date on the page (beside the seal)."""
+    found = dates(flat, start)
+    return found[-1] if found else None
+
+
+def issue_date(pages: list[PageText], anchors: tuple[str, ...]) -> FieldValue | None:
+    """The date of issue: the last date after the last sentence of the form (``anchors``).
+
+    Searched on the page holding the closing words; without them, only the lower part of
+    the first page is trusted, so a date inside the text (a birth date) is never taken.
+    """
+    for pt in pages:
+        flat = Flat(pt)
+        at = None
+        for a in anchors:
+            f = flat.find(a, min_score=75)
+            if f and (at is None or f[1] > at):
+                at = f[1]
+        if at is not None:
+            return last_date(flat, at)
+    pt = pages[0]
+    flat = Flat(pt)
+    found = [fv for fv in dates(flat) if fv.box and fv.box[1] > pt.height * 0.45]
+    return found[-1] if found else None
+
+
+def datetime_after(flat: Flat, anchor: str, window: int = 6) -> FieldValue | None:
+    a = flat.find(anchor)
+    pos = a[1] if a else 0
+    for s, e, iso in find_datetimes(flat.text[pos:]):
+        if not a or s <= window:
+            return flat.value(iso, pos + s, pos + e)
+    return None
+
+
+def authority(pt: PageText) -> FieldValue | None:
+    """The issuing body printed above the title."""
+    for i, row in enumerate(pt.rows):
+        if row.box[1] > pt.height * 0.35:
+            break
+        text = pt.row_text(i)
+        m = AUTHORITY_RE.search(text)
+        if m:
+            s = pt.row_start[i] + m.start()
+            return pt.value(m.group(0), s, s + len(m.group(0)))
+    return None
+
+
+def doc_no(pt: PageText, region: float = 0.4) -> FieldValue | None:
+    """The document number printed under the title (or any number near the top), read row by row.
+
+    A number wrapped over two rows is tried as the two rows joined.
+    """
+    rows = [i for i, r in enumerate(pt.rows) if r.box[1] <= pt.height * region]
+    for k, i in enumerate(rows):
+        text = pt.row_text(i)
+        if "号" not in text:
+            continue
+        for joined, start in ((text, pt.row_start[i]),):
+            n = normalize_doc_no(joined)
+            if n:
+                j = joined.find("字") if "字" in joined else 0
+                head = _head_start(joined, j)
+                return pt.value(n, start + head, start + len(joined), raw=joined[head:])
+        if k > 0:
+            prev = pt.row_text(rows[k - 1])
+            n = normalize_doc_no(prev + text)
+            if n and "字" in prev[-6:] + text:
+                return pt.value(n, pt.row_start[rows[k - 1]], start + len(text), raw=prev + text)
+    return None
+
+
+def _head_start(text: str, zi: int) -> int:
+    """Where the number's head begins: after any title or authority read on the same row."""
+    for marker in ("书", "证", "表", "执", "局"):
+        k = text.rfind(marker, 0, max(zi - 3, 0))
+        if k >= 0:
+            return k + 1
+    return 0
+
+
+def amount_after(flat: Flat, anchor: str, unit: str = "元") -> FieldValue | None:
+    r = slot(flat, anchor, unit, maxlen=16)
+    if not r:
+        return None
+    fv = r[0]
+    v = parse_amount(fv.raw.replace("人民币", ""))
+    if v is None:
+        return None
+    return FieldValue(v, fv.page, fv.box, fv.conf, fv.raw)
+
+
+def with_value(fv: FieldValue, value: Any) -> FieldValue:
+    return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)

@@ -1,0 +1,78 @@
+"""Cut the page sequence into documents and read each document's fields.
+
+Blank pages neither start nor end a document (paper page numbers count them, so they stay
+in the page list, but a blank back inside a two-sheet document does not split it). A page
+that starts no known document continues the one before it; before any document, such
+pages make an ``other`` document.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from scanning.types import Document, FieldValue, PageResult
+
+from . import fields as F
+from . import fields_admin as FA
+from .catalog import entries_value
+from .classify import TITLE_TEXT, classify_page
+from .text import PageText
+
+log = logging.getLogger(__name__)
+READERS = {**F.READERS, **FA.READERS}
+
+
+@dataclass
+class Draft:
+    type: str
+    title: str
+    first_page: int
+    last_page: int
+    confidence: float
+    pages: list[PageText] = field(default_factory=list)
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    conflicts: list[dict] = field(default_factory=list)
+
+    def to_document(self) -> Document:
+        return Document(self.type, self.title, self.first_page, self.last_page, round(self.confidence, 3),
+                        dict(self.fields), list(self.conflicts))
+
+
+def split(pages: list[PageResult]) -> list[Draft]:
+    drafts: list[Draft] = []
+    current: Draft | None = None
+    for page in sorted(pages, key=lambda p: p.index):
+        if page.blank:
+            continue
+        pt = PageText.from_page(page)
+        verdict = classify_page(pt, current.type if current else None)
+        if verdict.type:
+            title = TITLE_TEXT[verdict.type]
+            if verdict.type == "dossier_cover" and verdict.title:
+                title = verdict.title
+            current = Draft(verdict.type, title, page.index, page.index, verdict.score, [pt])
+            drafts.append(current)
+            log.debug("page %s starts %s (%.2f)", page.index, verdict.type, verdict.score)
+        elif current is not None:
+            current.last_page = page.index
+            current.pages.append(pt)
+        else:
+            current = Draft("other", "", page.index, page.index, 0.5, [pt])
+            drafts.append(current)
+    return drafts
+
+
+def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldValue]:
+    if draft.type == "catalog":
+        cat_pages = [p for p in draft.pages if p.words]
+        fv = entries_value(cat_pages)
+        return {"entries": fv} if fv else {}
+    reader = READERS.get(draft.type)
+    if reader is None:
+        return {}
+    try:
+        return reader(draft.pages, known)
+    except Exception:  # one unreadable document must not lose the volume
+        log.exception("reading fields of %s on page %s failed", draft.type, draft.first_page)
+        return {}

@@ -39,10 +39,16 @@ def current_actor() -> Actor:
     return actor
 
 
+def _auth_version(user: User) -> str:
+    """Changes when the password changes, so that every older session ends."""
+    return user.password_changed_at.isoformat() if user.password_changed_at else ""
+
+
 def log_in(user: User) -> None:
     session.clear()
     session["user_id"] = user.id
     session["seen"] = utcnow().isoformat()
+    session["auth_v"] = _auth_version(user)
     session.permanent = True
 
 
@@ -61,10 +67,12 @@ def _load_user(app: Flask) -> Any:
             session.clear()
         else:
             user = db.session().get(User, user_id)
-            if user is not None and user.active:
+            if user is not None and user.active and session.get("auth_v", "") == _auth_version(user):
                 g.user = user
                 g.actor = Actor.of(user)
                 session["seen"] = utcnow().isoformat()
+            else:  # disabled, or the password changed since this session began
+                session.clear()
     if g.user is None:
         from ecase.accounts_hooks import load_token_user
 

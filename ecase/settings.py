@@ -54,6 +54,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Password of the first admin account; when unset one is generated and printed once."),
     Setting("SECURE_COOKIES", False,
             "Mark cookies Secure (set when served over HTTPS).", _bool),
+    Setting("RATE_LIMIT", "1200/minute",
+            "Requests allowed per logged-in user (or per IP when anonymous), written COUNT/UNIT (second, minute or hour).",
+            str),
+    Setting("RATE_LIMIT_LOGIN", "30/minute", "Login attempts allowed per IP address.", str),
+    Setting("RATE_LIMIT_UPLOAD", "300/hour", "Uploads allowed per user.", str),
+    Setting("RATE_LIMIT_STORAGE", "memory://",
+            "Where rate-limit counters live: memory:// (one process) or a redis:// URL (shared).", str),
     Setting("LOG_LEVEL", "INFO", "Logging level of the service and the worker."),
 )
 

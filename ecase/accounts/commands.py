@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from ecase import db
+from ecase.access import Actor
 from ecase.accounts import operations
 from ecase.accounts.blueprint import bp
 from ecase.cli_support import clean_errors
@@ -32,7 +34,8 @@ def create(username: str, display_name: str | None, unit_name: str, role: str, p
             unit = Unit(name=unit_name)
             s.add(unit)
             s.flush()
-        user, pw = operations.create_user(username, display_name or username, unit, role, password)
+        user, pw = operations.create_user(username, display_name or username, unit, role, password,
+                                          actor=Actor.system())
     click.echo(f"已创建用户 {user.username}（{ROLES[role]}，{unit_name}）")
     if password is None:
         click.echo(f"初始密码 / password: {pw}")
@@ -43,3 +46,41 @@ def list_users() -> None:
     """List accounts."""
     for u in db.session().scalars(select(User).order_by(User.id)):
         click.echo(f"{u.username:<16} {u.role:<9} {u.unit.name:<20} {'active' if u.active else 'disabled'}")
+
+
+@users.command("disable")
+@click.argument("username")
+@clean_errors
+def disable(username: str) -> None:
+    """Disable an account (accounts are never deleted)."""
+    with db.unit_of_work() as s:
+        user = s.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            raise click.ClickException(f"no such user: {username}")
+        operations.set_active(Actor.system(), user, False)
+    click.echo(f"已停用 {username}")
+
+
+@users.command("enable")
+@click.argument("username")
+@clean_errors
+def enable(username: str) -> None:
+    """Re-enable an account (and lift a lock-out)."""
+    with db.unit_of_work() as s:
+        user = s.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            raise click.ClickException(f"no such user: {username}")
+        operations.set_active(Actor.system(), user, True)
+        user.locked_until = None
+        user.failed_logins = 0
+    click.echo(f"已启用 {username}")
+
+
+@users.command("init-admin")
+def init_admin() -> None:
+    """Create the first admin account if there is none, printing its password once."""
+    password = operations.ensure_first_admin(current_app._get_current_object())  # type: ignore[attr-defined]
+    if password:
+        click.echo(f"已创建管理员 admin，初始密码（只显示这一次）/ admin password: {password}")
+    else:
+        click.echo("管理员账户已存在（或密码取自 ECASE_ADMIN_PASSWORD）")

@@ -14,6 +14,7 @@ that Alembic sees one metadata.
 from __future__ import annotations
 
 from ecase.db import Base
+from ecase.models.audit import ApiToken, AuditEntry, AuditHead
 from ecase.models.cases import Case, CaseOfficer
 from ecase.models.dossiers import (
     Document,

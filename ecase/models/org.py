@@ -63,6 +63,9 @@ class User(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: set when an admin disables the account (accounts with history are never deleted).
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[Unit] = relationship()
 

@@ -1,0 +1,17 @@
+"""URL table of the audit area, and its central hook."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from ecase.audit import hooks, views
+
+bp = Blueprint("audit", __name__, cli_group=None)
+
+bp.add_url_rule("/audit", "browse", views.browse)
+
+from ecase.audit import commands  # noqa: E402,F401  (registers `ecase audit`)
+
+
+def init_app(app: Flask) -> None:
+    hooks.init_app(app)

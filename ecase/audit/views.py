@@ -1,0 +1,42 @@
+"""The reviewers' browse page of the audit trail (read only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request
+
+from ecase.audit import queries, record
+from ecase.auth import current_actor
+from ecase.errors import InvalidInput
+from ecase.formatting import BEIJING
+
+
+def _date(name: str, *, end: bool = False) -> dt.datetime | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError as e:
+        raise InvalidInput(f"日期格式应为 YYYY-MM-DD：{raw}") from e
+    if end:
+        day += dt.timedelta(days=1)
+    local = dt.datetime.combine(day, dt.time(), tzinfo=BEIJING)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def browse() -> str:
+    actor = current_actor()
+    f = queries.AuditFilter(
+        username=request.args.get("user", "").strip(),
+        action=request.args.get("action", "").strip(),
+        target_type=request.args.get("target_type", "").strip(),
+        target_id=request.args.get("target_id", "").strip(),
+        ip=request.args.get("ip", "").strip(),
+        since=_date("since"), until=_date("until", end=True))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows, total = queries.entries(actor, f, page=page)
+    record(actor, "view", "audit", "", {"filter": {k: v for k, v in request.args.items() if v}})
+    return render_template("audit/browse.html", rows=rows, total=total, page=page, per_page=100,
+                           actions=queries.actions(), args=request.args)

@@ -1,0 +1,230 @@
+"""From page bytes to an upright, OCRed page; and from uploaded files to a stream of them.
+
+Public API (stable):
+
+- ``process_page(image_bytes, *, dpi, index, media_type=None, lang="chi_sim", name="")
+  -> (PageResult, upright_bytes | None)``: decode, detect blank, turn upright, deskew, OCR
+  (red seals suppressed in the OCR input only). ``upright_bytes`` is the page as OCRed
+  (boxes in ``PageResult.ocr`` are in its pixels): JPEG when the input was JPEG, else PNG;
+  None when the original already is that image (upright, straight, not rescaled).
+  A page that cannot be read gives a PageResult with ``error`` set; it does not raise.
+- ``process_scan(paths, *, jobs=None, lang="chi_sim", limits=None) -> Iterator[ScanPage]``:
+  every page of every file in order (indexes continue across files), sources read in the
+  sandbox (``scanning.sandbox``), pages processed in parallel worker processes (``jobs``,
+  default all cores; one Tesseract thread each; ``jobs=1`` runs in this process, e.g.
+  inside a daemonic Celery worker). At most ``2 * jobs`` pages are in flight. Raises
+  InputFileError when a file cannot be read at all (pages of earlier files have been
+  yielded by then).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from PIL import Image
+
+from scanning import sandbox
+from scanning.errors import InputFileError, ScanError
+from scanning.ocr import ocr_image
+from scanning.pages import encode, is_blank, load_page, small_grey, suppress_red, text_axis_and_skew
+from scanning.sources import SourcePage
+from scanning.types import PageOCR, PageResult
+
+log = logging.getLogger(__name__)
+
+#: Pages scanned finer than this are brought down to OCR_DPI for OCR (speed; Tesseract
+#: reads 300 dpi best).
+MAX_OCR_DPI = 400
+OCR_DPI = 300
+#: Never hand Tesseract more pixels than this (A3 at 400 dpi is 31 Mpx).
+MAX_OCR_PIXELS = 40_000_000
+#: Skew below this is left alone: Tesseract copes, and resampling costs time and quality.
+MIN_DESKEW_DEG = 0.2
+#: Below this mean word confidence the page is read again turned 180 degrees.
+LOW_CONFIDENCE = 65.0
+
+_TRANSPOSE = {
+    90: Image.Transpose.ROTATE_270,  # PIL turns counter-clockwise
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+
+
+@dataclass(slots=True)
+class ScanPage:
+    """One page out of ``process_scan``: the result, the page as uploaded, the upright image."""
+
+    result: PageResult
+    original: SourcePage
+    upright: bytes | None
+
+    @property
+    def upright_media_type(self) -> str | None:
+        if self.upright is None:
+            return None
+        return "image/jpeg" if self.upright.startswith(b"\xff\xd8") else "image/png"
+
+
+def _turn(img: Image.Image, clockwise: int, skew: float) -> Image.Image:
+    if clockwise % 360:
+        img = img.transpose(_TRANSPOSE[clockwise % 360])
+    if skew:
+        fill = 255 if img.mode == "L" else (255, 255, 255)
+        img = img.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=fill)
+    return img
+
+
+def confidence(ocr: PageOCR) -> tuple[float, int]:
+    """Character-weighted mean word confidence, and the number of characters read."""
+    total = weight = 0.0
+    chars = 0
+    for w in ocr.words:
+        n = len(w.text)
+        chars += n
+        if w.conf >= 0:
+            total += w.conf * n
+            weight += n
+    return (total / weight if weight else 0.0), chars
+
+
+def process_page(
+    image_bytes: bytes,
+    *,
+    dpi: int,
+    index: int,
+    media_type: str | None = None,
+    lang: str = "chi_sim",
+    name: str = "",
+) -> tuple[PageResult, bytes | None]:
+    """Clean up and OCR one page; see the module docstring."""
+    try:
+        return _process(image_bytes, dpi=dpi, index=index, media_type=media_type, lang=lang, name=name)
+    except InputFileError as e:
+        return PageResult(index=index, dpi=dpi, error=str(e)), None
+    except ScanError as e:  # e.g. Tesseract timed out or failed on this page
+        return PageResult(index=index, dpi=dpi, error=f"第{index}页 (page {index})：{e}"), None
+
+
+def _process(
+    image_bytes: bytes, *, dpi: int, index: int, media_type: str | None, lang: str, name: str
+) -> tuple[PageResult, bytes | None]:
+    img, exif_turn = load_page(image_bytes, file=name, index=index)
+    dpi = dpi if dpi > 0 else OCR_DPI
+    small = small_grey(img, dpi)
+    blank, strokes = is_blank(small)
+    if blank:
+        log.debug("page %d blank (%d stroke pixels)", index, strokes)
+        return PageResult(index=index, rotation=exif_turn, blank=True, dpi=dpi), None
+    geo = text_axis_and_skew(small)
+    skew = geo.skew_deg if abs(geo.skew_deg) >= MIN_DESKEW_DEG else 0.0
+
+    scale = OCR_DPI / dpi if dpi > MAX_OCR_DPI else 1.0
+    if img.width * img.height * scale * scale > MAX_OCR_PIXELS:
+        scale = (MAX_OCR_PIXELS / (img.width * img.height)) ** 0.5
+    out_dpi = max(1, round(dpi * scale))
+    if scale < 1.0:
+        size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+        img = img.resize(size, Image.Resampling.LANCZOS)
+
+    ocr_src, _ = suppress_red(img)
+    first = 90 if geo.vertical else 0
+    turn, ocr = first, ocr_image(_turn(ocr_src, first, skew), lang=lang, dpi=out_dpi)
+    conf, chars = confidence(ocr)
+    if conf < LOW_CONFIDENCE:
+        other = (first + 180) % 360
+        ocr2 = ocr_image(_turn(ocr_src, other, skew), lang=lang, dpi=out_dpi)
+        conf2, chars2 = confidence(ocr2)
+        log.debug("page %d: conf %.0f at %d, %.0f at %d", index, conf, first, conf2, other)
+        if conf2 > conf + 5 and chars2 >= min(chars, 3):
+            turn, ocr = other, ocr2
+    rotation = (exif_turn + turn) % 360
+    result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
+    if turn == 0 and not skew and scale == 1.0 and exif_turn == 0:
+        return result, None
+    upright = _turn(img, turn, skew)
+    data, _ = encode(upright, media_type or _sniff_media(image_bytes), out_dpi)
+    return result, data
+
+
+def _sniff_media(data: bytes) -> str:
+    return "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
+
+
+# --------------------------------------------------------------------------- whole scans
+
+
+def _work(page: SourcePage, lang: str) -> tuple[PageResult, bytes | None]:
+    return process_page(page.data, dpi=page.dpi, index=page.index, media_type=page.media_type, lang=lang,
+                        name=page.source)
+
+
+def _pages(paths: Iterable[str | os.PathLike[str]], limits: sandbox.Limits | None) -> Iterator[SourcePage]:
+    offset = 0
+    for path in paths:
+        last = 0
+        for page in sandbox.iter_pages(path, limits=limits):
+            last = page.index
+            page.index += offset
+            yield page
+        offset += last
+
+
+def process_scan(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    lang: str = "chi_sim",
+    limits: sandbox.Limits | None = None,
+) -> Iterator[ScanPage]:
+    """Every page of ``paths`` cleaned up and OCRed, in order; see the module docstring."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    source = _pages(paths, limits)
+    if jobs == 1:
+        for page in source:
+            yield _finish(page, *(_work(page, lang) if not page.error else _failed(page)))
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    inflight: deque[tuple[SourcePage, cf.Future[tuple[PageResult, bytes | None]] | None]] = deque()
+    try:
+        for page in source:
+            page_future = None if page.error else pool.submit(_work, page, lang)
+            inflight.append((page, page_future))
+            if page_future is not None:
+                page.data = page.data  # the worker got its copy; ours is the original to store
+            while len(inflight) >= 2 * jobs:
+                yield _collect(*inflight.popleft())
+        while inflight:
+            yield _collect(*inflight.popleft())
+    finally:
+        for _, fut in inflight:
+            if fut is not None:
+                fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed(page: SourcePage) -> tuple[PageResult, None]:
+    return PageResult(index=page.index, dpi=page.dpi, error=page.error), None
+
+
+def _finish(page: SourcePage, result: PageResult, upright: bytes | None) -> ScanPage:
+    return ScanPage(result=result, original=page, upright=upright)
+
+
+def _collect(page: SourcePage, fut: cf.Future[tuple[PageResult, bytes | None]] | None) -> ScanPage:
+    if fut is None:
+        return _finish(page, *_failed(page))
+    try:
+        result, upright = fut.result()
+    except cf.process.BrokenProcessPool as e:  # a worker died (a decoder crashed)
+        log.error("page %d: worker process died: %s", page.index, e)
+        raise ScanError(f"a page worker died on page {page.index}") from e
+    return _finish(page, result, upright)

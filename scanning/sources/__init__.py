@@ -62,7 +62,7 @@ def inspect(path: str | os.PathLike[str], *, name: str | None = None) -> ScanInf
     """
     label = _name(path, name)
     try:
-        media = sniff(path)
+        media = sniff(path, label)
     except OSError as e:
         raise InputFileError(label, f"the file cannot be opened ({e.strerror or e})") from e
     if media == MEDIA_PDF:
@@ -91,7 +91,7 @@ def iter_pages(
     """Yield the pages of ``path`` in order, 1-based ``index``, beginning at ``start``."""
     label = _name(path, name)
     try:
-        media = sniff(path)
+        media = sniff(path, label)
     except OSError as e:
         raise InputFileError(label, f"the file cannot be opened ({e.strerror or e})") from e
     if media == MEDIA_PDF:

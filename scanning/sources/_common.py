@@ -82,21 +82,25 @@ def sniff_bytes(head: bytes) -> str | None:
     return None
 
 
-def sniff(path: str | os.PathLike[str]) -> str:
-    """Media type of ``path`` by content; raise a clear InputFileError when unusable."""
+def sniff(path: str | os.PathLike[str], name: str | None = None) -> str:
+    """Media type of ``path`` by content; raise a clear InputFileError when unusable.
+
+    ``name`` is the file's name as uploaded (shown in errors; its extension is only used
+    to say what the file claims to be)."""
+    label = name or os.fspath(path)
     if os.path.isdir(path):
         return MEDIA_FOLDER
     with open(path, "rb") as f:
         head = f.read(1024)
     if not head:
-        raise EmptyScanError(path, "the file is empty (0 bytes)")
+        raise EmptyScanError(label, "the file is empty (0 bytes)")
     media = sniff_bytes(head)
     if media is None:
-        ext = os.path.splitext(os.fspath(path))[1].lower()
+        ext = os.path.splitext(label)[1].lower()
         looks = "text" if _looks_like_text(head) else "unknown binary data"
         claim = f" although it is named {ext}" if ext else ""
         raise UnsupportedFormatError(
-            path, f"the content is {looks}, not a PDF, TIFF, JPEG, PNG or ZIP{claim}"
+            label, f"the content is {looks}, not a PDF, TIFF, JPEG, PNG or ZIP{claim}"
         )
     return media
 

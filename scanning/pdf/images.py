@@ -21,8 +21,6 @@ from PIL import Image, UnidentifiedImageError
 
 from scanning.pdf.model import PageImageError
 
-Image.MAX_IMAGE_PIXELS = 20000 * 20000  # A0 at 600 dpi; above that is not a page scan
-
 _COLOUR_SPACES = {"L": Name.DeviceGray, "1": Name.DeviceGray, "RGB": Name.DeviceRGB, "CMYK": Name.DeviceCMYK}
 
 
@@ -38,7 +36,7 @@ def _open(data: bytes, frame: int) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         if frame:
             image.seek(frame)
-    except (UnidentifiedImageError, OSError, EOFError, ValueError) as e:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, EOFError, ValueError) as e:
         raise PageImageError(f"cannot read page image: {e}") from e
     return image
 

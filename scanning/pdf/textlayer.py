@@ -71,40 +71,39 @@ def _lines(words: Iterable[Word]) -> list[list[Word]]:
     return rows
 
 
-def _same_row(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """``b`` follows ``a`` on the same printed row (vertical overlap, to its right)."""
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return b[0] >= a[0] and overlap > 0.5 * min(a[3] - a[1], b[3] - b[1])
-
-
-def word_ops(text: str, box: tuple[float, float, float, float]) -> str:
-    """Operators that set the text matrix for one word, in upright pixels, and show it.
-
-    Text space (font size 1) maps to the box: x along the box, stretched to its width; y up
-    by one box height from the baseline. The page-wide map to PDF space is a ``cm`` set
-    once by ``text_layer``, which keeps this per-word work to one format call.
-    """
-    x0, y0, x1, y1 = box
-    height = max(y1 - y0, 1.0)
-    code = text.encode("utf-16-be")
-    scale_x = max(x1 - x0, 1.0) / (len(code) / 2 * _ADVANCE_EM)
-    return "%.3f 0 0 %.2f %.2f %.2f Tm <%s> Tj\n" % (scale_x, -height, x0, y0 + height * _ASCENT_SHARE, code.hex())
-
-
 def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
-    """The content stream fragment for a page's words (empty when there are none)."""
+    """The content stream fragment for a page's words (empty when there are none).
+
+    Text space (font size 1) maps onto each box: x along the box, stretched to its width,
+    y up by one box height from the baseline; the page-wide map to PDF space is one ``cm``.
+    The loop is written flat: a dense page has well over a thousand OCR words and
+    this is the builder's hot spot (see bench/assemble.py).
+    """
     parts: list[str] = []
+    append = parts.append
+    ascent = _ASCENT_SHARE
+    stretch = 2 / _ADVANCE_EM  # box width / (UTF-16 bytes / 2 * advance) = width * stretch / bytes
     for line in _lines(words):
-        cleaned = [(w, _clean(w.text)) for w in line]
-        cleaned = [(w, t) for w, t in cleaned if t and w.box[2] > w.box[0] and w.box[3] > w.box[1]]
-        for i, (word, text) in enumerate(cleaned):
-            x0, y0, x1, y1 = word.box
-            if i + 1 < len(cleaned) and _same_row(word.box, cleaned[i + 1][0].box):
-                nxt_word, nxt_text = cleaned[i + 1]
-                if not (is_cjk(text[-1]) and is_cjk(nxt_text[0])):
-                    text += " "
-                x1 = max(x1, nxt_word.box[0])
-            parts.append(word_ops(text, (x0, y0, x1, y1)))
+        row = []
+        for w in line:
+            text = _clean(w.text)
+            b = w.box
+            if text and b[2] > b[0] and b[3] > b[1]:
+                row.append((text, b))
+        last = len(row) - 1
+        for i, (text, (x0, y0, x1, y1)) in enumerate(row):
+            if i < last:
+                nxt_text, nb = row[i + 1]
+                overlap = min(y1, nb[3]) - max(y0, nb[1])
+                if nb[0] >= x0 and overlap > 0.5 * min(y1 - y0, nb[3] - nb[1]):  # same printed row
+                    if not (is_cjk(text[-1]) and is_cjk(nxt_text[0])):
+                        text += " "
+                    if nb[0] > x1:
+                        x1 = nb[0]
+            height = y1 - y0
+            code = text.encode("utf-16-be")
+            append("%.3f 0 0 %.2f %.2f %.2f Tm <%s> Tj\n" % (
+                (x1 - x0) * stretch / len(code), -height, x0, y0 + height * ascent, code.hex()))
     if not parts:
         return b""
     head = f"q {to_page.operands()} cm\nBT\n3 Tr\n{FONT_RESOURCE} 1 Tf\n"

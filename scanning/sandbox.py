@@ -13,8 +13,9 @@ folder and announces it with one JSON line on stdout; the parent reads that file
 it and yields the page, and only then tells the child to go on ("next"). At most one page
 is in flight, so neither process ever holds the whole scan.
 
-If the child dies in the middle of a file, the page it was working on is reported as
-failed and a new child resumes at the following page (up to ``Limits.max_restarts``
+The child first opens and counts the file and says so; if it dies or hangs before that,
+the whole file is refused. If it dies in the middle of a file, the page it was working on
+is reported as failed and a new child resumes at the following page (up to ``Limits.max_restarts``
 times), so one poisonous page does not cost the rest of the volume.
 
 Public API (stable): ``iter_pages(path, *, name=None, limits=None)``, ``inspect(path, *,
@@ -167,19 +168,23 @@ def iter_pages(
                 {"cmd": "pages", "path": os.fspath(path), "name": label, "start": start,
                  "outdir": tmp, "limits": asdict(limits)}
             )
-            got_any = False
+            opened = False
             try:
                 while True:
-                    wait = limits.page_wall_seconds + (0 if got_any else limits.open_wall_seconds)
+                    wait = limits.page_wall_seconds if opened else limits.open_wall_seconds
                     try:
                         msg = child.receive(wait)
                     except TimeoutError:
-                        why = f"reading the page took longer than {wait:g} s"
+                        what = "reading the page" if opened else "opening the file"
+                        why = f"{what} took longer than {wait:g} s"
                         msg = None
                     else:
                         why = child.death() if msg is None else ""
                     if msg is None:
                         break
+                    if "opened" in msg:
+                        opened = True
+                        continue
                     if "done" in msg:
                         return
                     if "error" in msg:
@@ -191,7 +196,6 @@ def iter_pages(
                         with open(page["file"], "rb") as f:
                             data = f.read()
                         os.unlink(page["file"])
-                    got_any = True
                     start = int(page["index"]) + 1
                     yield SourcePage(
                         int(page["index"]), data, str(page["media_type"]), int(page["width"]),
@@ -201,9 +205,9 @@ def iter_pages(
                     child.send("next")
             finally:
                 child.close()
-            # The child died or hung on page ``start``.
+            # The child died or hung: opening the file, or on page ``start``.
             log.warning("%s: parser failed at page %d: %s", label, start, why)
-            if start == 1 and not got_any and restarts == 0:
+            if not opened:
                 raise ParserCrashError(label, why)
             err = ParserCrashError(label, why, start)
             yield SourcePage(start, b"", "", 0, 0, DEFAULT_DPI, source=label, error=str(err))
@@ -270,6 +274,11 @@ def _child_main() -> int:
             info = sources.inspect(request["path"], name=request["name"])
             say({"info": {"media_type": info.media_type, "page_count": info.page_count}})
             return 0
+        # Open (and count) first, so the parent can tell "this file is unreadable" from
+        # "this page killed the parser", and time each page separately.
+        info = sources.inspect(request["path"], name=request["name"])
+        say({"opened": info.page_count})
+        _cpu_budget(limits["page_cpu_seconds"])
         for page in sources.iter_pages(request["path"], name=request["name"], start=request["start"]):
             file = None
             if page.data:

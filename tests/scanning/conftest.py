@@ -194,3 +194,32 @@ def hostile_dir() -> Path:
     if not (d / "MANIFEST.tsv").exists():
         pytest.skip("../shared/corpora/hostile is absent")
     return d
+
+
+def jpeg_pdf(jpegs: list[bytes], path: Path, dpi: int = 300) -> Path:
+    """A scanner-style PDF: one page per JPEG, the JPEG bytes embedded as they are."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for data in jpegs:
+        img = Image.open(io.BytesIO(data))
+        w, h = img.size
+        cs = "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
+        xobj = pikepdf.Stream(pdf, data)
+        xobj.Type = pikepdf.Name.XObject
+        xobj.Subtype = pikepdf.Name.Image
+        xobj.Width, xobj.Height = w, h
+        xobj.ColorSpace = pikepdf.Name(cs)
+        xobj.BitsPerComponent = 8
+        xobj.Filter = pikepdf.Name.DCTDecode
+        pw, ph = w * 72 / dpi, h * 72 / dpi
+        content = pikepdf.Stream(pdf, f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode())
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, pw, ph],
+            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobj)),
+            Contents=content,
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path

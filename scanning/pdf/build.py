@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 _IMAGE_RESOURCE = "/Im0"
 
 
-def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: hashlib._Hash) -> None:
-    """Append one page; feed ``digest`` with what makes it this page (image, text, place)."""
+def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: hashlib._Hash) -> bool:
+    """Append one page; feed ``digest`` with what makes it this page (image, text, place).
+    Returns whether the page can be part of a PDF/A-2b file."""
     if page.rotation not in (0, 90, 180, 270):
         raise PdfBuildError(f"rotation must be 0, 90, 180 or 270, not {page.rotation!r}")
     if not page.dpi or page.dpi <= 0:
@@ -62,6 +63,7 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: has
     if rotation:
         page_dict.Rotate = rotation
     pdf.pages.append(pikepdf.Page(page_dict))
+    return not embedded.cmyk
 
 
 def _add_outline(pdf: pikepdf.Pdf, bookmarks: Sequence[Bookmark], page_count: int) -> None:
@@ -93,9 +95,11 @@ def build_volume_pdf(
     font = add_glyphless_font(pdf)
     digest = hashlib.sha256(repr((meta, tuple(bookmarks))).encode())
     labels: list[str | None] = []
+    cmyk_pages: list[int] = []
     for number, page in enumerate(pages):
         try:
-            _add_page(pdf, page, font, digest)
+            if not _add_page(pdf, page, font, digest):
+                cmyk_pages.append(number + 1)
         except PdfBuildError as e:
             raise type(e)(f"page {number + 1}: {e}") from e
         labels.append(page.label)
@@ -104,7 +108,9 @@ def build_volume_pdf(
     pdf.Root.PageLabels = page_labels_tree(labels)
     if bookmarks:
         _add_outline(pdf, bookmarks, len(labels))
-    pdfa = add_output_intent(pdf)
+    if cmyk_pages:
+        log.warning("CMYK scans on pages %s: volume PDF will not claim PDF/A-2b", cmyk_pages)
+    pdfa = not cmyk_pages and add_output_intent(pdf)
     write_metadata(pdf, meta, digest.digest(), pdfa=pdfa)
     log.debug("volume PDF: %d pages, %d bookmarks, PDF/A %s", len(labels), len(bookmarks), pdfa)
     save_kwargs = dict(

@@ -30,6 +30,11 @@ class EmbeddedImage:
     width: int
     height: int
 
+    @property
+    def cmyk(self) -> bool:
+        """DeviceCMYK cannot sit under an sRGB output intent: such a volume is not PDF/A."""
+        return self.stream.get("/ColorSpace") == Name.DeviceCMYK
+
 
 def _open(data: bytes, frame: int) -> Image.Image:
     try:

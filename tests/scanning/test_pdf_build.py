@@ -263,3 +263,18 @@ def test_rows_are_found_when_the_engine_gives_no_line_numbers(tmp_path: Path) ->
     build_volume_pdf([PdfPage(page.image, page.media_type, page.width, page.height, DPI, words=flat, label="1")], META, [], out)
     text = plain_text(out)
     assert "立案决定书" in text and "犯罪嫌疑人赵某" in text and "Case No 2024" in text
+
+
+def test_cmyk_jpeg_is_kept_and_the_volume_does_not_claim_pdfa(tmp_path: Path) -> None:
+    upright, words = draw_upright(mode="RGB")
+    buffer = io.BytesIO()
+    upright.convert("CMYK").save(buffer, "JPEG", quality=80)
+    out = tmp_path / "v.pdf"
+    build_volume_pdf([PdfPage(buffer.getvalue(), "image/jpeg", 1240, 1754, DPI, words=words, label="1")], META, [], out)
+    with pikepdf.open(out) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert image.read_raw_bytes() == buffer.getvalue()
+        assert image.ColorSpace == pikepdf.Name.DeviceCMYK
+        assert "/OutputIntents" not in pdf.Root
+        assert "pdfaid:part" not in pdf.open_metadata()
+    assert "立案决定书" in plain_text(out)

@@ -135,7 +135,11 @@ def move_pages(actor: Actor, volume: Volume, order: Sequence[int]) -> VolumeVers
 def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> VolumeVersion:
     """A reviewer's split of the current pages into documents: ``starts`` lists
     (first position, type) of every document. Fields of documents whose first page
-    and type the machine also found are kept; the others are read again."""
+    and type the machine also found are kept; the others are read afresh from their pages."""
+    from scanning.recognition.classify import TITLE_TEXT
+    from scanning.recognition.split import Draft, read_fields
+    from scanning.recognition.text import PageText
+
     require(actor, "recognition.correct", volume.case.unit_id)
     current = volume.current
     if current is None:
@@ -144,6 +148,9 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
     starts = sorted(starts)
     if not starts or any(not 1 <= p <= n for p, _ in starts):
         raise InvalidInput(f"文书起始页必须在 1 至 {n} 之间")
+    unknown = sorted({t for _, t in starts if t not in TITLE_TEXT and t != "other"})
+    if unknown:
+        raise InvalidInput(f"未知的文书类型：{'、'.join(unknown)}")
     machine = {(d.first_position, d.type): d for d in current.documents}
     version = VolumeVersion(volume_id=volume.id, number=current.number + 1,
                             reason="审核人员调整文书拆分", created_by_id=actor.user_id)
@@ -151,17 +158,24 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
     s.add(version)
     for vp in current.pages:
         version.pages.append(VolumePage(position=vp.position, page_id=vp.page_id, label=vp.label))
-    from scanning.recognition import title_of  # noqa: PLC0415
-
     for seq, ((first, type_), nxt) in enumerate(zip(starts, [*starts[1:], (n + 1, "")]), start=1):
         old = machine.get((first, type_))
-        doc = Document(version=version, seq=seq, type=type_, title=title_of(type_),
+        doc = Document(version=version, seq=seq, type=type_, title=TITLE_TEXT.get(type_, "其他"),
                        first_position=first, last_position=nxt[0] - 1,
                        confidence=old.confidence if old else 1.0, origin="reviewer")
         if old is not None:
             for f in old.fields:
                 doc.fields.append(DocumentField(name=f.name, value=f.value, page_id=f.page_id,
                                                 box=f.box, conf=f.conf, raw=f.raw))
+        elif type_ != "other":
+            results = [page_result(vp.page, vp.position) for vp in current.pages[first - 1:nxt[0] - 1]]
+            draft = Draft(type_, doc.title, first, nxt[0] - 1, 1.0,
+                          pages=[PageText.from_page(r) for r in results if not r.blank and r.ocr])
+            for name, fv in read_fields(draft).items():
+                page_id = current.pages[fv.page - 1].page_id if 1 <= fv.page <= n else None
+                doc.fields.append(DocumentField(name=name, value=fv.value, page_id=page_id,
+                                                box=list(fv.box) if fv.box else None,
+                                                conf=float(fv.conf), raw=fv.raw))
         s.add(doc)
     s.flush()
     reindex_later(volume.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
@@ -44,15 +44,30 @@ def find_or_create_case(actor: Actor, case_no: str, *, name: str | None = None,
         raise InvalidInput(f"案件编号格式不正确：{case_no}（应为 A + 22 位数字）")
     unit_id = unit_id or actor.unit_id
     if unit_id is None:
-        unit_id = s.scalars(select(Unit.id).order_by(Unit.id)).first()
-        if unit_id is None:
-            raise InvalidInput("尚未建立任何单位，无法新建案件")
+        unit_id = _default_unit(s).id
     require(actor, "case.create", unit_id)
     case = Case(case_no=case_no, name=name or case_no, kind=kind or "criminal", unit_id=unit_id, origin="dossier")
     s.add(case)
     s.flush()
     log.info("case %s created by %s", case_no, actor.name)
     return case
+
+
+UNASSIGNED_UNIT = "未分配单位"
+
+
+def _default_unit(s: Any) -> Unit:
+    """Where a case made by the system (``ecase ingest`` without ``--as``) goes when no
+    unit is named: the only unit there is, or a placeholder unit a reviewer reassigns from."""
+    units = list(s.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id).limit(2)))
+    if len(units) == 1:
+        return units[0]
+    unit = s.scalars(select(Unit).where(Unit.name == UNASSIGNED_UNIT)).first()
+    if unit is None:
+        unit = Unit(name=UNASSIGNED_UNIT, kind="placeholder")
+        s.add(unit)
+        s.flush()
+    return unit
 
 
 def find_or_create_volume(actor: Actor, case: Case, kind: str = "criminal_main", number: int = 1) -> Volume:

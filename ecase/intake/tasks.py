@@ -9,7 +9,8 @@
    runs recognition over the volume.
 
 Parsing untrusted files happens in ``scanning.sandbox`` child processes, so a file that
-crashes or hangs the parser fails alone and never takes the worker down.
+crashes or hangs the parser fails alone and never takes the worker down; a page image
+that kills a worker anyway is given up after ``MAX_ATTEMPTS``.
 """
 
 from __future__ import annotations
@@ -105,23 +106,41 @@ def _split(scan: Scan) -> int:
     return count
 
 
+MAX_ATTEMPTS = 3
+
+
 @celery.task(name="ecase.process_page")
 def process_page(page_id: int, finish: bool = True) -> None:
+    """Turn one page upright, OCR it and store the result (skipped when already done).
+
+    The attempt is counted in its own committed transaction first: a page whose
+    processing kills the worker process (a poisonous image) is requeued by Celery, and
+    after ``MAX_ATTEMPTS`` it is marked failed instead of taking workers down forever."""
+    from scanning.pipeline import process_page as run_pipeline
+
     with db.unit_of_work() as s:
         page = s.get(Page, page_id)
         if page is None or page.state != "pending":
             return
+        page.attempts += 1
+        attempts = page.attempts
+    with db.unit_of_work() as s:
+        page = s.get(Page, page_id)
+        assert page is not None and page.original_key is not None
         job_id = s.scalar(select(Job.id).where(Job.scan_id == page.scan_id).order_by(Job.id.desc()))
-        assert page.original_key is not None
-        data = store().get_bytes(page.original_key)
-        try:
-            result, derived = sandbox.process_page(
-                data, dpi=page.dpi or 300, index=page.scan_index,
-                lang=current_app.config["OCR_LANG"], timeout=current_app.config["PAGE_TIMEOUT_S"])
-        except ScanError as e:
+        if attempts > MAX_ATTEMPTS:
+            result, derived = None, None
+            error = f"第{page.scan_index}页多次处理时进程异常退出，已放弃 / page {page.scan_index} crashed the worker"
+        else:
+            data = store().get_bytes(page.original_key)
+            result, derived = run_pipeline(data, dpi=page.dpi or 300, index=page.scan_index,
+                                           media_type=page.original_media_type,
+                                           lang=current_app.config["OCR_LANG"], name=page.scan.filename)
+            error = result.error
+        if error is not None or result is None:
             page.state = "failed"
-            page.error = str(e)
-            log.warning("page %s failed: %s", page.id, e)
+            page.error = error
+            log.warning("page %s failed: %s", page.id, error)
             if job_id is not None:
                 s.execute(update(Job).where(Job.id == job_id).values(failed=Job.failed + 1))
         else:

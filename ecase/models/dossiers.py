@@ -106,6 +106,7 @@ class Page(Base):
     text: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     processed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     scan: Mapped[Scan] = relationship(back_populates="pages")

@@ -209,6 +209,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('processed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['scan_id'], ['scans.id'], name=op.f('fk_pages_scan_id_scans')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pages')),

@@ -73,5 +73,10 @@ def load_token_user() -> User | None:
     return token.user
 
 
+def _reset() -> None:
+    g.auth_via = None  # ``g`` may outlive one request (tests share an app context)
+
+
 def init_app(app: Flask) -> None:
     app.extensions["ecase.token_loader"] = load_token_user
+    app.before_request_funcs.setdefault(None, []).insert(0, _reset)  # before ecase.auth

@@ -116,5 +116,10 @@ def _after(response: Response) -> Response:
     return response
 
 
+def _start() -> None:
+    g.audit_recorded = False  # ``g`` may outlive one request (tests share an app context)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_start)
     app.after_request(_after)

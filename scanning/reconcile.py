@@ -126,12 +126,13 @@ def normalise_title(value: object) -> str:
 
 
 def normalise_date(value: object) -> str | None:
-    """ISO date for 2018-01-17, 2018.1.17, 2018/1/17, 2018年1月17日, or a date; else the text."""
+    """ISO date for 2018-01-17, 2018.1.17, 2018/1/17, 2018年1月17日, 二〇一八年一月十七日, or a
+    date; else the text as given (so that two unreadable dates still compare as text)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.date):
         return value.isoformat()[:10]
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = _arabic_date(unicodedata.normalize("NFKC", str(value)).strip())
     m = re.fullmatch(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?(?:[T ].*)?", text)
     if m:
         try:
@@ -139,6 +140,27 @@ def normalise_date(value: object) -> str | None:
         except ValueError:
             return text
     return text
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
+
+
+def _cn_number(text: str) -> str:
+    """二〇一八 -> 2018 (digit by digit); 十七 -> 17, 二十 -> 20, 三十一 -> 31."""
+    if "十" not in text:
+        return "".join(str(_CN_DIGITS[c]) for c in text)
+    tens, _, ones = text.partition("十")
+    return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0))
+
+
+def _arabic_date(text: str) -> str:
+    m = re.fullmatch(r"([〇○O零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日", text)
+    if not m:
+        return text
+    try:
+        return f"{_cn_number(m[1])}年{_cn_number(m[2])}月{_cn_number(m[3])}日"
+    except KeyError:
+        return text
 
 
 def _page_no(value: object) -> int | None:
@@ -324,14 +346,12 @@ def _match(entries: list[_Entry], docs: list[Document], first_no: dict[int, int 
     return pairs
 
 
-def _shown(first: int | None, last: int | None) -> str:
-    if first is None:
-        return "（无）"
-    return str(first) if last is None or last == first else f"{first}-{last}"
-
-
-def check_catalog(documents: Sequence[Document], pages: Sequence[PaperPage], page_types: Sequence[str | None]) -> list[Finding]:
-    """Every catalog entry against the document found, and documents the catalog lacks."""
+def _document_numbers(
+    documents: Sequence[Document], pages: Sequence[PaperPage], page_types: Sequence[str | None]
+) -> tuple[list[Document], dict[int, list[int]], dict[int, int]]:
+    """The non-dossier documents, the paper numbers of each (keyed by ``id``), and the first
+    scan index carrying each paper number. A page's paper number is the one printed on it,
+    or, when none was read, the one it should carry."""
     labels = assign_paper_labels(page_types, [p.blank for p in pages])
     paper_no = {
         p.index: (p.printed if p.printed is not None else int(label))
@@ -340,6 +360,21 @@ def check_catalog(documents: Sequence[Document], pages: Sequence[PaperPage], pag
     }
     docs = [d for d in documents if d.type not in DOSSIER_TYPES]
     numbers = {id(d): [paper_no[i] for i in range(d.first_page, d.last_page + 1) if i in paper_no] for d in docs}
+    index_of: dict[int, int] = {}
+    for index, number in sorted(paper_no.items()):
+        index_of.setdefault(number, index)
+    return docs, numbers, index_of
+
+
+def _shown(first: int | None, last: int | None) -> str:
+    if first is None:
+        return "（无）"
+    return str(first) if last is None or last == first else f"{first}-{last}"
+
+
+def check_catalog(documents: Sequence[Document], pages: Sequence[PaperPage], page_types: Sequence[str | None]) -> list[Finding]:
+    """Every catalog entry against the document found, and documents the catalog lacks."""
+    docs, numbers, _ = _document_numbers(documents, pages, page_types)
     first_no = {key: (nums[0] if nums else None) for key, nums in numbers.items()}
     entries = _entries(documents)
     findings: list[Finding] = []
@@ -396,6 +431,34 @@ def check_catalog(documents: Sequence[Document], pages: Sequence[PaperPage], pag
                 (doc.first_page, doc.last_page), None, {"title": doc.title, "doc_no": _field(doc, "doc_no")},
             ))
     return findings
+
+
+def paper_labels(documents: Sequence[Document], pages: Sequence[PaperPage]) -> list[str | None]:
+    """The paper label of every scanned page, for the volume PDF's page labels."""
+    return assign_paper_labels(page_types_from_documents(documents, len(pages)), [p.blank for p in pages])
+
+
+def catalog_bookmarks(documents: Sequence[Document], pages: Sequence[PaperPage]) -> list[tuple[str, int]]:
+    """``({seq} {title} {doc_no}, 0-based page index)`` for every catalog entry (title as
+    the catalog writes it, doc_no in normal form), pointing at the document it was matched with, or else at the page that
+    carries its first page number; an entry that points nowhere gets no bookmark (and
+    ``reconcile`` reports it)."""
+    page_types = page_types_from_documents(documents, len(pages))
+    docs, numbers, by_number = _document_numbers(documents, pages, page_types)
+    first_no = {key: (nums[0] if nums else None) for key, nums in numbers.items()}
+    entries = _entries(documents)
+    pairs = _match(entries, docs, first_no)
+    marks = []
+    for ei, entry in enumerate(entries):
+        if ei in pairs:
+            index = docs[pairs[ei]].first_page
+        elif entry.first is not None and entry.first in by_number:
+            index = by_number[entry.first]
+        else:
+            continue
+        title = " ".join(str(part).strip() for part in (entry.seq, entry.title, entry.doc_no) if part not in (None, ""))
+        marks.append((title, index - 1))
+    return marks
 
 
 def reconcile(documents: Sequence[Document], pages: Sequence[PaperPage]) -> list[Finding]:

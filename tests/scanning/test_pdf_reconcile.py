@@ -18,8 +18,11 @@ from scanning.reconcile import (
     PaperPage,
     ReconcileError,
     assign_paper_labels,
+    catalog_bookmarks,
+    normalise_date,
     normalise_doc_no,
     page_types_from_documents,
+    paper_labels,
     reconcile,
 )
 from scanning.types import Document, FieldValue
@@ -193,3 +196,40 @@ def test_pages_must_be_complete_and_in_order() -> None:
     documents, pages = volume()
     with pytest.raises(ReconcileError):
         reconcile(documents, pages[:3] + pages[4:])
+
+
+def test_dates_in_chinese_numerals_compare_with_arabic_ones() -> None:
+    assert normalise_date("二〇二四年三月二日") == "2024-03-02"
+    assert normalise_date("二〇二四年十二月三十一日") == "2024-12-31"
+    assert normalise_date("２０２４年３月２日") == "2024-03-02"
+    assert normalise_date("不详") == "不详"
+    documents, pages = volume()
+    _edit_entry(documents, 2, date="二〇二四年三月二日")
+    assert reconcile(documents, pages) == []
+    _edit_entry(documents, 2, date="二〇二四年三月十二日")
+    assert codes(reconcile(documents, pages)) == ["catalog_date_mismatch"]
+
+
+def test_labels_and_bookmarks_carry_into_the_volume_pdf() -> None:
+    """The paper labels and catalog bookmarks computed here are what the PDF shows."""
+    import datetime as dt
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    from scanning.pdf import Bookmark, PdfPage, VolumeMeta, build_volume_pdf_bytes
+
+    documents, pages = volume()
+    _edit_entry(documents, 2, first_page=9)  # a wrong page in the catalog: the bookmark follows the document
+    labels = paper_labels(documents, pages)
+    marks = catalog_bookmarks(documents, pages)
+    assert marks == [(f"1 立案决定书 {FILING_NO}", 2), (f"2 拘留证 {DETENTION_NO}", 5), ("3 讯问笔录", 6)]
+    buffer = io.BytesIO()
+    Image.new("L", (60, 80), 255).save(buffer, "JPEG")
+    pdf_pages = [PdfPage(buffer.getvalue(), "image/jpeg", 60, 80, 72, label=label) for label in labels]
+    data = build_volume_pdf_bytes(pdf_pages, VolumeMeta("案", "卷", "局", dt.date(2024, 1, 1)), [Bookmark(t, i) for t, i in marks])
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert [p.label for p in pdf.pages] == ["封面", "目录", "1", "2", "2背", "3", "4", "5", "6", "备考表"]
+        with pdf.open_outline() as outline:
+            assert [(o.title, pdf.pages.index(pikepdf.Page(o.destination[0]))) for o in outline.root] == marks

@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import io
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -93,7 +94,8 @@ def main() -> int:
     # cpu_pages_per_s: the same on CPU time, steadier on a machine shared with other jobs
     print(f"pages={args.pages} words={words} seconds={elapsed:.3f} pages_per_s={args.pages / elapsed:.1f} "
           f"cpu_pages_per_s={args.pages / cpu:.1f} "
-          f"image_bytes={image_bytes} pdf_bytes={size} size_ratio={size / image_bytes:.4f}")
+          f"image_bytes={image_bytes} pdf_bytes={size} size_ratio={size / image_bytes:.4f} "
+          f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     return 0
 
 

@@ -39,6 +39,11 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: has
     else:
         embedded = embed_image(pdf, page.image, page.media_type, frame=page.frame)
         rotation, skew = page.rotation, page.skew_deg
+        if page.width and page.height and (page.width, page.height) != (embedded.width, embedded.height):
+            # The words were placed for another size: better to stop than to misplace them.
+            raise PdfBuildError(
+                f"image is {embedded.width}x{embedded.height} px, the page says {page.width}x{page.height}"
+            )
     scale = 72.0 / page.dpi
     width_pt, height_pt = embedded.width * scale, embedded.height * scale
     to_page = upright_to_page(

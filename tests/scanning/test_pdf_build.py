@@ -20,7 +20,15 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from scanning.pdf import Bookmark, PageImageError, PdfPage, VolumeMeta, build_volume_pdf, build_volume_pdf_bytes
+from scanning.pdf import (
+    Bookmark,
+    PageImageError,
+    PdfBuildError,
+    PdfPage,
+    VolumeMeta,
+    build_volume_pdf,
+    build_volume_pdf_bytes,
+)
 from scanning.types import Word
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -278,3 +286,10 @@ def test_cmyk_jpeg_is_kept_and_the_volume_does_not_claim_pdfa(tmp_path: Path) ->
         assert "/OutputIntents" not in pdf.Root
         assert "pdfaid:part" not in pdf.open_metadata()
     assert "立案决定书" in plain_text(out)
+
+
+def test_a_page_whose_size_disagrees_with_its_image_is_refused() -> None:
+    page, words = make_page()
+    wrong = PdfPage(page.image, page.media_type, page.height, page.width, DPI, words=words, label="1")
+    with pytest.raises(PdfBuildError, match="1240x1754"):
+        build_volume_pdf_bytes([wrong], META)

@@ -151,11 +151,13 @@ def run(args: argparse.Namespace) -> None:
         shutil.rmtree(ixdir, ignore_errors=True)
         ix = Index(ixdir)
         t = time.perf_counter()
-        ix.reindex(pages, commit_every=args.commit_every, procs=args.procs, limitmb=args.limitmb)
+        ix.reindex(pages, commit_every=args.commit_every, procs=args.procs, limitmb=args.limitmb,
+                   optimize=args.optimize)
         dt = time.perf_counter() - t
         index_rate = len(pages) / dt
         print(f"whoosh: indexed {len(pages)} pages in {dt:.1f} s = {index_rate:.0f} pages/s "
-              f"(procs={args.procs}, limitmb={args.limitmb}, commit_every={args.commit_every})", flush=True)
+              f"(procs={args.procs}, limitmb={args.limitmb}, commit_every={args.commit_every}, "
+              f"optimize={args.optimize})", flush=True)
 
     db = work / "fts5.sqlite"
     db.unlink(missing_ok=True)
@@ -255,9 +257,10 @@ def compare_analyzers(args: argparse.Namespace) -> None:
     w.commit()
     bix = Index(Path(tempfile.mkdtemp(prefix="ecase-an-")))
     bix.add_pages(pages)
-    results = {"jieba": ([], []), "bigram": ([], [])}
+    results: dict[str, tuple[list[float], list[float]]] = {"jieba": ([], []), "bigram": ([], [])}
+    by_kind: dict[tuple[str, str], list[float]] = {}
     with ram.searcher() as s:
-        for _, q in queries:
+        for kind, q in queries:
             truth = ground_truth(streams, keys, q)
             terms = [t.text for w_ in words_of(q) for t in jieba_an(w_)]
             jq = wq.And([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
@@ -266,7 +269,10 @@ def compare_analyzers(args: argparse.Namespace) -> None:
             for name, got in (("jieba", got_j), ("bigram", got_b)):
                 results[name][0].append(len(got & truth) / len(truth) if truth else 1.0)
                 results[name][1].append(len(got & truth) / len(got) if got else (1.0 if not truth else 0.0))
+                by_kind.setdefault((name, kind), []).append(results[name][0][-1])
     shutil.rmtree(bix.path, ignore_errors=True)
+    for (name, kind), rec in sorted(by_kind.items()):
+        print(f"  {name:7s} {kind:7s} n={len(rec):4d} recall={statistics.mean(rec):.3f}")
     out = {"pages": len(pages), "queries": len(queries)}
     for name, (rec, prec) in results.items():
         print(f"{name:7s} recall={statistics.mean(rec):.3f} precision={statistics.mean(prec):.3f} "
@@ -281,9 +287,10 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--procs", type=int, default=1, help="Whoosh writer processes")
+    ap.add_argument("--procs", type=int, default=2, help="Whoosh writer processes")
+    ap.add_argument("--optimize", action="store_true", help="merge into one segment after indexing")
     ap.add_argument("--limitmb", type=int, default=256, help="Whoosh writer memory per process")
-    ap.add_argument("--commit-every", type=int, default=10_000)
+    ap.add_argument("--commit-every", type=int, default=20_000)
     ap.add_argument("--workdir", help="keep the indexes here (default: a temporary directory, removed)")
     ap.add_argument("--reuse", action="store_true", help="reuse the Whoosh index in --workdir")
     ap.add_argument("--compare-analyzers", action="store_true", help="jieba vs bigrams (use --pages 3000)")

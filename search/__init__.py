@@ -25,7 +25,7 @@ Public API
     ix.delete_pages(keys) -> int
     ix.update(records=(), deleted=()) -> (added, deleted)
     ix.reindex(source, *, checkpoint=lambda r: r.key, commit_every=2000,
-               limitmb=128, procs=1, optimize=True) -> ReindexReport
+               limitmb=128, procs=1, optimize=False) -> ReindexReport
     search(ix, query_string, scope, filters=None, limit=20, offset=0, *, groups=True)
         -> SearchResult(total, hits: list[Hit], groups: list[CaseGroup])
     SearchResult.to_dict() / .to_json()          # {"total", "hits": [{case_no, volume,

@@ -237,7 +237,7 @@ class Index:
         commit_every: int = 2000,
         limitmb: int = 128,
         procs: int = 1,
-        optimize: bool = True,
+        optimize: bool = False,
     ) -> ReindexReport:
         """Rebuild the whole index from ``source`` into a fresh directory and swap it in.
 

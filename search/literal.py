@@ -14,7 +14,7 @@ job per index segment with whole posting blocks:
 3. decode positions only for pages that have every term, and keep those where the
    shifted position sets intersect;
 4. hand Whoosh a ``ListMatcher`` with a BM25-like weight per page (occurrences of the
-   literal, page length), so ``And``/``Or``/``Not``, filters and facets work as usual.
+   literal and its rarity; the text fields keep no lengths, see :mod:`search.schema`), so ``And``/``Or``/``Not``, filters and facets work as usual.
 
 A one-character literal is the union of the postings of every term starting with it
 (the bigrams, and the closing single character, see :mod:`search.analysis`).
@@ -35,7 +35,6 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
 _K1 = 1.2
-_B = 0.75
 
 
 def cover(terms: list[str]) -> list[tuple[int, str]]:
@@ -148,12 +147,8 @@ class Literal(wq.Query):
         df = len(ids)
         n = max(1, reader.doc_count_all())
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        avg = max(1.0, reader.field_length(field) / n)
-        weights = []
-        for d in ids:
-            tf = counts[d]
-            dl = reader.doc_field_length(d, field, 1)
-            weights.append(self.boost * idf * tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * dl / avg)))
+        scale = self.boost * idf * (_K1 + 1)
+        weights = [scale * counts[d] / (counts[d] + _K1) for d in ids]
         return ListMatcher(ids, weights=weights)
 
     def _prefix_counts(self, reader: Any) -> dict[int, int]:

@@ -1,8 +1,9 @@
 """A writer killed with SIGKILL in the middle of a write leaves a usable, writable index.
 
-The child process writes batches and says when it starts and commits each one. The
-parent kills it while it is inside a batch, having first checked (with its own
-non-blocking ``flock``) that the child really holds Whoosh's write lock at that moment.
+The child process writes batches and says when it has committed each one. The parent
+then polls Whoosh's write lock with its own non-blocking ``flock`` until the child holds
+it again (it is inside the next batch, a writer open with pages half added) and kills it
+with SIGKILL at that moment.
 """
 
 from __future__ import annotations
@@ -68,8 +69,10 @@ def run_and_kill(ixdir: Path, mode: str, batch: int, kill_after: int, lockfile: 
                 committed = int(line.split()[1])
                 if committed + 1 >= kill_after:
                     break
-        time.sleep(0.15)  # inside the next batch now
-        assert lock_is_held(lockfile), "child should be holding the write lock"
+        deadline = time.monotonic() + 20
+        while not lock_is_held(lockfile):  # wait until the child is inside the next batch
+            assert time.monotonic() < deadline, "child never took the write lock again"
+            time.sleep(0.01)
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)

@@ -133,3 +133,12 @@ def test_a_second_reindex_is_refused_while_one_runs(tmp_path: Path) -> None:
 
     ix.reindex(source)
     assert other.doc_count() == 6
+
+
+def test_reindex_with_two_writer_processes(tmp_path: Path) -> None:
+    recs = list(PageFactory(9).pages(80))
+    ix = Index(tmp_path / "ix")
+    report = ix.reindex(recs, commit_every=30, procs=2)
+    assert report.pages == 80
+    assert sorted(all_keys(ix)) == sorted(r.key for r in recs)
+    assert search_keys(ix, recs[5].case_no, EVERYONE) == {r.key for r in recs if r.case_no == recs[5].case_no}

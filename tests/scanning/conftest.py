@@ -89,7 +89,9 @@ def seal(size: int, authority: str, font_path: str) -> Image.Image:
 
 
 def render_page(seed: int, *, dpi: int = 300, with_seal: bool = False, lines: int | None = None) -> Image.Image:
-    """A clean upright A4 form page (RGB). ``lines`` limits the body to that many text lines."""
+    """A clean upright A4 form page (RGB). ``lines`` limits the body to that many text lines.
+
+    ``img.info["truth"]`` holds the printed lines, for measuring OCR."""
     rng = random.Random(seed)
     font_path = FONTS[seed % len(FONTS)]
     w, h = int(A4_IN[0] * dpi), int(A4_IN[1] * dpi)
@@ -101,14 +103,17 @@ def render_page(seed: int, *, dpi: int = 300, with_seal: bool = False, lines: in
     margin = int(w * 0.12)
     y = int(h * 0.08)
     authority = rng.choice(AUTHORITIES)
+    truth: list[str] = []
     if lines is None:
+        title = rng.choice(TITLES)
+        no = f"东公（刑）立字〔{rng.randint(2015, 2023)}〕{rng.randint(1, 999):03d}号"
         d.text((w // 2, y), authority, font=body, fill="black", anchor="mt")
         y += int(28 * pt)
-        d.text((w // 2, y), " ".join(rng.choice(TITLES)), font=title_f, fill="black", anchor="mt")
+        d.text((w // 2, y), " ".join(title), font=title_f, fill="black", anchor="mt")
         y += int(40 * pt)
-        no = f"东公（刑）立字〔{rng.randint(2015, 2023)}〕{rng.randint(1, 999):03d}号"
         d.text((w - margin, y), no, font=body, fill="black", anchor="rt")
         y += int(36 * pt)
+        truth += [authority, title, no]
     text_lines: list[str] = []
     for para in sentences(rng):
         text_lines += _wrap(d, "\u3000\u3000" + para, body, w - 2 * margin)
@@ -117,14 +122,17 @@ def render_page(seed: int, *, dpi: int = 300, with_seal: bool = False, lines: in
     for line in text_lines:
         d.text((margin, y), line, font=body, fill="black")
         y += int(26 * pt)
+    truth += [line.strip("\u3000") for line in text_lines]
     if lines is None:
         y += int(30 * pt)
         date = f"{rng.randint(2015, 2023)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
         d.text((w - margin, y + int(40 * pt)), authority, font=body, fill="black", anchor="rt")
         d.text((w - margin, y + int(70 * pt)), date, font=body, fill="black", anchor="rt")
+        truth += [authority, date]
         if with_seal:
             s = seal(int(1.6 * dpi), authority, font_path)
             img.paste(s, (w - margin - int(1.4 * dpi), y), s)
+    img.info["truth"] = truth  # the text as printed, line by line (seal excluded)
     return img
 
 

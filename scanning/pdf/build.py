@@ -13,7 +13,7 @@ from typing import BinaryIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectStreamMode, StreamDecodeLevel
 
-from scanning.pdf.font import add_glyphless_font
+from scanning.pdf.font import CodeMap, add_glyphless_font, finish_font
 from scanning.pdf.geometry import upright_to_page
 from scanning.pdf.images import embed_image
 from scanning.pdf.labels import page_labels_tree
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _IMAGE_RESOURCE = "/Im0"
 
 
-def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: hashlib._Hash) -> bool:
+def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, codes: CodeMap, digest: hashlib._Hash) -> bool:
     """Append one page; feed ``digest`` with what makes it this page (image, text, place).
     Returns whether the page can be part of a PDF/A-2b file."""
     if page.rotation not in (0, 90, 180, 270):
@@ -50,7 +50,7 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, digest: has
         rotation=rotation, skew_deg=skew, scan_width=embedded.width, scan_height=embedded.height, dpi=page.dpi
     )
     draw = f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm {_IMAGE_RESOURCE} Do Q\n".encode("ascii")
-    content = draw + text_layer(page.words, to_page)
+    content = draw + text_layer(page.words, to_page, codes)
     digest.update(hashlib.sha256(page.image if page.upright_image is None else page.upright_image).digest())
     digest.update(hashlib.sha256(content).digest())
     digest.update(repr((page.label, width_pt, height_pt, rotation)).encode())
@@ -98,18 +98,20 @@ def build_volume_pdf(
     """
     pdf = pikepdf.new()
     font = add_glyphless_font(pdf)
+    codes = CodeMap()
     digest = hashlib.sha256(repr((meta, tuple(bookmarks))).encode())
     labels: list[str | None] = []
     cmyk_pages: list[int] = []
     for number, page in enumerate(pages):
         try:
-            if not _add_page(pdf, page, font, digest):
+            if not _add_page(pdf, page, font, codes, digest):
                 cmyk_pages.append(number + 1)
         except PdfBuildError as e:
             raise type(e)(f"page {number + 1}: {e}") from e
         labels.append(page.label)
     if not labels:
         raise PdfBuildError("a volume needs at least one page")
+    finish_font(pdf, font, codes)
     pdf.Root.PageLabels = page_labels_tree(labels)
     if bookmarks:
         _add_outline(pdf, bookmarks, len(labels))

@@ -4,10 +4,11 @@ A text layer needs a font that can encode every CJK character, yet nothing is ev
 with it (text render mode 3). Embedding a real CJK font would add megabytes per volume, so,
 like Tesseract's ``pdf.ttf`` and OCRmyPDF's "GlyphLessFont", we use a Type0 font with
 Identity-H encoding over a CIDFontType2 whose embedded TrueType program has two empty
-glyphs. The character code written in the content stream is the Unicode code point
-(UTF-16BE, so characters outside the BMP take two codes); a CIDToGIDMap sends every CID to
-glyph 1, and a ToUnicode CMap maps each code back to itself, so text extraction and search
-see the real characters. Every glyph is half an em wide; the text layer stretches each word
+glyphs. The character code written in the content stream is the character's own
+code point for the BMP; a character beyond it (a rare character in a name, e.g. 𠮷) gets one
+of the codes D800-DFFF, which no real character uses, in order of first use (``CodeMap``). A
+CIDToGIDMap sends every CID to glyph 1, and the ToUnicode CMap maps each code back to its
+character, so text extraction and search see the real characters. Every glyph is half an em wide; the text layer stretches each word
 horizontally to its box.
 
 The TrueType program is written here byte by byte (no font file is shipped or read) with
@@ -107,7 +108,7 @@ def glyphless_truetype() -> bytes:
     return bytes(font)
 
 
-_TOUNICODE = b"""/CIDInit /ProcSet findresource begin
+_CMAP_HEAD = b"""/CIDInit /ProcSet findresource begin
 12 dict begin
 begincmap
 /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def
@@ -116,14 +117,52 @@ begincmap
 1 begincodespacerange
 <0000> <FFFF>
 endcodespacerange
-1 beginbfrange
-<0000> <FFFF> <0000>
+2 beginbfrange
+<0000> <D7FF> <0000>
+<E000> <FFFF> <E000>
 endbfrange
-endcmap
+"""
+_CMAP_TAIL = b"""endcmap
 CMapName currentdict /CMap defineresource pop
 end
 end
 """
+_EXTRA_FIRST, _EXTRA_LAST = 0xD800, 0xDFFF
+
+
+class CodeMap:
+    """Character codes for one document: BMP characters as themselves, others numbered."""
+
+    def __init__(self) -> None:
+        self.extra: dict[str, int] = {}
+
+    def encode(self, text: str) -> bytes:
+        if max(text) < "\U00010000":
+            return text.encode("utf-16-be")
+        out = bytearray()
+        for ch in text:
+            if ord(ch) < 0x10000:
+                out += ch.encode("utf-16-be")
+                continue
+            code = self.extra.get(ch)
+            if code is None:
+                if _EXTRA_FIRST + len(self.extra) > _EXTRA_LAST:
+                    out += "\ufffd".encode("utf-16-be")  # over 2048 distinct rare characters
+                    continue
+                code = self.extra[ch] = _EXTRA_FIRST + len(self.extra)
+            out += code.to_bytes(2, "big")
+        return bytes(out)
+
+    def to_unicode(self) -> bytes:
+        """The ToUnicode CMap: identity outside D800-DFFF, then each numbered character."""
+        chars = b""
+        items = sorted(self.extra.items(), key=lambda kv: kv[1])
+        for i in range(0, len(items), 100):  # at most 100 entries per bfchar block
+            block = items[i : i + 100]
+            chars += f"{len(block)} beginbfchar\n".encode()
+            chars += b"".join(f"<{code:04X}> <{ch.encode('utf-16-be').hex().upper()}>\n".encode() for ch, code in block)
+            chars += b"endbfchar\n"
+        return _CMAP_HEAD + chars + _CMAP_TAIL
 
 
 def _flate_stream(pdf: pikepdf.Pdf, data: bytes, **keys: object) -> pikepdf.Stream:
@@ -167,11 +206,12 @@ def add_glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
         BaseFont=Name("/" + FONT_NAME),
         Encoding=Name("/Identity-H"),
         DescendantFonts=Array([pdf.make_indirect(cid_font)]),
-        ToUnicode=_flate_stream(pdf, _TOUNICODE),
+        ToUnicode=_flate_stream(pdf, CodeMap().to_unicode()),
     )
     return pdf.make_indirect(font)
 
 
-def encode_text(text: str) -> bytes:
-    """The character codes for ``text``: UTF-16BE, one code per BMP character."""
-    return text.encode("utf-16-be")
+def finish_font(pdf: pikepdf.Pdf, font: pikepdf.Object, codes: CodeMap) -> None:
+    """Write the ToUnicode CMap once every page's text has been encoded."""
+    if codes.extra:
+        font.ToUnicode = _flate_stream(pdf, codes.to_unicode())

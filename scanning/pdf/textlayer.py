@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from scanning.pdf.font import ADVANCE, ASCENT, DESCENT
+from scanning.pdf.font import ADVANCE, ASCENT, DESCENT, CodeMap
 from scanning.pdf.geometry import Matrix
 from scanning.types import Word
 
@@ -71,7 +71,7 @@ def _lines(words: Iterable[Word]) -> list[list[Word]]:
     return rows
 
 
-def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
+def text_layer(words: Sequence[Word], to_page: Matrix, codes: CodeMap | None = None) -> bytes:
     """The content stream fragment for a page's words (empty when there are none).
 
     Text space (font size 1) maps onto each box: x along the box, stretched to its width,
@@ -79,6 +79,7 @@ def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
     The loop is written flat: a dense page has well over a thousand OCR words and
     this is the builder's hot spot (see bench/assemble.py).
     """
+    encode = (codes or CodeMap()).encode
     parts: list[str] = []
     append = parts.append
     ascent = _ASCENT_SHARE
@@ -101,7 +102,7 @@ def text_layer(words: Sequence[Word], to_page: Matrix) -> bytes:
                     if nb[0] > x1:
                         x1 = nb[0]
             height = y1 - y0
-            code = text.encode("utf-16-be")
+            code = encode(text)
             append("%.3f 0 0 %.2f %.2f %.2f Tm <%s> Tj\n" % (
                 (x1 - x0) * stretch / len(code), -height, x0, y0 + height * ascent, code.hex()))
     if not parts:

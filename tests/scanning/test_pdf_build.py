@@ -293,3 +293,15 @@ def test_a_page_whose_size_disagrees_with_its_image_is_refused() -> None:
     wrong = PdfPage(page.image, page.media_type, page.height, page.width, DPI, words=words, label="1")
     with pytest.raises(PdfBuildError, match="1240x1754"):
         build_volume_pdf_bytes([wrong], META)
+
+
+def test_characters_beyond_the_bmp_extract_whole(tmp_path: Path) -> None:
+    """Rare characters in names (here U+20BB7 and U+2A6A5) must search as themselves."""
+    page, _ = make_page()
+    words = [Word("吉", (140, 220, 184, 264), 90, 0), Word("\U00020bb7", (189, 220, 233, 264), 90, 0),
+             Word("\U0002a6a5", (238, 220, 282, 264), 90, 0), Word("祥", (287, 220, 331, 264), 90, 0)]
+    out = tmp_path / "v.pdf"
+    build_volume_pdf([PdfPage(page.image, page.media_type, page.width, page.height, DPI, words=words, label="1")], META, [], out)
+    assert "吉\U00020bb7\U0002a6a5祥" in plain_text(out)
+    (word,) = bbox_words(out)
+    assert word[1] == pytest.approx((140 * PT, 220 * PT, 331 * PT, 264 * PT), abs=0.5)

@@ -47,15 +47,77 @@ def _cells(words: list[Word], tol: float) -> list[list[Word]]:
 
 
 def _cell_text(ws: list[Word]) -> str:
-    heights = sorted(w.box[3] - w.box[1] for w in ws)
-    h = heights[len(heights) // 2] or 1
-    ordered = sorted(ws, key=lambda w: (round(((w.box[1] + w.box[3]) / 2) / (h * 0.8)), w.box[0]))
-    return fold("".join(re.sub(r"\s+", "", w.text) for w in ordered))
+    """Words in the order gathered (row by row, left to right), rules ("|") dropped."""
+    return fold("".join(re.sub(r"[\s|]+", "", w.text) for w in ws))
 
 
 def _fv(value: Any, page: int, ws: list[Word], raw: str) -> FieldValue:
     confs = [w.conf for w in ws if w.conf >= 0]
     return FieldValue(value, page, _union(ws), round(sum(confs) / len(confs) / 100, 3) if confs else 0.5, raw)
+
+
+def _coverage(words: list[Word], h: float) -> tuple[int, list[int]]:
+    x0 = min(w.box[0] for w in words)
+    x1 = max(w.box[2] for w in words)
+    cover = [0] * (x1 - x0 + 2)
+    for w in words:
+        if w.text.strip() in ("|", "||", "[", "]") or (w.box[2] - w.box[0]) > 12 * h:
+            continue
+        for x in range(w.box[0] - x0, w.box[2] - x0 + 1):
+            cover[x] += 1
+    return x0, cover
+
+
+def _gaps(x0: int, cover: list[int], limit: int) -> list[tuple[int, int]]:
+    """Runs of low coverage as (start, end) page x positions."""
+    out, run = [], None
+    for i, c in enumerate(cover + [limit + 1]):
+        if c <= limit and run is None:
+            run = i
+        elif c > limit and run is not None:
+            if run > 0:
+                out.append((x0 + run, x0 + i))
+            run = None
+    return out
+
+
+def _header_spans(pt: PageText, row_i: int) -> list[tuple[int, int]]:
+    """Horizontal extents of the header labels read on the header row."""
+    text = pt.row_text(row_i)
+    base = pt.row_start[row_i]
+    spans = []
+    taken: set[int] = set()
+    for label in HEADER:
+        j = text.find(label)
+        if j < 0 or j in taken:
+            continue
+        taken.update(range(j, j + len(label)))
+        ws = [pt.words[pt.char_word[base + k]] for k in range(j, j + len(label)) if pt.char_word[base + k] >= 0]
+        if ws:
+            spans.append((min(w.box[0] for w in ws), max(w.box[2] for w in ws)))
+    return sorted(spans)
+
+
+def _columns(words: list[Word], h: float, nrows: int, header: list[tuple[int, int]]) -> list[float]:
+    """Column cuts: between consecutive header labels, the widest gap common to all rows."""
+    if not words:
+        return []
+    x0, cover = _coverage(words, h)
+    gaps = _gaps(x0, cover, max(1, int(0.12 * nrows)))
+    cuts: list[float] = []
+    if len(header) >= 2:
+        bounds = [(header[k][1], header[k + 1][0]) for k in range(len(header) - 1)]
+        for lo, hi in bounds:
+            inside = [(max(a, lo - h), min(b, hi + h)) for a, b in gaps if b > lo - h and a < hi + h]
+            inside = [g for g in inside if g[1] > g[0]]
+            if inside:
+                # the widest gap, favouring those near the next label (content is left-aligned)
+                a, b = max(inside, key=lambda g: (g[1] - g[0]) * (1 + 2 * (g[0] - lo) / max(hi - lo, 1)))
+                cuts.append(b - min(0.2 * h, (b - a) / 2))
+            else:
+                cuts.append((lo + hi) / 2)
+        return cuts
+    return [b - min(0.2 * h, (b - a) / 2) for a, b in gaps if b - a >= 0.7 * h]
 
 
 def read_catalog_page(pt: PageText) -> list[dict[str, FieldValue]]:
@@ -64,33 +126,67 @@ def read_catalog_page(pt: PageText) -> list[dict[str, FieldValue]]:
         return []
     heights = sorted(w.box[3] - w.box[1] for w in pt.words)
     h = heights[len(heights) // 2] or 10
-    # the header row (if read) bounds the table from above
     top = 0
+    header: list[tuple[int, int]] = []
     for i, row in enumerate(pt.rows):
         t = pt.row_text(i)
         if sum(1 for k in HEADER if k in t) >= 2:
             top = row.box[3]
+            header = _header_spans(pt, i)
             break
-    body = [w for w in pt.words if w.box[1] >= top - h * 0.2]
+    rows = [r for r in pt.rows if r.box[1] >= top - h * 0.2]
+    body = [w for r in rows for w in r.words]
     if not body:
         return []
-    left = min(w.box[0] for w in body)
-    right = max(w.box[2] for w in body)
-    seqs = [w for w in body if re.fullmatch(r"\d{1,3}", half_width(w.text.strip())) and w.box[0] < left + (right - left) * 0.1]
-    seqs.sort(key=lambda w: w.box[1])
-    rows: list[dict[str, FieldValue]] = []
-    for k, sw in enumerate(seqs):
-        y0 = sw.box[1] - h * 0.6
-        y1 = seqs[k + 1].box[1] - h * 0.6 if k + 1 < len(seqs) else float("inf")
-        ws = [w for w in body if y0 <= (w.box[1] + w.box[3]) / 2 < y1 and w is not sw]
-        if k + 1 == len(seqs):  # the last row ends where the text grows sparse below it
-            ws = [w for w in ws if w.box[1] < sw.box[1] + h * 6]
-        entry: dict[str, FieldValue] = {"seq": _fv(int(half_width(sw.text.strip())), pt.index, [sw], sw.text)}
-        for cell in _cells(ws, tol=h * 0.45):
+    cuts = _columns(body, h, len(rows), header)
+
+    def col(w: Word) -> int:
+        cx = w.box[0] + min(h * 0.5, (w.box[2] - w.box[0]) / 2)
+        return sum(1 for c in cuts if cx > c)
+
+    ncol = len(cuts) + 1
+    lines: list[list[list[Word]]] = []
+    for r in rows:
+        cells: list[list[Word]] = [[] for _ in range(ncol)]
+        for w in r.words:
+            if w.text.strip() in ("|", "||"):
+                continue
+            cells[col(w)].append(w)
+        lines.append(cells)
+    entries: list[list[list[Word]]] = []
+    for cells in lines:
+        first = _cell_text(cells[0]) if cells[0] else ""
+        has_seq = bool(re.fullmatch(r"\d{1,3}", half_width(first)))
+        year_cols = [k for k, c in enumerate(cells) if c and re.search(r"(?:19|20)\d\d", half_width(_cell_text(c)))]
+        new = has_seq
+        if not new and entries and year_cols:
+            cur = entries[-1]
+            new = any(re.search(r"(?:19|20)\d\d", half_width(_cell_text(cur[k]))) for k in year_cols if cur[k])
+        if new or not entries:
+            entries.append([list(c) for c in cells])
+        else:
+            for k in range(ncol):
+                entries[-1][k].extend(cells[k])
+    out: list[dict[str, FieldValue]] = []
+    prev_seq = 0
+    for cells in entries:
+        entry: dict[str, FieldValue] = {}
+        for k, cell in enumerate(cells):
+            if not cell:
+                continue
             text = _cell_text(cell)
+            if k == 0 and re.fullmatch(r"\d{1,3}", half_width(text)):
+                entry["seq"] = _fv(int(half_width(text)), pt.index, cell, text)
+                continue
             _classify_cell(entry, text, cell, pt.index)
-        rows.append(entry)
-    return rows
+        if len(entry) < 2:
+            continue
+        if "seq" not in entry:
+            ws = [w for c in cells for w in c]
+            entry["seq"] = FieldValue(prev_seq + 1, pt.index, _union(ws), 0.3, "")
+        prev_seq = entry["seq"].value
+        out.append(entry)
+    return out
 
 
 def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int) -> None:

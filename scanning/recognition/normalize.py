@@ -126,7 +126,7 @@ def parse_amount(text: str) -> int | float | None:
 
 _BR = r"[^\d\u4e00-\u9fff号]"
 _DOC_NO = re.compile(
-    rf"(?P<head>[\u4e00-\u9fff（）()]{{1,16}}?)字\s*{_BR}{{0,2}}[1lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:{_BR}{{1,2}}|[1jJlI|])?\s*"
+    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)字\s*{_BR}{{0,2}}[1lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:{_BR}{{1,2}}|[1jJlI|])?\s*"
     r"(?P<serial>\d{1,6})\s*号"
 )
 
@@ -150,6 +150,7 @@ def normalize_doc_no(text: str) -> str | None:
         k = head.rfind(marker)
         if 0 <= k < len(head) - len(marker) - 1:
             head = head[k + len(marker):]
+    head = re.sub(r"[.·．、]", "", head)
     head = re.sub(r"[(（]", "（", head)
     head = re.sub(r"[)）]", "）", head)
     return f"{head}字〔{m.group('year')}〕{m.group('serial')}号"

@@ -24,7 +24,8 @@ from .normalize import FULL_TO_HALF
 _FOLD = dict(FULL_TO_HALF)
 for _c in "，：；（）":
     _FOLD.pop(ord(_c) , None)
-_FOLD.update({ord(","): "，", ord(":"): "：", ord(";"): "；", ord("("): "（", ord(")"): "）", ord("﹙"): "（", ord("﹚"): "）"})
+_FOLD.update({ord(","): "，", ord(":"): "：", ord(";"): "；", ord("("): "（", ord(")"): "）", ord("﹙"): "（", ord("﹚"): "）",
+              ord("〈"): "（", ord("〉"): "）", ord("<"): "（", ord(">"): "）"})
 
 
 def fold(text: str) -> str:

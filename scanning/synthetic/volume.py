@@ -225,7 +225,7 @@ def write_scan(scan: SyntheticScan, path: Path | str, format: str = "pdf") -> Pa
     imgs = scan.images
     if format == "pdf":
         first = imgs[0] if imgs[0].mode != "1" else imgs[0]
-        first.save(path, "PDF", save_all=True, append_images=imgs[1:], resolution=float(scan.dpi), quality=90)
+        first.save(path, "PDF", save_all=True, append_images=imgs[1:], resolution=float(scan.dpi))
     elif format == "tiff":
         comp = "group4" if all(i.mode == "1" for i in imgs) else "tiff_lzw"
         imgs[0].save(path, "TIFF", save_all=True, append_images=imgs[1:], dpi=(scan.dpi, scan.dpi), compression=comp)

@@ -1,0 +1,218 @@
+"""Benchmark recognition on a generated corpus of scanned case files.
+
+The corpus (cached under .cache/bench-recognition/) holds whole volumes of every kind
+(cover, catalog over one or more pages, documents, continuation pages, blank backs,
+backup sheet) and single documents of every FORMS.md type, in several fonts, layouts,
+numeral and bracket styles, with seals, noise, skew, rotation, 200–400 dpi, written as
+PDF, TIFF or a folder of JPEGs.
+
+Modes:
+  extract  call scanning.extract.extract() on each scan file (the real path, default)
+  cli      run `ecase extract FILE --format json` on each scan file
+  oracle   recognition alone: OCR the generator's upright pages (cached by image hash),
+           to measure recognition without cleanup errors
+
+Prints per-type document F1 (type and first page must match), field accuracy (exact
+match after normalisation, over the fields of matched documents; catalog rows count one
+per row field), rotation and blank accuracy, seconds per page; the last line is key=value.
+
+    .venv/bin/python bench/recognition.py [--mode extract|cli|oracle] [--jobs 2] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scanning.synthetic import DOCUMENT_TYPES, VOLUME_KINDS, make_case, make_damage, make_style, render_volume, write_scan  # noqa: E402
+
+CACHE = ROOT / ".cache" / "bench-recognition"
+CORPUS_VERSION = "v3"
+
+
+def corpus_plan() -> list[dict[str, Any]]:
+    """30+ scans: 10 volumes (two of each kind) and 24 single documents."""
+    plan: list[dict[str, Any]] = []
+    formats = ["pdf", "tiff", "jpegs"]
+    for i in range(10):
+        plan.append({"name": f"vol{i:02d}", "seed": 1000 + i, "kind": VOLUME_KINDS[i % len(VOLUME_KINDS)],
+                     "level": "heavy" if i % 5 == 3 else "normal", "format": formats[i % 3]})
+    for i in range(24):
+        plan.append({"name": f"doc{i:02d}", "seed": 2000 + i, "kind": DOCUMENT_TYPES[i % len(DOCUMENT_TYPES)],
+                     "level": ("clean", "normal", "normal", "heavy")[i % 4], "format": formats[(i + 1) % 3]})
+    return plan
+
+
+def build_corpus(limit: int | None) -> list[dict[str, Any]]:
+    out_dir = CACHE / CORPUS_VERSION
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items = []
+    for entry in corpus_plan()[:limit]:
+        ext = {"pdf": ".pdf", "tiff": ".tif", "jpegs": ""}[entry["format"]]
+        path = out_dir / (entry["name"] + ext)
+        truth_path = out_dir / (entry["name"] + ".truth.json")
+        images_path = out_dir / (entry["name"] + ".images.pkl")
+        if not truth_path.exists():
+            facts = make_case(entry["seed"])
+            scan = render_volume(facts, entry["kind"], make_style(entry["seed"]), make_damage(entry["seed"], entry["level"]),
+                                 seed=entry["seed"])
+            write_scan(scan, path, entry["format"])
+            with open(images_path, "wb") as f:
+                pickle.dump([(im.mode, im.size, im.tobytes()) for im in scan.images], f)
+            truth_path.write_text(json.dumps(scan.truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            print(f"generated {path.name}: {len(scan.images)} pages", file=sys.stderr)
+        items.append({**entry, "path": path, "truth": json.loads(truth_path.read_text(encoding="utf-8")),
+                      "images": images_path})
+    return items
+
+
+def run_oracle(item: dict[str, Any], psm: int) -> dict[str, Any]:
+    """OCR the truth-upright pages (red seal suppressed as the pipeline does) and recognise."""
+    from PIL import Image
+
+    from scanning.extract import extract_pages
+    from scanning.ocr import ocr_image
+    from scanning.types import PageResult
+
+    try:
+        from scanning.pages.seal import suppress_red
+    except ImportError:  # pragma: no cover
+        suppress_red = None
+    ocr_cache = CACHE / "ocr"
+    ocr_cache.mkdir(parents=True, exist_ok=True)
+    with open(item["images"], "rb") as f:
+        raw = pickle.load(f)
+    pages = []
+    for i, ((mode, size, data), tp) in enumerate(zip(raw, item["truth"]["pages"]), 1):
+        if tp["blank"]:
+            pages.append(PageResult(index=i, rotation=0, blank=True))
+            continue
+        im = Image.frombytes(mode, size, data)
+        up = im.rotate(-tp["rotation"], expand=True) if tp["rotation"] else im
+        key = hashlib.sha1(up.tobytes() + f"psm{psm}".encode()).hexdigest()
+        cached = ocr_cache / f"{key}.pkl"
+        if cached.exists():
+            ocr = pickle.loads(cached.read_bytes())
+        else:
+            img = up.convert("RGB") if up.mode == "RGB" else up.convert("L")
+            if suppress_red is not None and img.mode == "RGB":
+                img = suppress_red(img)[0]
+            ocr = ocr_image(img.convert("L"), psm=psm)
+            cached.write_bytes(pickle.dumps(ocr))
+        pages.append(PageResult(index=i, rotation=tp["rotation"], skew_deg=tp["skew_deg"], ocr=ocr))
+    return extract_pages(pages)
+
+
+def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int) -> dict[str, Any]:
+    if mode == "oracle":
+        return run_oracle(item, psm)
+    if mode == "cli":
+        out = subprocess.run(["ecase", "extract", str(item["path"]), "--format", "json"], capture_output=True, check=True)
+        return json.loads(out.stdout)
+    from scanning.extract import extract
+
+    return extract([item["path"]], jobs=jobs)
+
+
+def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
+    per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+    fields_ok = fields_all = 0
+    field_miss: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rot_ok = rot_all = blank_ok = blank_all = 0
+    for item, res in zip(items, results):
+        truth = item["truth"]
+        got = {(d["type"], d["first_page"]): d for d in res["documents"]}
+        want = {(d["type"], d["first_page"]): d for d in truth["documents"]}
+        for key in set(got) | set(want):
+            t = key[0]
+            if key in got and key in want:
+                per_type[t][0] += 1
+            elif key in got:
+                per_type[t][1] += 1
+            else:
+                per_type[t][2] += 1
+        for key, wd in want.items():
+            gd = got.get(key)
+            if gd is None:
+                continue
+            for name, value in wd["fields"].items():
+                if name == "entries":
+                    rows = {e.get("seq"): e for e in gd["fields"].get("entries", [])}
+                    for e in value:
+                        g = rows.get(e["seq"], {})
+                        for k, v in e.items():
+                            ok = g.get(k) == v
+                            fields_ok += ok
+                            fields_all += 1
+                            field_miss[f"catalog.{k}"][0] += ok
+                            field_miss[f"catalog.{k}"][1] += 1
+                    continue
+                ok = gd["fields"].get(name) == value
+                fields_ok += ok
+                fields_all += 1
+                field_miss[f"{key[0]}.{name}"][0] += ok
+                field_miss[f"{key[0]}.{name}"][1] += 1
+        gp = {p["index"]: p for p in res["pages"]}
+        for p in truth["pages"]:
+            g = gp.get(p["index"], {})
+            blank_all += 1
+            blank_ok += g.get("blank") == p["blank"]
+            if not p["blank"]:
+                rot_all += 1
+                rot_ok += g.get("rotation") == p["rotation"]
+    tp = sum(v[0] for v in per_type.values())
+    fp = sum(v[1] for v in per_type.values())
+    fn = sum(v[2] for v in per_type.values())
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return {"per_type": dict(per_type), "doc_f1": f1, "field_acc": fields_ok / max(fields_all, 1),
+            "fields": fields_all, "rotation_acc": rot_ok / max(rot_all, 1), "blank_acc": blank_ok / max(blank_all, 1),
+            "field_detail": dict(field_miss)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mode", choices=("extract", "cli", "oracle"), default="extract")
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N scans of the corpus")
+    ap.add_argument("--psm", type=int, default=int(os.environ.get("ECASE_BENCH_PSM", "6")), help="oracle mode's Tesseract psm")
+    ap.add_argument("--only", default=None, help="only scans whose name starts with this")
+    ap.add_argument("--fields", action="store_true", help="print accuracy per type.field")
+    args = ap.parse_args()
+    items = build_corpus(args.limit)
+    if args.only:
+        items = [i for i in items if i["name"].startswith(args.only)]
+    pages = sum(len(i["truth"]["pages"]) for i in items)
+    t0 = time.time()
+    results = []
+    for item in items:
+        s = time.time()
+        results.append(run_item(item, args.mode, args.jobs, args.psm))
+        print(f"{item['name']} {item['kind']}: {len(item['truth']['pages'])} pages, {time.time() - s:.1f}s", file=sys.stderr)
+    elapsed = time.time() - t0
+    sc = score(items, results)
+    print(f"{'type':28} {'tp':>4} {'fp':>4} {'fn':>4} {'f1':>6}")
+    for t, (tp, fp, fn) in sorted(sc["per_type"].items()):
+        print(f"{t:28} {tp:4d} {fp:4d} {fn:4d} {2 * tp / max(2 * tp + fp + fn, 1):6.3f}")
+    if args.fields:
+        for k, (ok, n) in sorted(sc["field_detail"].items()):
+            if ok < n:
+                print(f"  field {k:40} {ok}/{n}")
+    print(f"scans={len(items)} pages={pages} mode={args.mode} doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
+          f"fields={sc['fields']} rotation_acc={sc['rotation_acc']:.4f} blank_acc={sc['blank_acc']:.4f} "
+          f"sec_per_page={elapsed / max(pages, 1):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -91,12 +91,19 @@ def text_layer(words: Sequence[Word], to_page: Matrix, codes: CodeMap | None = N
             b = w.box
             if text and b[2] > b[0] and b[3] > b[1]:
                 row.append((text, b))
+        if not row:
+            continue
+        # One baseline per printed row: readers group text into lines by baseline, and the
+        # boxes of single characters wander by a pixel or two.
+        top = min(b[1] for _, b in row)
+        bottom = max(b[3] for _, b in row)
         last = len(row) - 1
-        for i, (text, (x0, y0, x1, y1)) in enumerate(row):
+        for i, (text, (x0, _y0, x1, _y1)) in enumerate(row):
+            y0, y1 = top, bottom
             if i < last:
                 nxt_text, nb = row[i + 1]
-                overlap = min(y1, nb[3]) - max(y0, nb[1])
-                if nb[0] >= x0 and overlap > 0.5 * min(y1 - y0, nb[3] - nb[1]):  # same printed row
+                overlap = min(_y1, nb[3]) - max(_y0, nb[1])
+                if nb[0] >= x0 and overlap > 0.5 * min(_y1 - _y0, nb[3] - nb[1]):  # same printed row
                     if not (is_cjk(text[-1]) and is_cjk(nxt_text[0])):
                         text += " "
                     if nb[0] > x1:

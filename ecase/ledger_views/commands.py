@@ -1,0 +1,71 @@
+"""``ecase import`` and ``ecase ledger-units``: the command-line doors to ledgers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ecase import db
+from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.ledger_views import operations
+from ecase.ledger_views.blueprint import bp
+
+
+@bp.cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(["all", "good-rows"]), default="all", show_default=True,
+              help="all: a file is committed whole or not at all; good-rows: good rows are "
+                   "committed and bad rows reported.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@actor_option
+@clean_errors
+def import_cmd(files: tuple[str, ...], mode: str, as_json: bool, as_user: str | None) -> None:
+    """Import system exports (FILES: .xlsx or .csv, UTF-8 or GB18030) into the ledgers.
+
+    The kind of each file (or sheet) is detected from its headers. Importing the same
+    export again changes nothing; a newer one updates records by 警情编号, 案件编号 and
+    文号 and keeps their history. Exit status 1 when anything was reported."""
+    actor = resolve_actor(as_user)
+    last = {"n": 0}
+
+    def progress(name: str, rows: int, fraction: float | None) -> None:
+        if as_json or rows - last["n"] < 50_000 and fraction != 1.0:
+            return
+        last["n"] = rows
+        pct = f" {fraction * 100:.0f}%" if fraction is not None else ""
+        click.echo(f"  {name}: {rows} 行{pct}", err=True)
+
+    _run_id, report = operations.run_import(actor, [(Path(f), Path(f).name) for f in files], mode,
+                                            progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        kinds = [k for k in report.new if report.new[k] or report.updated[k] or report.unchanged[k]]
+        for k in kinds:
+            click.echo(f"{k}: 新增 {report.new[k]}，更新 {report.updated[k]}，未变 {report.unchanged[k]}")
+        for e in report.errors:
+            sheet = f"[{e['sheet']}]" if e.get("sheet") else ""
+            click.echo(f"{e['file']}{sheet} 第 {e['row']} 行 {e['column']}：{e['reason']}", err=True)
+        click.echo(f"共 {report.rows} 行，拒绝 {report.rejected_rows} 行", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@bp.cli.command("ledger-units")
+@click.option("--fix/--learn", default=None,
+              help="--fix: the list of units is final, rows naming another unit are reported; "
+                   "--learn: units named in exports are added (the default of a fresh installation).")
+@actor_option
+@clean_errors
+def ledger_units(fix: bool | None, as_user: str | None) -> None:
+    """Show or set whether the bureau's list of units is fixed for imports."""
+    from ecase.ledger_views.queries import units_fixed
+
+    actor = resolve_actor(as_user)
+    if fix is not None:
+        with db.unit_of_work():
+            operations.set_units_fixed(actor, fix)
+    click.echo("单位名单已固定 / units fixed" if units_fixed() else "单位从导入中学习 / units learnt")

@@ -78,6 +78,14 @@ def _rebuilt(zf: zipfile.ZipFile, members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _file_sha256(path: Path) -> bytes:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.digest()
+
+
 def _as_datetime(when: tuple[int, int, int, int, int, int]) -> Any:
     import datetime as dt
 
@@ -122,7 +130,7 @@ def verify_package(path: Path | str) -> list[Problem]:
             members = _read_members(path, zf, problems)
         except (OSError, ValueError) as e:
             return [Problem("corrupt_zip", f"无法读取压缩包：{e}")]
-        if not problems and _rebuilt(zf, members) != path.read_bytes():
+        if not problems and hashlib.sha256(_rebuilt(zf, members)).digest() != _file_sha256(path):
             problems.append(Problem("zip_structure_changed", "压缩包的目录或结尾记录被改动（文件内容本身未变）。"))
     manifest_bytes = members.get(MANIFEST)
     if manifest_bytes is None:
@@ -135,7 +143,9 @@ def verify_package(path: Path | str) -> list[Problem]:
         recorded = checksum.decode("ascii", "replace").split()
         if checksum != f"{hashlib.sha256(manifest_bytes).hexdigest()}  {MANIFEST}\n".encode():
             changed = MANIFEST if recorded and len(recorded[0]) == 64 and recorded[1:] == [MANIFEST] else CHECKSUM
-            problems.append(Problem("manifest_checksum_mismatch", f"清单与 {CHECKSUM} 记录的 SHA-256 不符。", changed))
+            problems.append(Problem(
+                "manifest_checksum_mismatch", f"{MANIFEST} 的 SHA-256 与 {CHECKSUM} 记录的不符（二者之一被改动）。", changed,
+            ))
     try:
         manifest = json.loads(manifest_bytes.decode("utf-8"))
         volumes = list(manifest["volumes"])

@@ -97,8 +97,7 @@ class Index:
         self._gen: str | None = None
         self._ix: windex.FileIndex | None = None
         self._searcher: Searcher | None = None
-        # (searcher id, filter repr) -> (searcher, allowed docnums); see searching._allowed
-        self.filter_cache: dict[tuple[int, str], tuple[Searcher, set[int]]] = {}
+        self._cache: tuple[Searcher | None, dict[Any, Any]] = (None, {})
         if not (self.path / "CURRENT").exists():
             if not create:
                 raise IndexCorruptError(f"no index at {self.path}")
@@ -181,6 +180,13 @@ class Index:
                 self._searcher = ix.searcher()
             s = self._searcher
         yield s
+
+    def searcher_cache(self, searcher: Searcher) -> dict[Any, Any]:
+        """A dict that lives as long as ``searcher`` is the current one (scope sets, columns)."""
+        with self._mutex:
+            if self._cache[0] is not searcher:
+                self._cache = (searcher, {})
+            return self._cache[1]
 
     def doc_count(self) -> int:
         with self.searcher() as s:

@@ -137,10 +137,7 @@ class Literal(wq.Query):
         field = self.fieldname
         if not self.terms or field not in reader.schema:
             return NullMatcher()
-        if len(self.terms) == 1 and len(self.terms[0]) == 1:
-            counts = self._prefix_counts(reader)
-        else:
-            counts = self._literal_counts(reader)
+        counts = self.counts(reader)
         if not counts:
             return NullMatcher()
         ids = sorted(counts)
@@ -150,6 +147,19 @@ class Literal(wq.Query):
         scale = self.boost * idf * (_K1 + 1)
         weights = [scale * counts[d] / (counts[d] + _K1) for d in ids]
         return ListMatcher(ids, weights=weights)
+
+    def counts(self, reader: Any) -> dict[int, int]:
+        """``{docnum: occurrences}`` of the literal in one segment's ``reader``."""
+        if not self.terms or self.fieldname not in reader.schema:
+            return {}
+        if len(self.terms) == 1 and len(self.terms[0]) == 1:
+            return self._prefix_counts(reader)
+        return self._literal_counts(reader)
+
+    def weight(self, reader: Any, df: int) -> float:
+        """Score of one occurrence: BM25's idf and tf saturation at tf = 1."""
+        n = max(1, reader.doc_count_all())
+        return self.boost * math.log(1 + (n - df + 0.5) / (df + 0.5)) * (_K1 + 1)
 
     def _prefix_counts(self, reader: Any) -> dict[int, int]:
         counts: dict[int, int] = {}

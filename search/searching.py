@@ -1,16 +1,26 @@
 """Running a query: access scope, filters, hits with snippets, groups by case and document.
 
-Access is enforced inside Whoosh: the scope and the filters become one filter query
-passed as ``filter=`` to ``Searcher.search``; Whoosh's ``FilterCollector`` wraps every
-other collector, so the total, the hits, the groups (facets) and therefore the snippets
-are all computed from allowed pages only. A scope that allows nothing returns an empty
-result without touching the index.
+Access is enforced inside the engine, never after it: the scope and the filters become
+one Whoosh query, evaluated block-wise into the set of allowed page numbers
+(:func:`search.literal.docset`, cached while the searcher is current), and that set is
+intersected with the matching pages before anything is counted, ranked, grouped or
+turned into a snippet (:mod:`search.evaluate`). The total, the hits, the groups and
+therefore the snippets are computed from allowed pages only. A scope that allows
+nothing returns an empty result without touching the index.
+
+Why not ``Searcher.search(filter=...)``: it gives the same guarantee (its
+``FilterCollector`` wraps every other collector), but it steps through every matching
+page in Python, which at 100,000 pages made a common phrase take a quarter of a second.
+``_search_with_whoosh_collectors`` keeps that path as the reference the tests compare
+:func:`search` with.
 """
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
@@ -21,6 +31,7 @@ from whoosh import sorting
 
 from .analysis import find_literal
 from .index import Index
+from .evaluate import column_values, evaluate
 from .literal import docset
 from .query import Lit, Node, parse, positive_literals, to_whoosh
 from .schema import GROUP_SEP, normalise_case_no, normalise_doc_no
@@ -227,8 +238,9 @@ def search(
 ) -> SearchResult:
     """Search ``index`` for ``query_string`` as seen by ``scope``.
 
-    Hits are ordered by relevance (BM25F on bigrams); ``groups`` counts every allowed
-    matching page by case and by document (set ``groups=False`` to skip that work).
+    Hits are ordered by relevance (occurrences and rarity of the matched literals, BM25's
+    idf and tf saturation), ties by index order. ``groups`` counts every allowed matching
+    page by case and by document (``groups=False`` skips that work).
     """
     node = parse(query_string)
     if node is None or scope.allows_nothing():
@@ -237,21 +249,34 @@ def search(
     fq = _filter_query(scope, filters)
     literals = positive_literals(node)
     with index.searcher() as s:
-        allowed = _allowed(index, s, fq)
-        if allowed is not None and not allowed:
-            return SearchResult(total=0, hits=[], groups=[])
-        kwargs: dict[str, Any] = {"limit": max(1, offset + limit), "filter": allowed}
-        if groups:
-            kwargs["groupedby"] = {"doc": sorting.FieldFacet("group")}
-            kwargs["maptype"] = sorting.Count
-        res = s.search(q, **kwargs)
-        total = len(res)
-        hits = []
-        for hit in res[offset : offset + limit]:
-            stored = hit.fields()
-            hits.append(_to_hit(stored, hit.score, literals))
-        case_groups = _groups(res.groups("doc")) if groups and total else []
+        docs, scores = _matching(index, s, q, fq)
+        total = len(docs)
+        top = heapq.nlargest(offset + limit, docs, key=lambda d: (scores.get(d, 0.0), -d))[offset:]
+        hits = [_to_hit(s.stored_fields(d), scores.get(d, 0.0), literals) for d in top]
+        case_groups: list[CaseGroup] = []
+        if groups and docs:
+            col = _group_column(index, s)
+            case_groups = _groups(Counter(col[d] for d in docs))
     return SearchResult(total=total, hits=hits, groups=case_groups)
+
+
+def _search_with_whoosh_collectors(
+    index: Index, query_string: str, scope: Scope, filters: Filters | None = None, limit: int = 20
+) -> tuple[int, list[str], dict[Any, int]]:
+    """Reference path for the tests: the same search through ``Searcher.search(filter=...)``.
+
+    Slower (a Python step per hit) but entirely Whoosh's own collectors; the tests check
+    that :func:`search` agrees with it on totals, groups and the set of hits.
+    """
+    node = parse(query_string)
+    if node is None or scope.allows_nothing():
+        return 0, [], {}
+    with index.searcher() as s:
+        fq = _filter_query(scope, filters)
+        res = s.search(
+            to_whoosh(node), limit=limit, filter=fq, groupedby={"g": sorting.FieldFacet("group")}, maptype=sorting.Count
+        )
+        return len(res), [str(h["key"]) for h in res], dict(res.groups("g"))
 
 
 def _filter_query(scope: Scope, filters: Filters | None) -> wq.Query | None:
@@ -263,32 +288,46 @@ def _filter_query(scope: Scope, filters: Filters | None) -> wq.Query | None:
 
 
 def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> set[int] | None:
-    """The allowed docnums for ``fq`` on this searcher (cached per searcher and query)."""
+    """The allowed docnums for ``fq`` on this searcher (cached while the searcher is current)."""
     if fq is None:
         return None
-    key = (id(searcher), repr(fq))
-    cache = index.filter_cache
+    cache = index.searcher_cache(searcher)
+    key = ("allowed", repr(fq))
     found = cache.get(key)
-    if found is not None and found[0] is searcher:
-        return found[1]
-    allowed = docset(searcher, fq)
-    if len(cache) >= 64:
-        cache.pop(next(iter(cache)))
-    cache[key] = (searcher, allowed)
-    return allowed
+    if found is None:
+        if sum(1 for k in cache if k[0] == "allowed") >= 64:
+            for k in [k for k in cache if k[0] == "allowed"]:
+                del cache[k]
+        found = cache[key] = frozenset(docset(searcher, fq))
+    return found  # type: ignore[no-any-return]
+
+
+def _group_column(index: Index, searcher: Any) -> list[Any]:
+    cache = index.searcher_cache(searcher)
+    col = cache.get(("column", "group"))
+    if col is None:
+        col = cache[("column", "group")] = column_values(searcher, "group")
+    return col  # type: ignore[no-any-return]
 
 
 def search_keys(index: Index, query_string: str, scope: Scope, filters: Filters | None = None) -> set[str]:
-    """Keys of every allowed page that matches (no scoring, no snippets): for exports and checks."""
+    """Keys of every allowed page that matches (no ranking, no snippets): for exports and checks."""
     node = parse(query_string)
     if node is None or scope.allows_nothing():
         return set()
     with index.searcher() as s:
-        allowed = _allowed(index, s, _filter_query(scope, filters))
-        if allowed is not None and not allowed:
-            return set()
-        res = s.search(to_whoosh(node), limit=None, filter=allowed, scored=False)
-        return {str(s.stored_fields(d)["key"]) for d in res.docs()}
+        docs = _matching(index, s, to_whoosh(node), _filter_query(scope, filters))[0]
+        return {str(s.stored_fields(d)["key"]) for d in docs}
+
+
+def _matching(index: Index, s: Any, q: wq.Query, fq: wq.Query | None) -> tuple[set[int], dict[int, float]]:
+    allowed = _allowed(index, s, fq)
+    if allowed is not None and not allowed:
+        return set(), {}
+    docs, scores = evaluate(s, q)
+    if allowed is not None:
+        docs = docs & allowed
+    return docs, scores
 
 
 def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) -> Hit:

@@ -88,23 +88,28 @@ def test_filters(built_index: Index, pages: list[PageRecord]) -> None:
 
 
 def test_foreign_unit_pages_leave_no_trace(built_index: Index, pages: list[PageRecord]) -> None:
-    foreign = next(p for p in pages if p.unit_id == 3 and p.page == 1)
-    name = foreign.persons[0]
-    only_foreign = [p for p in pages if name in normalise(p.text) and p.unit_id == 3]
-    elsewhere = [p for p in pages if name in normalise(p.text) and p.unit_id != 3]
-    assert only_foreign
     mine = Scope(unit_ids=frozenset({1, 2}))
-    res = search(built_index, name, mine)
-    assert res.total == len(elsewhere)
-    assert all(h.case_id not in {p.case_id for p in only_foreign} for h in res.hits)
+
+    def units_printing(word: str) -> set[int]:
+        return {p.unit_id for p in pages if normalise(word) in normalise(p.text)}
+
+    # a name printed only on pages of unit 3, and one printed in unit 3 and elsewhere
+    names = sorted({n for p in pages for n in p.persons})
+    only3 = next(n for n in names if units_printing(n) == {3})
+    shared = next(n for n in names if 3 in units_printing(n) and len(units_printing(n)) > 1)
+    assert search(built_index, only3, EVERYONE).total > 0
+    for q in (only3, f'"{only3}"', f"{only3} OR 鑫淼", f"person:{only3}"):
+        res = search(built_index, q, mine)
+        assert (res.total, res.hits, res.groups) == (0, [], []), q
+    res = search(built_index, shared, mine, limit=100)
+    expected = {p.key for p in pages if normalise(shared) in normalise(p.text) and p.unit_id != 3}
+    assert res.total == len(expected) and {h.key for h in res.hits} == expected
     assert sum(g.count for g in res.groups) == res.total
     assert {g.case_id for g in res.groups} <= {p.case_id for p in pages if p.unit_id != 3}
-    # the foreign document's own number gives nothing at all
-    res = search(built_index, foreign.doc_no, mine)
-    assert (res.total, res.hits, res.groups) == (0, [], [])
-    assert search(built_index, name, Scope()).total == 0  # a scope that allows nothing
-    case_scope = Scope(all_units=True, case_ids=frozenset({foreign.case_id}))
-    assert {h.case_id for h in search(built_index, name, case_scope, limit=100).hits} == {foreign.case_id}
+    assert search(built_index, shared, Scope()).total == 0  # a scope that allows nothing
+    one_case = next(p.case_id for p in pages if p.unit_id == 3 and normalise(shared) in normalise(p.text))
+    case_scope = Scope(all_units=True, case_ids=frozenset({one_case}))
+    assert {h.case_id for h in search(built_index, shared, case_scope, limit=100).hits} == {one_case}
 
 
 def test_groups_count_every_match_by_case_and_document(built_index: Index, pages: list[PageRecord]) -> None:
@@ -156,3 +161,20 @@ def test_empty_or_bad_queries(built_index: Index, q: str) -> None:
             search(built_index, q, EVERYONE)
     else:
         assert search(built_index, q, EVERYONE).total == 0
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["取保候审", "北园大街 OR 经十路", "中华人民共和国 NOT 取保候审", '"决定对其取保候审"', "羁", "date:2018 公安局", "-公安局"],
+)
+def test_search_agrees_with_whoosh_collectors(built_index: Index, q: str) -> None:
+    from search.searching import _search_with_whoosh_collectors
+
+    scope = Scope(unit_ids=frozenset({1, 3}))
+    total, keys, groups = _search_with_whoosh_collectors(built_index, q, scope, limit=1000)
+    res = search(built_index, q, scope, limit=1000)
+    assert res.total == total > 0
+    assert {h.key for h in res.hits} == set(keys)
+    assert {d.doc_key: d.count for g in res.groups for d in g.docs} == {
+        k.split("\x1f")[2]: n for k, n in groups.items()
+    }

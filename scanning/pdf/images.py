@@ -4,7 +4,8 @@ JPEG bytes are embedded as they are (``/DCTDecode``): never decoded and re-compr
 so the receiver gets the very bytes the scanner wrote. A plain PNG (8-bit or less, not
 interlaced, no alpha) is embedded as its own zlib data with the PNG predictor, also without
 decoding. Anything else (TIFF, PNG with alpha or 16 bits, BMP …) is decoded once and stored
-losslessly with Flate; alpha is flattened onto white (a scan has nothing behind it). No
+losslessly with Flate; alpha is flattened (a scan has nothing behind it) onto white, or onto
+black when what is drawn is light, so that white text on a transparent ground stays legible. No
 image is ever scaled.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Name
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageStat, UnidentifiedImageError
 
 from scanning.pdf.model import PageImageError
 
@@ -117,12 +118,25 @@ def _png_passthrough(pdf: pikepdf.Pdf, data: bytes, image: Image.Image) -> Embed
     return EmbeddedImage(stream, width, height)
 
 
+def _backdrop(rgba: Image.Image, alpha: Image.Image) -> str:
+    """White behind dark content, black behind light content (white text on a transparent
+    ground must not vanish into a white page)."""
+
+    if alpha.getextrema()[0] == 255:
+        return "white"  # fully opaque
+    visible = alpha.point(lambda a: 255 if a >= 128 else 0)
+    if not visible.getbbox():
+        return "white"
+    return "black" if ImageStat.Stat(rgba.convert("L"), mask=visible).mean[0] > 160 else "white"
+
+
 def _decoded(pdf: pikepdf.Pdf, image: Image.Image) -> EmbeddedImage:
     mode = image.mode
     if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
-        background = Image.new("RGB", image.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
+        alpha = rgba.getchannel("A")
+        background = Image.new("RGB", image.size, _backdrop(rgba, alpha))
+        background.paste(rgba, mask=alpha)
         image = background if mode != "LA" else background.convert("L")
     elif mode == "P":
         image = image.convert("RGB")

@@ -26,6 +26,8 @@ class PdfPage:
     (it is then embedded instead and shown as it is), otherwise of the scan turned
     clockwise by ``rotation`` and deskewed by ``skew_deg`` (see ``scanning.types``), in
     which case the scan is embedded untouched and turned with the page's ``/Rotate``.
+    ``rotation`` is relative to the stored pixels: PDF readers ignore a JPEG's EXIF
+    orientation, so fold it into ``rotation`` (or pass an ``upright_image`` when it mirrors).
     ``label`` is the paper page label ("封面", "目录", "1", …, "备考表"), None for an
     unnumbered blank back. ``frame`` picks a page in a multi-page TIFF.
     """

@@ -11,14 +11,23 @@ Parts
 ``query``      the query language (words, "phrases", AND/OR/NOT, field:value) -> Whoosh
 ``index``      :class:`Index`: open/create, schema-version check, locked incremental
                writes, resumable reindex into a fresh directory swapped in atomically
+``literal``    :class:`~search.literal.Literal`, the exact-substring query over bigrams
+               (read block-wise; Whoosh's ``Phrase`` was 10x slower), and ``docset``
+``evaluate``   queries as sets of page numbers: total, ranking, groups, scope
 ``searching``  :class:`Scope`, :class:`Filters`, :func:`search`, :func:`match_spans`,
                :class:`SearchResult`, :class:`Hit`, groups by case and document
+``synthetic``  made-up pages in FORMS.md's wording for tests and ``bench/search.py``
 ``errors``     :class:`SearchError` and its subclasses
 
 Public API
 ----------
 ::
 
+    PageRecord(key, text, case_id, unit_id, case_no="", case_name="", case_kind="",
+               volume_id=0, volume_kind="", volume_no=1, page=1, label="", doc_key="",
+               doc_type="", doc_no="", doc_date=None, persons=(), fields={})
+    Scope(all_units=False, unit_ids=frozenset(), case_ids=None)   # Scope.everything()
+    Filters(unit_ids, case_ids, case_kinds, doc_types, volume_kinds, date_from, date_to)
     ix = Index(path, lock_timeout=10.0)          # creates the directory when missing
     ix.needs_rebuild                             # schema version on disk differs
     ix.add_pages(records) -> int                 # add or replace by key, one commit
@@ -30,6 +39,7 @@ Public API
         -> SearchResult(total, hits: list[Hit], groups: list[CaseGroup])
     SearchResult.to_dict() / .to_json()          # {"total", "hits": [{case_no, volume,
                                                  #   page, label, doc_type, doc_no, snippet}]}
+    search_keys(ix, query_string, scope, filters=None) -> set[str]   # every match, unranked
     match_spans(text, query) -> list[(start, end)]   # offsets in the page text to map
                                                      # onto OCR word boxes
     normalise_doc_no("济天公(刑)立字[2018]123号") == "济天公（刑）立字〔2018〕123号"
@@ -68,6 +78,7 @@ from .searching import (
     make_snippet,
     match_spans,
     search,
+    search_keys,
 )
 
 __all__ = [
@@ -91,4 +102,5 @@ __all__ = [
     "normalise_case_no",
     "normalise_doc_no",
     "search",
+    "search_keys",
 ]

@@ -50,7 +50,7 @@ def run(ctx: click.Context, worker: bool, flask_args: tuple[str, ...]) -> None:
     Any further options go to Flask's development server (--host, --port …)."""
     proc = None
     if worker:
-        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "ecase.worker", "worker",
+        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "ecase.worker:celery", "worker",
                                  "--loglevel", "INFO", "--without-heartbeat", "--without-gossip",
                                  "--without-mingle"], env=os.environ.copy())
         click.echo(f"worker started (pid {proc.pid})", err=True)
@@ -66,7 +66,7 @@ def run(ctx: click.Context, worker: bool, flask_args: tuple[str, ...]) -> None:
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: cores).")
 def worker(concurrency: int | None) -> None:
     """Run a background worker (Celery) for this ecase's broker."""
-    args = [sys.executable, "-m", "celery", "-A", "ecase.worker", "worker", "--loglevel", "INFO",
+    args = [sys.executable, "-m", "celery", "-A", "ecase.worker:celery", "worker", "--loglevel", "INFO",
             "--without-heartbeat", "--without-gossip", "--without-mingle"]
     if concurrency:
         args += ["--concurrency", str(concurrency)]

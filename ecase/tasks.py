@@ -35,6 +35,12 @@ celery = Celery("ecase", task_cls=AppTask)
 
 
 def init_app(app: Flask) -> Celery:
+    if celery.conf.broker_url and celery.conf.broker_url != app.config["BROKER_URL"]:
+        # Another app in this process (tests) used another broker: drop its pools.
+        if celery._pool is not None:
+            celery._pool.force_close_all()
+        celery._pool = None
+        celery.amqp._producer_pool = None
     celery.conf.update(
         broker_url=app.config["BROKER_URL"],
         result_backend=None,

@@ -1,4 +1,4 @@
-"""Entry point of a Celery worker: ``celery -A ecase.worker worker``."""
+"""Entry point of a Celery worker: ``celery -A ecase.worker:celery worker``."""
 
 from __future__ import annotations
 

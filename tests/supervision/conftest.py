@@ -99,3 +99,44 @@ class Builder:
 @pytest.fixture
 def build(app: Flask) -> Builder:
     return Builder()
+
+
+def add_dossier(case: Case, docs: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """A volume whose current version holds one page per document, each field read at a
+    made-up box on its page. Returns ids for assertions."""
+    from ecase.models.dossiers import Document, DocumentField, Page, Scan, Volume, VolumePage, VolumeVersion
+
+    s = db.session()
+    vol = Volume(case_id=case.id, kind="criminal_main", number=1)
+    s.add(vol)
+    s.flush()
+    scan = Scan(volume_id=vol.id, sha256="0" * 64, size=1, filename="x.pdf", media_type="application/pdf")
+    s.add(scan)
+    s.flush()
+    old = VolumeVersion(volume_id=vol.id, number=1, reason="first")
+    ver = VolumeVersion(volume_id=vol.id, number=2, reason="second")
+    s.add_all([old, ver])
+    s.flush()
+    out: dict[str, Any] = {"volume_id": vol.id, "pages": {}, "documents": {}}
+    for i, (type_, fields) in enumerate(docs, 1):
+        page = Page(scan_id=scan.id, scan_index=i, state="done")
+        s.add(page)
+        s.flush()
+        s.add(VolumePage(version_id=ver.id, position=i, page_id=page.id))
+        doc = Document(version_id=ver.id, seq=i, type=type_, title=type_, first_position=i, last_position=i)
+        s.add(doc)
+        s.flush()
+        for j, (name, value) in enumerate(fields.items()):
+            s.add(DocumentField(document_id=doc.id, name=name, value=value, page_id=page.id,
+                                box=[100, 100 + 40 * j, 400, 130 + 40 * j]))
+        out["pages"][type_] = page.id
+        out["documents"][type_] = doc.id
+    # a stale document in the old version must be ignored
+    s.add(Document(version_id=old.id, seq=1, type="filing_notice", title="x", first_position=1, last_position=1))
+    s.flush()
+    return out
+
+
+@pytest.fixture
+def dossier(app: Flask) -> Any:
+    return add_dossier

@@ -1,0 +1,171 @@
+"""Reads of the supervision area: rates and rankings (SQL, set-wise), findings, scores.
+
+The SQL rates follow the definitions of ``ledgers.rates`` exactly (a test compares them
+with the pure computation); scores come from the recorded findings through
+``ledgers.scoring`` with the deduction table in force, so a changed table changes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from ecase.access import Actor, filter_units, require
+from ecase.models import Case, Unit
+from ecase.models.ledgers import CaseAreaRecord, Incident, IssuedDocument
+from ecase.models.supervision import LIVE_STATES, Finding, Recommendation
+from ledgers.rates import RATES, Period, RankRow, Tally, rank
+from ledgers.rules.config import RulesConfig
+from ledgers.rules.records import Finding as RuleFinding
+from ledgers.scoring import ScoreRow, summarise
+
+TOLERANCE = 1e-9  # days; julianday arithmetic is floating point
+
+
+def _bounds(period: Period, config: RulesConfig) -> tuple[dt.datetime, dt.datetime]:
+    shift = dt.timedelta(hours=config.tz_offset_hours)
+    return (dt.datetime.combine(period.start, dt.time()) - shift,
+            dt.datetime.combine(period.end, dt.time()) - shift)
+
+
+def _within_hours(s: Session, a: Any, b: Any, hours: int) -> Any:
+    if s.get_bind().dialect.name == "postgresql":
+        return b - a <= dt.timedelta(hours=hours)
+    return func.julianday(b) - func.julianday(a) <= hours / 24.0 + TOLERANCE
+
+
+def _ok(cond: Any) -> Any:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def rate_tallies(s: Session, period: Period, config: RulesConfig) -> dict[str, dict[str, Tally]]:
+    """rate code -> unit name -> tally, for every unit with records in the period."""
+    a, b = _bounds(period, config)
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    out: dict[str, dict[str, Tally]] = {k: {} for k in RATES}
+
+    def put(rate: str, q: Select[Any]) -> None:
+        for unit_id, num, den in s.execute(q):
+            out[rate][names[unit_id]] = Tally(names[unit_id], int(num), int(den))
+
+    in_period = and_(Incident.reported_at >= a, Incident.reported_at < b)
+    put("diversion", select(Incident.unit_id, _ok(and_(Incident.disposed_at.is_not(None), _within_hours(
+        s, Incident.reported_at, Incident.disposed_at, 24))), func.count()).where(in_period)
+        .group_by(Incident.unit_id))
+    put("incident_av", select(Incident.unit_id, _ok(Incident.av_uploaded.is_(True)), func.count())
+        .where(in_period).group_by(Incident.unit_id))
+    accepted = exists().where(Case.incident_no == Incident.incident_no, Case.accepted_at.is_not(None),
+                              Case.accepted_at < b)
+    put("acceptance", select(Incident.unit_id, _ok(accepted), func.count())
+        .where(in_period, Incident.nature.in_(("administrative", "行政"))).group_by(Incident.unit_id))
+    accepted_in = and_(Case.accepted_at >= a, Case.accepted_at < b)
+    put("filing", select(Case.unit_id, _ok(and_(Case.filed_at.is_not(None), Case.filed_at < b)), func.count())
+        .where(accepted_in, Case.kind.in_(("criminal", "刑事"))).group_by(Case.unit_id))
+    reported = Case.source.in_(sorted(config.reported_sources))
+    issued = or_(IssuedDocument.issued_at.is_(None), IssuedDocument.issued_at < b)
+    receipt = exists().where(IssuedDocument.case_id == Case.id, IssuedDocument.type == "acceptance_receipt",
+                             issued, or_(Case.acceptance_doc_no.is_(None), Case.acceptance_doc_no == "",
+                                         IssuedDocument.doc_no == Case.acceptance_doc_no))
+    put("receipt", select(Case.unit_id, _ok(receipt), func.count()).where(accepted_in, reported)
+        .group_by(Case.unit_id))
+    notice = exists().where(IssuedDocument.case_id == Case.id, IssuedDocument.type == "filing_notice", issued)
+    put("filing_notice", select(Case.unit_id, _ok(notice), func.count())
+        .where(Case.filed_at >= a, Case.filed_at < b, reported).group_by(Case.unit_id))
+    put("case_area_av", select(CaseAreaRecord.unit_id, _ok(CaseAreaRecord.av_uploaded.is_(True)), func.count())
+        .where(CaseAreaRecord.entered_at >= a, CaseAreaRecord.entered_at < b).group_by(CaseAreaRecord.unit_id))
+    return out
+
+
+def rankings(s: Session, period: Period, config: RulesConfig,
+             rates: Sequence[str] | None = None) -> dict[str, list[RankRow]]:
+    """rate code -> ranking of every active unit (a unit without records ranks last, grey)."""
+    tallies = rate_tallies(s, period, config)
+    units = [n for (n,) in s.execute(select(Unit.name).where(Unit.active.is_(True)))]
+    out = {}
+    for rate in rates or list(RATES):
+        per = tallies[rate]
+        rows = list(per.values()) + [Tally(u, 0, 0) for u in units if u not in per]
+        out[rate] = rank(rows, config)
+    return out
+
+
+def latest_period(s: Session, config: RulesConfig) -> str:
+    """The month of the newest incident (or case), local time; today's month when empty."""
+    newest = s.scalar(select(func.max(Incident.reported_at))) or s.scalar(select(func.max(Case.accepted_at)))
+    when = (newest or dt.datetime.now(dt.UTC).replace(tzinfo=None)) + dt.timedelta(hours=config.tz_offset_hours)
+    return f"{when.year}-{when.month:02d}"
+
+
+def visible_findings(actor: Actor) -> Select[tuple[Finding]]:
+    require(actor, "finding.view")
+    return filter_units(select(Finding), Finding.unit_id, actor)
+
+
+def open_by_unit_and_grade(s: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Live findings (open or sent) counted per unit and grade, worst units first."""
+    require(actor, "finding.view")
+    q = (select(Finding.unit_id, Finding.grade, func.count()).where(Finding.state.in_(LIVE_STATES))
+         .group_by(Finding.unit_id, Finding.grade))
+    q = filter_units(q, Finding.unit_id, actor)
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    rows: dict[int | None, dict[str, Any]] = {}
+    for unit_id, grade, n in s.execute(q):
+        r = rows.setdefault(unit_id, {"unit_id": unit_id, "unit": names.get(unit_id, "（未知单位）"),
+                                      "red": 0, "orange": 0, "yellow": 0, "total": 0})
+        r[grade] = r.get(grade, 0) + n
+        r["total"] += n
+    return sorted(rows.values(), key=lambda r: (-r["red"], -r["total"], r["unit"]))
+
+
+def list_findings(s: Session, actor: Actor, *, unit_id: int | None = None, rule: str | None = None,
+                  grade: str | None = None, states: Sequence[str] | None = LIVE_STATES,
+                  case_id: int | None = None, limit: int = 200, offset: int = 0) -> list[Finding]:
+    q = visible_findings(actor)
+    if unit_id is not None:
+        q = q.where(Finding.unit_id == unit_id)
+    if rule:
+        q = q.where(Finding.rule == rule)
+    if grade:
+        q = q.where(Finding.grade == grade)
+    if states:
+        q = q.where(Finding.state.in_(states))
+    if case_id is not None:
+        q = q.where(Finding.case_id == case_id)
+    order = case((Finding.grade == "red", 0), (Finding.grade == "orange", 1), else_=2)
+    return list(s.scalars(q.order_by(order, Finding.days_over.desc(), Finding.id).limit(limit).offset(offset)))
+
+
+def _as_rule_finding(f: Finding, unit_name: str | None) -> RuleFinding:
+    return RuleFinding(rule=f.rule, subject=f.key, grade=f.grade, unit=unit_name, case_no=f.case_no,
+                       incident_no=f.incident_no, lead_officer=f.lead_officer, officers=tuple(f.officers or ()),
+                       due_on=f.due_on or f.first_found_on, days_over=f.days_over, unit_id=f.unit_id)
+
+
+def period_findings(s: Session, actor: Actor, period: Period) -> tuple[list[RuleFinding], frozenset[str]]:
+    """Recorded findings whose due date (or, without one, first finding) falls in the
+    period, and the keys of those waived."""
+    q = visible_findings(actor).where(
+        or_(and_(Finding.due_on >= period.start, Finding.due_on < period.end),
+            and_(Finding.due_on.is_(None), Finding.first_found_on >= period.start,
+                 Finding.first_found_on < period.end)))
+    names = dict(s.execute(select(Unit.id, Unit.name)).all())
+    rows = list(s.scalars(q))
+    found = [_as_rule_finding(f, names.get(f.unit_id)) for f in rows]
+    waived = frozenset(f.key for f in rows if f.state in ("waived",))
+    return found, waived
+
+
+def scores(s: Session, actor: Actor, period: Period, config: RulesConfig, by: str = "unit") -> list[ScoreRow]:
+    found, waived = period_findings(s, actor, period)
+    return summarise(found, by, config, waived=frozenset(f"{f.rule}|{f.subject}" for f in found
+                                                           if f.subject in waived))
+
+
+def recommendations(s: Session, actor: Actor) -> list[Recommendation]:
+    require(actor, "finding.view")
+    q = filter_units(select(Recommendation), Recommendation.unit_id, actor)
+    return list(s.scalars(q.order_by(Recommendation.id.desc()).limit(200)))

@@ -51,19 +51,16 @@ def detect_encoding(head: bytes) -> str:
         raise InputFileError("文件是 UTF-16 编码，请另存为 UTF-8 或 GB18030 的 CSV")
     if b"\x00" in head[:4096]:
         raise InputFileError("文件不是文本格式的 CSV（含有空字节），请导出为 CSV 或 XLSX")
-    for cut in range(4):  # the chunk may end inside a character
-        try:
-            head[:len(head) - cut].decode("utf-8")
-            return "utf-8-sig"
-        except UnicodeDecodeError as e:
-            if e.start < len(head) - cut - 4:
-                break
-    try:
-        head.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        pass
-    raise InputFileError("无法识别文件编码：既不是 UTF-8 也不是 GB18030")
+    if len(head) >= 65536:
+        head = head[:-4]  # the chunk may end inside a character
+    bad = {codec: head.decode(codec, errors="replace").count(REPLACEMENT) for codec in ("utf-8", "gb18030")}
+    if bad["utf-8"] == 0:
+        return "utf-8-sig"
+    codec = min(bad, key=lambda c: bad[c])
+    if bad[codec] > max(3, len(head) // 200):
+        raise InputFileError("无法识别文件编码：既不是 UTF-8 也不是 GB18030")
+    # a few undecodable bytes: those rows are reported, the rest imports
+    return "utf-8-sig" if codec == "utf-8" else codec
 
 
 def read_csv(path: Path) -> list[Sheet]:
@@ -76,6 +73,10 @@ def read_csv(path: Path) -> list[Sheet]:
         raw.seek(0)
         size = os.fstat(raw.fileno()).st_size or 1
         stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+    except BaseException:
+        raw.close()
+        raise
+    try:
         reader = csv.reader(stream)
         header: list[Any] = []
         for header in reader:
@@ -83,7 +84,7 @@ def read_csv(path: Path) -> list[Sheet]:
         if not any(c.strip() for c in header):
             raise InputFileError("文件为空（第 1 行没有表头）")
     except BaseException:
-        raw.close()
+        stream.close()
         raise
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
@@ -98,7 +99,7 @@ def read_csv(path: Path) -> list[Sheet]:
     def fraction() -> float | None:
         return 1.0 if raw.closed else min(1.0, raw.tell() / size)
 
-    return [Sheet(None, header, rows(), fraction, encoding.replace("-sig", ""), closer=raw.close)]
+    return [Sheet(None, header, rows(), fraction, encoding.replace("-sig", ""), closer=stream.close)]
 
 
 def read_xlsx(path: Path) -> list[Sheet]:

@@ -80,6 +80,7 @@ def text_layer(words: Sequence[Word], to_page: Matrix, codes: CodeMap | None = N
     this is the builder's hot spot (see bench/assemble.py).
     """
     encode = (codes or CodeMap()).encode
+    cjk: dict[str, bool] = {}
     parts: list[str] = []
     append = parts.append
     ascent = _ASCENT_SHARE
@@ -104,12 +105,21 @@ def text_layer(words: Sequence[Word], to_page: Matrix, codes: CodeMap | None = N
                 nxt_text, nb = row[i + 1]
                 overlap = min(_y1, nb[3]) - max(_y0, nb[1])
                 if nb[0] >= x0 and overlap > 0.5 * min(_y1 - _y0, nb[3] - nb[1]):  # same printed row
-                    if not (is_cjk(text[-1]) and is_cjk(nxt_text[0])):
+                    a, z = text[-1], nxt_text[0]
+                    a_cjk = cjk.get(a)
+                    if a_cjk is None:
+                        a_cjk = cjk[a] = is_cjk(a)
+                    z_cjk = cjk.get(z)
+                    if z_cjk is None:
+                        z_cjk = cjk[z] = is_cjk(z)
+                    if not (a_cjk and z_cjk):
                         text += " "
                     if nb[0] > x1:
                         x1 = nb[0]
             height = y1 - y0
-            code = encode(text)
+            code = text.encode("utf-16-be")
+            if len(code) != 2 * len(text):  # a character beyond the BMP: numbered codes
+                code = encode(text)
             append("%.3f 0 0 %.2f %.2f %.2f Tm <%s> Tj\n" % (
                 (x1 - x0) * stretch / len(code), -height, x0, y0 + height * ascent, code.hex()))
     if not parts:

@@ -31,7 +31,8 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, codes: Code
     Returns whether the page can be part of a PDF/A-2b file."""
     if page.rotation not in (0, 90, 180, 270):
         raise PdfBuildError(f"rotation must be 0, 90, 180 or 270, not {page.rotation!r}")
-    if not page.dpi or page.dpi <= 0:
+    dpi_x, dpi_y = page.dpi if isinstance(page.dpi, tuple) else (page.dpi, page.dpi)
+    if not (dpi_x > 0 and dpi_y > 0):
         raise PdfBuildError(f"dpi must be positive, not {page.dpi!r}")
     if page.upright_image is not None:
         embedded = embed_image(pdf, page.upright_image, page.upright_media_type or "", frame=0)
@@ -44,10 +45,11 @@ def _add_page(pdf: pikepdf.Pdf, page: PdfPage, font: pikepdf.Object, codes: Code
             raise PdfBuildError(
                 f"image is {embedded.width}x{embedded.height} px, the page says {page.width}x{page.height}"
             )
-    scale = 72.0 / page.dpi
-    width_pt, height_pt = embedded.width * scale, embedded.height * scale
+    if page.upright_image is not None and page.rotation in (90, 270):
+        dpi_x, dpi_y = dpi_y, dpi_x  # the derived image is already turned
+    width_pt, height_pt = embedded.width * 72.0 / dpi_x, embedded.height * 72.0 / dpi_y
     to_page = upright_to_page(
-        rotation=rotation, skew_deg=skew, scan_width=embedded.width, scan_height=embedded.height, dpi=page.dpi
+        rotation=rotation, skew_deg=skew, scan_width=embedded.width, scan_height=embedded.height, dpi=(dpi_x, dpi_y)
     )
     draw = f"q {width_pt:.4f} 0 0 {height_pt:.4f} 0 0 cm {_IMAGE_RESOURCE} Do Q\n".encode("ascii")
     content = draw + text_layer(page.words, to_page, codes)

@@ -73,15 +73,18 @@ def rotated_to_scan(rotation: int, scan_width: float, scan_height: float) -> Mat
     raise ValueError(f"rotation must be 0, 90, 180 or 270, not {rotation!r}")
 
 
-def scan_to_page(scan_height: float, scale: float) -> Matrix:
+def scan_to_page(scan_height: float, scale_x: float, scale_y: float | None = None) -> Matrix:
     """From image pixels (origin top left, y down) to PDF points (origin bottom left)."""
-    return Matrix(scale, 0, 0, -scale, 0, scan_height * scale)
+    scale_y = scale_x if scale_y is None else scale_y
+    return Matrix(scale_x, 0, 0, -scale_y, 0, scan_height * scale_y)
 
 
 def upright_to_page(
-    *, rotation: int, skew_deg: float, scan_width: int, scan_height: int, dpi: float
+    *, rotation: int, skew_deg: float, scan_width: int, scan_height: int, dpi: float | tuple[float, float]
 ) -> Matrix:
-    """The whole map from an upright OCR pixel to the unrotated page's user space."""
+    """The whole map from an upright OCR pixel to the unrotated page's user space.
+    ``dpi`` is the scan's resolution, ``(x, y)`` when it differs (fax modes)."""
+    dpi_x, dpi_y = dpi if isinstance(dpi, tuple) else (dpi, dpi)
     if rotation in (90, 270):
         upright_w, upright_h = scan_height, scan_width
     else:
@@ -89,5 +92,5 @@ def upright_to_page(
     return (
         upright_to_rotated(skew_deg, upright_w, upright_h)
         @ rotated_to_scan(rotation, scan_width, scan_height)
-        @ scan_to_page(scan_height, 72.0 / dpi)
+        @ scan_to_page(scan_height, 72.0 / dpi_x, 72.0 / dpi_y)
     )

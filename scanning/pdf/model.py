@@ -36,7 +36,7 @@ class PdfPage:
     media_type: str
     width: int
     height: int
-    dpi: float = 300.0
+    dpi: float | tuple[float, float] = 300.0  # (x, y) of the stored scan when they differ
     rotation: int = 0
     skew_deg: float = 0.0
     words: Sequence[Word] = ()

@@ -307,3 +307,24 @@ def test_characters_beyond_the_bmp_extract_whole(tmp_path: Path) -> None:
     assert "吉\U00020bb7\U0002a6a5祥" in plain_text(out)
     (word,) = bbox_words(out)
     assert word[1] == pytest.approx((140 * PT, 220 * PT, 331 * PT, 264 * PT), abs=0.5)
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_unequal_horizontal_and_vertical_resolution(tmp_path: Path, rotation: int) -> None:
+    """A fax-mode scan (200 x 100 dpi) keeps its paper size and its words on their boxes."""
+    scan_dpi = (200.0, 100.0)
+    upright_dpi = scan_dpi if rotation == 0 else scan_dpi[::-1]
+    width, height = round(8.27 * upright_dpi[0]), round(11.69 * upright_dpi[1])
+    upright, words = draw_upright(width, height)
+    scan = scan_of(upright, rotation, 0.0)
+    out = tmp_path / "v.pdf"
+    build_volume_pdf([PdfPage(jpeg(scan), "image/jpeg", scan.width, scan.height, scan_dpi, rotation, 0.0, words, "1")], META, [], out)
+    with pikepdf.open(out) as pdf:
+        box = pdf.pages[0].mediabox
+        shown = (float(box[2]), float(box[3])) if rotation == 0 else (float(box[3]), float(box[2]))
+    assert shown == pytest.approx((8.27 * 72, 11.69 * 72), abs=1.0)
+    found = bbox_words(out)
+    for word in words:
+        x = (word.box[0] + word.box[2]) / 2 * 72 / upright_dpi[0]
+        y = (word.box[1] + word.box[3]) / 2 * 72 / upright_dpi[1]
+        assert any(word.text in t and b[0] <= x <= b[2] and b[1] <= y <= b[3] for t, b in found), (word, found)

@@ -93,7 +93,7 @@ def _finding_table(findings: list[Finding]) -> Table:
         rows.append([i, f.unit or "", RULE_NAMES.get(f.rule, f.rule), f.case_no or f.incident_no or "",
                      f.lead_officer or "", GRADE_NAMES.get(f.grade, f.grade),
                      f.due_on.isoformat() if f.due_on else "", f.days_over, f.detail])
-        bands.append({"orange": "yellow"}.get(f.grade, f.grade))
+        bands.append(f.grade)
     return Table("问题清单", ["序号", "单位", "问题", "案件/警情编号", "主办民警", "预警", "期限", "超期天数", "说明"],
                  rows, bands, band_column=5)
 

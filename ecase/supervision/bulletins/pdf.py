@@ -47,20 +47,21 @@ def _register() -> tuple[str, str]:
 
 
 def _table(t: Table, body: str, head: str, width: float) -> RLTable:
-    cell = ParagraphStyle("cell", fontName=body, fontSize=8.5, leading=11)
-    data = [[Paragraph(str(c), ParagraphStyle("h", parent=cell, fontName=head)) for c in t.columns]]
+    """A ranking or findings table; the findings' long explanation (``说明``) stays in the
+    workbook — on A4 portrait it would squeeze every other column."""
+    keep = [i for i, c in enumerate(t.columns) if c != "说明"]
+    cell = ParagraphStyle("cell", fontName=body, fontSize=8, leading=10.5)
+    data = [[Paragraph(str(t.columns[i]), ParagraphStyle("h", parent=cell, fontName=head)) for i in keep]]
     for row in t.rows:
-        data.append([Paragraph(str(v), cell) for v in row])
-    n = len(t.columns)
+        data.append([Paragraph(str(row[i]), cell) for i in keep])
+    n = len(keep)
     if t.title == "问题清单":
-        widths = [9, 22, 25, 33, 15, 10, 18, 12, 0]
-        widths[-1] = width / mm - sum(widths)
-        col_widths = [w * mm for w in widths]
+        mm_widths = [9, 24, 30, 42, 15, 10, 21, 12]
+        col_widths = [w * mm * width / (sum(mm_widths) * mm) for w in mm_widths]
     else:
-        col_widths = [width / n] * n
-        col_widths[1] = width / n * 1.6
-        rest = (width - col_widths[1]) / (n - 1)
-        col_widths = [rest if i != 1 else col_widths[1] for i in range(n)]
+        wide = width / n * 1.6
+        rest = (width - wide) / (n - 1)
+        col_widths = [wide if i == 1 else rest for i in range(n)]
     tbl = RLTable(data, colWidths=col_widths, repeatRows=1)
     style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
              ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDDDDD")),

@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from ecase.supervision.bulletins.content import Bulletin, chinese_date
 
 FILL = {k: PatternFill("solid", start_color=v, end_color=v)
-        for k, v in {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "EEEEEE"}.items()}
+        for k, v in {"green": "C6EFCE", "yellow": "FFEB9C", "orange": "FFD8A8", "red": "FFC7CE",
+                          "grey": "EEEEEE"}.items()}
 
 
 def render_xlsx(b: Bulletin) -> bytes:

@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 
 
 def _page_results(items: Iterable[Any]) -> list[PageResult]:
-    """Accept PageResults or (PageResult, derived image) pairs; number them 1.. in scan order."""
+    """Accept PageResults, ScanPages (``.result``) or (PageResult, image) pairs; number them 1.. in scan order."""
     out: list[PageResult] = []
     for item in items:
-        page = item[0] if isinstance(item, tuple) else item
+        page = item[0] if isinstance(item, tuple) else getattr(item, "result", item)
         out.append(page)
     if len({p.index for p in out}) != len(out):  # indexes restarted per file: renumber
         for i, p in enumerate(out, 1):

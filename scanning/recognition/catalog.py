@@ -103,7 +103,7 @@ def _columns(words: list[Word], h: float, nrows: int, header: list[tuple[int, in
     if not words:
         return []
     x0, cover = _coverage(words, h)
-    gaps = _gaps(x0, cover, max(1, int(0.12 * nrows)))
+    gaps = _gaps(x0, cover, int(0.12 * nrows))
     cuts: list[float] = []
     if len(header) >= 2:
         bounds = [(header[k][1], header[k + 1][0]) for k in range(len(header) - 1)]

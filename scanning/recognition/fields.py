@@ -116,11 +116,9 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             h = flat.find("受案意见", lo, op_at[0])
             if h:
                 hi = h[0]
-            raw = t[lo:hi]
-            val = S.clean_value(raw)
-            if len(val) >= 4:
-                lead = raw.find(val[:1])
-                out["summary"] = flat.value(val, lo + lead, lo + lead + len(val))
+            fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
+            if fv is not None:
+                out["summary"] = fv
     if op_at:
         pick = _ticked(flat, max(0, op_at[0] - 3), len(t), [o[1] for o in OPINIONS], stop_after="其他")
         if pick:
@@ -129,6 +127,30 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         d = S.last_date(flat, op_at[0])
         put(out, "accepted_on", d)
     return out
+
+
+def _cell_value(flat: Flat, lo: int, hi: int, left_of: int) -> FieldValue | None:
+    """Text of a table cell spanning rows: characters of the label column (left of the
+    value column, whose left edge is the word at ``left_of``) are dropped."""
+    pt = flat.pt
+    ref = pt.char_word[flat.span(left_of, left_of + 1)[0]] if 0 <= left_of < len(flat.back) else -1
+    x_left = pt.words[ref].box[0] if ref >= 0 else None
+    keep: list[int] = []
+    for i in range(lo, hi):
+        w = pt.char_word[flat.back[i]]
+        if w < 0:
+            continue
+        box = pt.words[w].box
+        if x_left is not None and box[2] < x_left:
+            continue
+        keep.append(i)
+    text = "".join(flat.text[i] for i in keep)
+    val = text.strip(S.PUNCT.replace("。", ""))
+    if len(val) < 4:
+        return None
+    a = keep[text.find(val)]
+    b = keep[text.find(val) + len(val) - 1] + 1
+    return flat.value(val, a, b, raw=val)
 
 
 def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -> tuple[FieldValue, int] | None:
@@ -200,12 +222,17 @@ def read_no_filing_notice(pages: list[PageText], known: tuple[str, ...]) -> Fiel
 def read_detention_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     out = common(pages, "issued_on", ("执行拘留", "羁押"))
     flat = Flat(pages[0])
-    put(out, "suspect_name", S.name_after(flat, "嫌疑人", known=known, until="（"))
+    put(out, "suspect_name", S.name_after(flat, "嫌疑人", known=known, until="性别"))
     g = re.search(r"性别：?([男女])", flat.text)
     if g:
         out["suspect_gender"] = flat.value(g.group(1), g.start(1), g.end(1))
     put(out, "suspect_birth_date", S.date_after(flat, "出生日期", window=3) or S.date_after(flat, "出生", window=3))
-    put(out, "detention_center", S.slot(flat, "送", "羁押", start=(flat.find("执行拘留") or (0, 0))[0], maxlen=20, minlen=3))
+    at = (flat.find("执行拘留") or (0, 0))[0]
+    m = re.compile(rf"送([{S.CJK}]{{2,20}}?(?:看守所|拘留所))").search(flat.text, at)
+    if m:
+        out["detention_center"] = flat.value(m.group(1), m.start(1), m.end(1))
+    else:
+        put(out, "detention_center", S.slot(flat, "送", "羁押", start=at, maxlen=20, minlen=3))
     return out
 
 
@@ -290,7 +317,7 @@ def read_arrest_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields
     out = common(pages, "issued_on", ("执行逮捕", "羁押"))
     flat = Flat(pages[0])
     put(out, "procuratorate", S.slot(flat, "经", "批准", maxlen=24, minlen=4))
-    r = S.slot(flat, "罪的", "（", maxlen=6, minlen=2) or S.slot(flat, "罪的", "性别", maxlen=7, minlen=2)
+    r = S.slot(flat, "罪的", "性别", maxlen=7, minlen=2)
     if r and re.fullmatch(rf"[{S.CJK}]{{2,4}}", r[0].value):
         out["suspect_name"] = r[0]
     else:

@@ -16,7 +16,7 @@ from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amoun
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
-PUNCT = "：:，,。；;、 \n|“”\"'‘’·.（）()"
+PUNCT = "：:，,。；;、 \n|“”\"'‘’·.（）()《》〈〉"
 AUTHORITY_RE = re.compile(rf"[{CJK}]{{2,16}}?(?:公安局[{CJK}]{{1,8}}?分局|公安局|公安分局|人民政府|人民法院|人民检察院)")
 # Words that begin the clause after a name in a sentence (因犯罪嫌疑人{name}可能判处…)
 NAME_STOPS = ("可能", "涉嫌", "系", "因", "患有", "正在", "怀孕", "符合", "已", "于", "的", "等", "在", "不")
@@ -27,7 +27,7 @@ def clean_value(text: str) -> str:
 
 
 def slot(flat: Flat, before: str, after: str, *, start: int = 0, maxlen: int = 60, minlen: int = 1,
-         min_score: float = 80.0) -> tuple[FieldValue, int] | None:
+         min_score: float = 74.0) -> tuple[FieldValue, int] | None:
     """The text between the anchors ``before`` and ``after`` (the next ``after`` within ``maxlen``)."""
     a = flat.find(before, start, min_score=min_score) if before else (start, start)
     if not a:

@@ -126,6 +126,8 @@ def damage_page(img: Image.Image, dmg: Damage, rng: random.Random, blank: bool =
     if skew:
         img = img.rotate(skew, resample=Image.BICUBIC, fillcolor=(255 - dmg.tint,) * 3)
     rotation = rng.choice((90, 180, 270)) if rng.random() < dmg.rotate_p else 0
+    if blank:  # a blank page has no up: its truth rotation is 0
+        rotation = 0
     if rotation:
         img = img.rotate(rotation, expand=True)  # counter-clockwise, so turning it clockwise fixes it
     if dmg.blur:

@@ -1,0 +1,73 @@
+"""Catalog rows over two pages, and conflicts recorded across the volume."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scanning.recognition import recognize
+from scanning.types import PageResult
+
+AUTH = "青川市公安局东河区分局"
+COLS = (200, 300, 1130, 1450, 1960)
+
+
+def row(seq: str, no: str, title: str, date: str, pages: str) -> list[tuple[int, str]]:
+    return [(x, t) for x, t in zip(COLS, (seq, no, title, date, pages)) if t]
+
+
+def header() -> list[tuple[int, str]]:
+    return row("序号", "文号", "文书名称", "日期", "页号")
+
+
+def test_catalog_over_two_pages(make_page: Callable[..., PageResult]) -> None:
+    p1 = make_page(2, ["卷内文书目录", header(),
+                       row("1", "青东公(刑)受案字[2018]5号", "受案登记表", "2018.01.16", "1"),
+                       row("2", "青东公（刑）立字〔2018〕123号", "立案决定书", "20180117", "2-3"),
+                       row("3", "", "询问笔录", "2018年1月18日", "4")])
+    p2 = make_page(3, [header(), row("4", "青东公（刑）拘字〔2018〕7号", "拘留证", "2018.01.19", "5")])
+    docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), p1, p2])
+    assert [(d.type, d.first_page, d.last_page) for d in docs] == [("dossier_cover", 1, 1), ("catalog", 2, 3)]
+    entries = docs[1].plain_fields()["entries"]
+    assert entries == [
+        {"seq": 1, "doc_no": "青东公（刑）受案字〔2018〕5号", "title": "受案登记表", "date": "2018-01-16", "first_page": 1, "last_page": 1},
+        {"seq": 2, "doc_no": "青东公（刑）立字〔2018〕123号", "title": "立案决定书", "date": "2018-01-17", "first_page": 2, "last_page": 3},
+        {"seq": 3, "title": "询问笔录", "date": "2018-01-18", "first_page": 4, "last_page": 4},
+        {"seq": 4, "doc_no": "青东公（刑）拘字〔2018〕7号", "title": "拘留证", "date": "2018-01-19", "first_page": 5, "last_page": 5},
+    ]
+
+
+def _decision(make_page: Callable[..., PageResult], index: int, case: str, no: str, conf: float = 90.0) -> PageResult:
+    return make_page(index, [AUTH, "立案决定书", no, f"根据规定，决定对{case}立案侦查。", AUTH, "2018年1月17日"], conf=conf)
+
+
+def test_misread_case_name_is_outvoted_and_recorded(make_page: Callable[..., PageResult]) -> None:
+    pages = [
+        make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]),
+        _decision(make_page, 2, "张伟盗窍案", "青东公（刑）立字〔2018〕123号"),
+        make_page(3, [AUTH, "立案告知书", "李明：", "你（单位）于2018年1月16日报称的张伟盗窃案，我局经审查，认为有犯罪事实，已决定立案。"]),
+    ]
+    docs = recognize(pages)
+    fd = docs[1]
+    assert fd.fields["case_name"].value == "张伟盗窃案"
+    assert any(c["field"] == "case_name" and c["chosen"] == "张伟盗窃案" and
+               {x["value"] for x in c["candidates"]} >= {"张伟盗窍案", "张伟盗窃案"} for c in fd.conflicts)
+
+
+def test_catalog_disagreement_is_recorded_and_missing_date_filled(make_page: Callable[..., PageResult]) -> None:
+    cat = make_page(2, ["卷内文书目录", header(), row("1", "青东公（刑）立字〔2018〕128号", "立案决定书", "2018.01.17", "1")],
+                    conf=95)
+    dec = make_page(3, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕123号", "根据规定，决定对张伟盗窃案立案侦查。"], conf=60)
+    docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat, dec])
+    fd = docs[2]
+    assert fd.fields["decided_on"].value == "2018-01-17" and fd.fields["decided_on"].page == 2
+    assert fd.fields["doc_no"].value == "青东公（刑）立字〔2018〕128号"
+    c = [c for c in fd.conflicts if c["field"] == "doc_no"]
+    assert c and {x["source"] for x in c[0]["candidates"]} == {"page", "catalog"}
+
+
+def test_genuinely_different_names_are_not_merged(make_page: Callable[..., PageResult]) -> None:
+    docs = recognize([_decision(make_page, 1, "张伟盗窃案", "青东公（刑）立字〔2018〕1号"),
+                      _decision(make_page, 2, "王芳诈骗案", "青东公（刑）立字〔2018〕2号"),
+                      _decision(make_page, 3, "王芳诈骗案", "青东公（刑）立字〔2018〕3号")])
+    assert docs[0].fields["case_name"].value == "张伟盗窃案"
+    assert not docs[0].conflicts

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import pytest
+
+from scanning.recognition.normalize import (
+    doc_no_kind,
+    find_dates,
+    id_checksum_ok,
+    normalize_case_no,
+    normalize_doc_no,
+    parse_amount,
+    parse_date,
+    parse_datetime,
+)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("2018年1月17日", "2018-01-17"),
+    ("2018年01月07日", "2018-01-07"),
+    ("２０１８年１２月３１日", "2018-12-31"),
+    ("2018.1.17", "2018-01-17"),
+    ("2018 年 1 月 17 日", "2018-01-17"),
+    ("20180117", "2018-01-17"),
+    ("二〇一八年一月十七日", "2018-01-17"),
+    ("二○一八年十二月三十一日", "2018-12-31"),
+    ("二零一九年十月一日", "2019-10-01"),
+    ("二〇二〇年二月二十日", "2020-02-20"),
+    ("二〇一八年十月十日", "2018-10-10"),
+])
+def test_dates_in_both_numeral_styles(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["2018年2月30日", "二〇一八年十三月一日", "年 月 日", "本证已于    年  月  日"])
+def test_impossible_or_empty_dates_are_not_dates(text: str) -> None:
+    assert parse_date(text) is None
+
+
+def test_find_dates_keeps_positions_in_order() -> None:
+    text = "出生日期1983年3月15日，于二〇一八年一月十七日"
+    found = find_dates(text)
+    assert [f[2] for f in found] == ["1983-03-15", "2018-01-17"]
+    assert text[found[0][0]:found[0][1]] == "1983年3月15日"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2018年1月16日10时30分", "2018-01-16T10:30"),
+    ("2018年01月16日 9时05分", "2018-01-16T09:05"),
+    ("２０１８年１月１６日２３时４０分", "2018-01-16T23:40"),
+])
+def test_datetimes(text: str, value: str) -> None:
+    assert parse_datetime(text) == value
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("叁仟", 3000), ("叁仟元", 3000), ("壹万贰仟伍佰", 12500), ("人民币贰万元整", 20000), ("伍万", 50000),
+    ("壹仟零伍拾", 1050), ("3000", 3000), ("3,000元", 3000), ("１０００", 1000), ("壹拾", 10),
+])
+def test_amounts(text: str, amount: int) -> None:
+    assert parse_amount(text) == amount
+
+
+def test_not_an_amount() -> None:
+    assert parse_amount("保证人") is None
+
+
+@pytest.mark.parametrize("text", [
+    "济天公（刑）立字〔2018〕123号", "济天公(刑)立字[2018]123号", "济天公（刑）立字【2018】123号",
+    "济天公 （刑） 立字 〔2018〕 123 号", "济天公（刑）立字〔２０１８〕１２３号", "济天公(刑)立字(2018)123号",
+])
+def test_doc_numbers_in_every_bracket_style(text: str) -> None:
+    assert normalize_doc_no(text) == "济天公（刑）立字〔2018〕123号"
+
+
+def test_doc_number_serial_kept_as_printed_and_kind() -> None:
+    n = normalize_doc_no("青东公（行）行罚决字[2019]00012号")
+    assert n == "青东公（行）行罚决字〔2019〕00012号"
+    assert doc_no_kind(n) == "行罚决"
+    assert doc_no_kind(normalize_doc_no("济天公（刑）立告字〔2018〕5号") or "") == "立告"
+
+
+def test_doc_number_after_title_on_the_same_row() -> None:
+    assert normalize_doc_no("立案决定书济天公（刑）立字〔2018〕123号") == "济天公（刑）立字〔2018〕123号"
+
+
+def test_court_case_number() -> None:
+    assert normalize_doc_no("(2018)鲁0105行初123号") == "（2018）鲁0105行初123号"
+
+
+def test_not_a_doc_number() -> None:
+    assert normalize_doc_no("本卷共11页") is None
+
+
+def test_id_checksum() -> None:
+    assert id_checksum_ok("11010519491231002X")
+    assert not id_checksum_ok("110105194912310021")
+
+
+def test_case_number_with_o_for_zero() -> None:
+    assert normalize_case_no("案件编号：A37O1050200002018010012") == "A3701050200002018010012"

@@ -1,7 +1,9 @@
 """Page images as PDF image XObjects, kept as scanned.
 
 JPEG bytes are embedded as they are (``/DCTDecode``): never decoded and re-compressed,
-so the receiver gets the very bytes the scanner wrote. A plain PNG (8-bit or less, not
+so the receiver gets the very bytes the scanner wrote. A bilevel Group 4 TIFF page in one
+strip is embedded as its fax data (``/CCITTFaxDecode``), likewise untouched; any other
+bilevel image is coded as one Group 4 strip (lossless). A plain PNG (8-bit or less, not
 interlaced, no alpha) is embedded as its own zlib data with the PNG predictor, also without
 decoding. Anything else (TIFF, PNG with alpha or 16 bits, BMP …) is decoded once and stored
 losslessly with Flate; alpha is flattened (a scan has nothing behind it) onto white, or onto
@@ -54,8 +56,12 @@ def embed_image(pdf: pikepdf.Pdf, data: bytes, media_type: str, *, frame: int = 
     try:
         if fmt == "JPEG" and image.mode in _COLOUR_SPACES:
             return _jpeg(pdf, data, image)
-        if fmt == "PNG":
+        if fmt == "PNG" and not frame:
             passthrough = _png_passthrough(pdf, data, image)
+            if passthrough is not None:
+                return passthrough
+        if fmt == "TIFF":
+            passthrough = _ccitt_passthrough(pdf, data, image)
             if passthrough is not None:
                 return passthrough
         return _decoded(pdf, image)
@@ -118,6 +124,43 @@ def _png_passthrough(pdf: pikepdf.Pdf, data: bytes, image: Image.Image) -> Embed
     return EmbeddedImage(stream, width, height)
 
 
+def _ccitt_passthrough(pdf: pikepdf.Pdf, data: bytes, image: Image.Image) -> EmbeddedImage | None:
+    """Embed a bilevel CCITT Group 4 TIFF page (one strip) as its own fax data."""
+    tags = image.tag_v2  # type: ignore[attr-defined]
+    offsets, counts = tags.get(273), tags.get(279)
+    if (
+        image.mode != "1"
+        or tags.get(259) != 4  # Group 4
+        or tags.get(266, 1) != 1  # bits filled most significant first
+        or tags.get(262) not in (0, 1)
+        or not offsets or not counts or len(offsets) != 1 or len(counts) != 1
+        or offsets[0] + counts[0] > len(data)
+    ):
+        return None
+    width, height = image.size
+    stream = pikepdf.Stream(pdf, data[offsets[0] : offsets[0] + counts[0]])
+    stream.Type = Name.XObject
+    stream.Subtype = Name.Image
+    stream.Width, stream.Height = width, height
+    stream.ColorSpace = Name.DeviceGray
+    stream.BitsPerComponent = 1
+    stream.Filter = Name.CCITTFaxDecode
+    # Photometric 0 (white is zero, the fax convention) decodes as is; 1 is the inverse.
+    stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=width, Rows=height, BlackIs1=tags.get(262) == 1)
+    return EmbeddedImage(stream, width, height)
+
+
+def _ccitt_reencoded(pdf: pikepdf.Pdf, image: Image.Image) -> EmbeddedImage | None:
+    """A bilevel page as one Group 4 strip: lossless, and far smaller than Flate. (A TIFF
+    written in several strips cannot pass through: each strip is coded on its own.)"""
+    buffer = io.BytesIO()
+    try:
+        image.save(buffer, "TIFF", compression="group4", strip_size=1 << 30)
+        return _ccitt_passthrough(pdf, buffer.getvalue(), Image.open(io.BytesIO(buffer.getvalue())))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def _backdrop(rgba: Image.Image, alpha: Image.Image) -> str:
     """White behind dark content, black behind light content (white text on a transparent
     ground must not vanish into a white page)."""
@@ -144,6 +187,10 @@ def _decoded(pdf: pikepdf.Pdf, image: Image.Image) -> EmbeddedImage:
         image = image.point(lambda v: v / 256).convert("L") if mode.startswith("I;16") else image.convert("L")
     elif mode not in _COLOUR_SPACES:
         image = image.convert("RGB")
+    if image.mode == "1":
+        fax = _ccitt_reencoded(pdf, image)
+        if fax is not None:
+            return fax
     raw = image.tobytes()
     stream = pikepdf.Stream(pdf, zlib.compress(raw, 6))
     stream.Type = Name.XObject

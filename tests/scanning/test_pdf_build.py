@@ -328,3 +328,40 @@ def test_unequal_horizontal_and_vertical_resolution(tmp_path: Path, rotation: in
         x = (word.box[0] + word.box[2]) / 2 * 72 / upright_dpi[0]
         y = (word.box[1] + word.box[3]) / 2 * 72 / upright_dpi[1]
         assert any(word.text in t and b[0] <= x <= b[2] and b[1] <= y <= b[3] for t, b in found), (word, found)
+
+
+def _with_photometric(tiff: bytes, value: int) -> bytes:
+    """The same little-endian TIFF with its PhotometricInterpretation tag set to ``value``."""
+    import struct
+
+    data = bytearray(tiff)
+    ifd = struct.unpack("<I", data[4:8])[0]
+    for i in range(struct.unpack("<H", data[ifd : ifd + 2])[0]):
+        entry = ifd + 2 + 12 * i
+        if struct.unpack("<H", data[entry : entry + 2])[0] == 262:
+            data[entry + 8 : entry + 10] = struct.pack("<H", value)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("photometric", [0, 1])
+@pytest.mark.parametrize("one_strip", [True, False])
+def test_group4_tiff_is_embedded_as_fax_data(tmp_path: Path, photometric: int, one_strip: bool) -> None:
+    upright, words = draw_upright()
+    buffer = io.BytesIO()
+    upright.convert("1").save(buffer, "TIFF", compression="group4", strip_size=(1 << 30) if one_strip else 8192)
+    data = _with_photometric(buffer.getvalue(), photometric)
+    expected = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
+    out = tmp_path / "v.pdf"
+    build_volume_pdf([PdfPage(data, "image/tiff", 1240, 1754, DPI, words=words, label="1")], META, [], out)
+    with pikepdf.open(out) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert image.Filter == pikepdf.Name.CCITTFaxDecode
+        strip = image.read_raw_bytes()
+        assert len(strip) < len(data)
+        if one_strip:  # passed through untouched; several strips are coded again as one
+            assert strip in data
+    rendered = render_gray(out, 1, tmp_path)
+    assert rendered.shape == expected.shape
+    assert (rendered == expected).mean() > 0.98
+    if photometric == 1:
+        assert "立案决定书" in plain_text(out)

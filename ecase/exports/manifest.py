@@ -74,8 +74,10 @@ def pdf_pages(data: bytes) -> list[dict[str, Any]]:
 
 
 def document_entry(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The listed keys always (None when unknown), and any others the caller adds, as given."""
     entry = {key: jsonable(doc.get(key)) for key in DOCUMENT_KEYS}
     entry["fields"] = entry["fields"] or {}
+    entry.update({str(k): jsonable(v) for k, v in doc.items() if k not in DOCUMENT_KEYS})
     return entry
 
 

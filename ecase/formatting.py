@@ -50,6 +50,27 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
+#: Chinese words for the coded values of FORMS.md's enumerated fields.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "guarantee": {"guarantor": "保证人保证", "deposit": "保证金"},
+    "opinion": {"criminal": "刑事案件", "administrative": "行政案件", "transfer": "移送其他机关",
+                "not_police": "不属于公安机关职责", "other": "其他"},
+    "decision": {"upheld": "维持", "revoked": "撤销", "altered": "变更", "declared_unlawful": "确认违法",
+                 "dismissed": "驳回"},
+    "result": {"upheld": "维持", "revoked": "撤销", "dismissed": "驳回", "other": "其他"},
+    "volume_kind": {"criminal_main": "刑事诉讼卷（正卷）", "criminal_secondary": "侦查工作卷（副卷）",
+                    "administrative": "行政案件卷", "reconsideration": "行政复议卷", "litigation": "行政诉讼卷"},
+}
+
+
+def field_display(name: str, value: Any) -> str:
+    """A field's value as a reviewer reads it, coded values in Chinese."""
+    labels = VALUE_LABELS.get(name)
+    if labels and isinstance(value, str) and value in labels:
+        return labels[value]
+    return field_value(value)
+
+
 def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, name)
 
@@ -77,4 +98,14 @@ def register(app: Flask) -> None:
     def has_endpoint(name: str) -> bool:
         return name in app.view_functions
 
-    app.jinja_env.globals.update(field_label=field_label, has_endpoint=has_endpoint)
+    def can(action: str) -> bool:
+        """Whether the logged-in user may do ``action`` somewhere (menus and buttons)."""
+        from flask import g
+
+        from ecase.access import may
+
+        actor = g.get("actor")
+        return actor is not None and may(actor, action)
+
+    app.jinja_env.globals.update(field_label=field_label, field_display=field_display,
+                                 has_endpoint=has_endpoint, can=can)

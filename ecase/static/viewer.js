@@ -15,7 +15,7 @@
   if (overlay) {
     // Highlight the words of a search: mark each run of words whose joined text
     // contains a query term (Chinese words span several OCR boxes).
-    var query = (overlay.dataset.query || "").replace(/["“”]/g, " ").split(/\s+|AND|OR|NOT/).filter(function (t) { return t.length > 0; });
+    var query = (overlay.dataset.query || "").replace(/["“”]/g, " ").split(/\s+|AND|OR|NOT/).map(function (t) { return t.replace(/^[a-z_]+:/, ""); }).filter(function (t) { return t.length > 0; });
     if (query.length) {
       var rects = Array.prototype.slice.call(overlay.querySelectorAll("rect.word"));
       var lines = {};
@@ -27,8 +27,19 @@
           var from = 0, at;
           while ((at = text.indexOf(term, from)) >= 0) {
             words.forEach(function (r, i) {
-              var s = starts[i], e = s + r.dataset.text.length;
-              if (e > at && s < at + term.length) { r.classList.add("hit"); }
+              // mark only the characters of this box that the term covers, by their share
+              // of the box's width (OCR boxes often hold several characters)
+              var s = starts[i], len = r.dataset.text.length, e = s + len;
+              var a = Math.max(at, s), b = Math.min(at + term.length, e);
+              if (b <= a) { return; }
+              var x = +r.getAttribute("x"), w = +r.getAttribute("width");
+              var mark = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+              mark.setAttribute("class", "hit");
+              mark.setAttribute("x", x + w * (a - s) / len);
+              mark.setAttribute("width", w * (b - a) / len);
+              mark.setAttribute("y", r.getAttribute("y"));
+              mark.setAttribute("height", r.getAttribute("height"));
+              overlay.appendChild(mark);
             });
             from = at + term.length;
           }

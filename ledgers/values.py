@@ -29,11 +29,13 @@ def is_empty(value: Any) -> bool:
 
 def text(value: Any) -> str | None:
     """A cell as trimmed text, or None when empty. Whole floats lose their ``.0``."""
-    if is_empty(value):
+    if value.__class__ is str:
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).strip() or None
 
 
 def beijing_to_utc(value: dt.datetime) -> dt.datetime:
@@ -63,6 +65,11 @@ def parse_local_time(value: Any) -> dt.datetime | None:
             return (_EXCEL_EPOCH + dt.timedelta(days=float(value))).replace(microsecond=0)
         raise CellError(f"无法识别的时间：{value}")
     s = str(value).strip()
+    if len(s) == 16 and s[4] == "-" and s[7] == "-" and s[10] == " " and s[13] == ":":
+        try:  # the common export format, without the regex
+            return dt.datetime(int(s[:4]), int(s[5:7]), int(s[8:10]), int(s[11:13]), int(s[14:]))
+        except ValueError:
+            pass
     m = _TIME.match(s)
     if m is None:
         try:

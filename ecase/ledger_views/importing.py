@@ -34,7 +34,7 @@ from ecase.models.ledgers import LedgerSetting
 from ledgers import readers
 from ledgers.errors import InputFileError
 from ledgers.mapping import KIND_ORDER, KINDS, HeaderMapping, detect, load_mapping
-from ledgers.rows import ParsedRow, parse_row
+from ledgers.rows import ParsedRow, RowParser
 
 log = logging.getLogger(__name__)
 
@@ -259,8 +259,9 @@ class Importer:
             return
         handler = writers.HANDLERS[det.kind](self, fs, det.columns)
         batch: list[ParsedRow] = []
+        parse = RowParser(det.kind, det, sheet.header, self.now).parse
         for row_no, cells in sheet.rows:
-            parsed = parse_row(det.kind, det, sheet.header, row_no, cells, self.now)
+            parsed = parse(row_no, cells)
             if parsed is None:
                 continue
             fs.rows += 1

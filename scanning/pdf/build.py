@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -131,7 +132,13 @@ def build_volume_pdf(
         fix_metadata_version=False,
     )
     if isinstance(out, (str, Path)):
-        pdf.save(Path(out), **save_kwargs)  # type: ignore[arg-type]
+        target = Path(out)
+        partial = target.with_name(target.name + ".part")
+        try:
+            pdf.save(partial, **save_kwargs)  # type: ignore[arg-type]
+            os.replace(partial, target)  # never a half-written volume under the real name
+        finally:
+            partial.unlink(missing_ok=True)
     else:
         pdf.save(out, **save_kwargs)  # type: ignore[arg-type]
 

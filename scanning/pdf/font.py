@@ -4,12 +4,12 @@ A text layer needs a font that can encode every CJK character, yet nothing is ev
 with it (text render mode 3). Embedding a real CJK font would add megabytes per volume, so,
 like Tesseract's ``pdf.ttf`` and OCRmyPDF's "GlyphLessFont", we use a Type0 font with
 Identity-H encoding over a CIDFontType2 whose embedded TrueType program has two empty
-glyphs. The character code written in the content stream is the character's own
-code point for the BMP; a character beyond it (a rare character in a name, e.g. 𠮷) gets one
-of the codes D800-DFFF, which no real character uses, in order of first use (``CodeMap``). A
+glyphs. The character code written in the content stream is the character's own code
+point for the BMP; a character beyond it (a rare character in a name, e.g. 𠮷) gets one of
+the codes D800-DFFF, which no real character uses, in order of first use (``CodeMap``). A
 CIDToGIDMap sends every CID to glyph 1, and the ToUnicode CMap maps each code back to its
-character, so text extraction and search see the real characters. Every glyph is half an em wide; the text layer stretches each word
-horizontally to its box.
+character, so text extraction and search see the real characters. Every glyph is half an
+em wide; the text layer stretches each word horizontally to its box.
 
 The TrueType program is written here byte by byte (no font file is shipped or read) with
 fixed dates, so it is the same on every machine, and it is small enough (~600 bytes) to be

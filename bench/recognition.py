@@ -115,15 +115,28 @@ def run_oracle(item: dict[str, Any], psm: int) -> dict[str, Any]:
     return extract_pages(pages)
 
 
-def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int) -> dict[str, Any]:
+def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int, reuse: bool = False) -> dict[str, Any]:
     if mode == "oracle":
         return run_oracle(item, psm)
     if mode == "cli":
         out = subprocess.run(["ecase", "extract", str(item["path"]), "--format", "json"], capture_output=True, check=True)
         return json.loads(out.stdout)
-    from scanning.extract import extract
+    from scanning.extract import _page_results, extract, extract_pages
 
-    return extract([item["path"]], jobs=jobs)
+    if not reuse:
+        return extract([item["path"]], jobs=jobs)
+    # --reuse-pages: keep the pipeline's PageResults, so recognition changes re-run in seconds
+    from scanning.pipeline import process_scan
+
+    store = CACHE / "pages"
+    store.mkdir(parents=True, exist_ok=True)
+    cached = store / f"{item['name']}-{CORPUS_VERSION}.pkl"
+    if cached.exists():
+        pages = pickle.loads(cached.read_bytes())
+    else:
+        pages = _page_results(process_scan([item["path"]], jobs=jobs))
+        cached.write_bytes(pickle.dumps(pages))
+    return extract_pages(pages)
 
 
 def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -189,6 +202,8 @@ def main() -> None:
     ap.add_argument("--psm", type=int, default=int(os.environ.get("ECASE_BENCH_PSM", "6")), help="oracle mode's Tesseract psm")
     ap.add_argument("--only", default=None, help="only scans whose name starts with this")
     ap.add_argument("--fields", action="store_true", help="print accuracy per type.field")
+    ap.add_argument("--reuse-pages", action="store_true",
+                    help="extract mode: cache the pipeline's page results and re-run only recognition")
     args = ap.parse_args()
     items = build_corpus(args.limit)
     if args.only:
@@ -198,7 +213,7 @@ def main() -> None:
     results = []
     for item in items:
         s = time.time()
-        results.append(run_item(item, args.mode, args.jobs, args.psm))
+        results.append(run_item(item, args.mode, args.jobs, args.psm, args.reuse_pages))
         print(f"{item['name']} {item['kind']}: {len(item['truth']['pages'])} pages, {time.time() - s:.1f}s", file=sys.stderr)
     elapsed = time.time() - t0
     sc = score(items, results)

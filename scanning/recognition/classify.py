@@ -93,7 +93,9 @@ def title_scores(pt: PageText) -> dict[str, tuple[float, str]]:
                 if len(row) <= len(name) + 2:
                     s = fuzz.ratio(name, row) / 100
                 else:  # the authority and the title printed on one row, or a long sentence
-                    s = fuzz.partial_ratio(name, row) / 100 * (0.92 if len(row) <= len(name) + 14 else 0.6)
+                    al = fuzz.partial_ratio_alignment(name, row)
+                    at_edge = al is not None and (al.dest_start <= 2 or al.dest_end >= len(row) - 2)
+                    s = (al.score if al else 0.0) / 100 * (0.92 if len(row) <= len(name) + 14 and at_edge else 0.6)
                 if s > best:
                     best, best_row = s, row
         out[dtype] = (best, best_row)
@@ -118,6 +120,19 @@ def page_doc_kind(pt: PageText) -> str | None:
     return doc_no_kind(n) if n else None
 
 
+def looks_like_catalog(pt: PageText) -> bool:
+    """Rows that each name a document title beside numbers: a catalog page without header."""
+    names = [TITLE_TEXT[t] for t in TITLES if t not in ("dossier_cover", "catalog")] + ["询问笔录", "讯问笔录", "现场照片"]
+    hits = 0
+    for i in range(len(pt.rows)):
+        row = _clean(pt.row_text(i))
+        if len(row) < 8 or not re.search(r"\d", row):
+            continue
+        if any(fuzz.partial_ratio(n, row) >= 90 for n in names):
+            hits += 1
+    return hits >= 3
+
+
 def _title_strength(dtype: str, ts: dict[str, tuple[float, str]]) -> float:
     """Similarity of the title, discounted when a longer title contains it (取保 in 解除取保)."""
     s, row = ts[dtype]
@@ -132,6 +147,12 @@ def classify_page(pt: PageText, previous: str | None) -> PageVerdict:
     if not pt.words:
         return PageVerdict(None, 0.0, "", 0.0)
     ts = title_scores(pt)
+    if (phrase_score(pt, "catalog") >= 1.0 or looks_like_catalog(pt)) and ts["catalog"][0] < 0.72:
+        # a catalog page without its title (a continuation): its rows name other titles
+        strong = [t for t, (v, row) in ts.items() if t != "catalog" and v >= 0.9 and len(row) <= len(TITLE_TEXT[t]) + 2]
+        if not strong:
+            kind_ = None if previous == "catalog" else "catalog"
+            return PageVerdict(kind_, 0.8, TITLE_TEXT["catalog"], ts["catalog"][0], header_only=True)
     kind = page_doc_kind(pt)
     best: tuple[float, str] = (0.0, "")
     for dtype in TITLES:

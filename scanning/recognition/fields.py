@@ -51,14 +51,21 @@ def put(out: Fields, name: str, fv: FieldValue | None | tuple[FieldValue, int]) 
 
 
 def _addressee(flat: Flat) -> FieldValue | None:
+    """The name before ``：你（单位）``: on the same row, or alone on the row above."""
     a = flat.find("你（单位）") or flat.find("你单位") or flat.find("你于")
     if not a:
         return None
-    text = flat.text[:a[0]].rstrip("：:，, ")
-    m = re.search(rf"([{S.CJK}（）]{{2,20}})$", text)
+    before = [b for b in flat.breaks if b <= a[0]]
+    row_start = before[-1] if before else 0
+    lo, hi = row_start, a[0]
+    if not flat.text[lo:hi].strip("：: "):
+        lo = before[-2] if len(before) > 1 else 0
+        hi = row_start
+    seg = flat.text[lo:hi].rstrip("：:，, ")
+    m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
     if not m:
         return None
-    return flat.value(m.group(1), m.start(1), m.end(1))
+    return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
 
 
 def _reported_case(flat: Flat, out: Fields, end_words: tuple[str, ...]) -> None:

@@ -32,7 +32,10 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
         v = m.group(1).upper()
         fv = flat.value(v, m.start(1), m.end(1))
         out["party_id_no"] = fv if id_checksum_ok(v) else FieldValue(v, fv.page, fv.box, fv.conf * 0.5, fv.raw)
-    a = flat.find("现查明")
+    a = flat.find("现查明") or flat.find("查明")
+    if not a:
+        m = re.search("现.明", flat.text)  # one character of the phrase misread
+        a = (m.start(), m.end()) if m else None
     if a:
         end = flat.text.find("。", a[1])
         if 0 < end - a[1] <= 120:
@@ -133,17 +136,19 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
         v = normalize_case_no(m.group(0))
         if v:
             out["case_no"] = flat.value(v, m.start(), m.end())
-    m = re.search(r"第([0-9]{1,3})卷.{0,3}?共([0-9]{1,3})卷", flat.text)
+    m = re.search(r"第([0-9]{1,3})\S?卷.{0,3}?共([0-9]{1,3})\S?卷", flat.text)
     if m:
         out["volume_no"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
         out["volume_count"] = flat.value(int(m.group(2)), m.start(2), m.end(2))
-    a = flat.find("自")
-    if a:
-        found = S.dates(flat, a[0])
-        if found:
-            out["opened_on"] = found[0]
-            if len(found) > 1:
-                out["closed_on"] = found[1]
+    a = flat.find("起止日期") or flat.find("起止") or flat.find("自")
+    found = S.dates(flat, a[0]) if a else []
+    if len(found) < 2:  # the label misread: the row holding two dates joined by 至
+        m = re.search(r"\d{4}[年.]\S{2,8}?至", flat.text)
+        found = S.dates(flat, m.start()) if m else found
+    if found:
+        out["opened_on"] = found[0]
+        if len(found) > 1:
+            out["closed_on"] = found[1]
     m = re.search(r"(永久|长期|短期)", flat.text)
     if m:
         out["retention"] = flat.value(m.group(1), m.start(1), m.end(1))

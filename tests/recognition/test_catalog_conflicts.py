@@ -71,3 +71,13 @@ def test_genuinely_different_names_are_not_merged(make_page: Callable[..., PageR
                       _decision(make_page, 3, "王芳诈骗案", "青东公（刑）立字〔2018〕3号")])
     assert docs[0].fields["case_name"].value == "张伟盗窃案"
     assert not docs[0].conflicts
+
+
+def test_catalog_continuation_without_header_is_not_a_document(make_page: Callable[..., PageResult]) -> None:
+    p1 = make_page(2, ["卷内文书目录", header(), row("1", "青东公（刑）立字〔2018〕1号", "立案决定书", "2018.01.17", "1")])
+    p2 = make_page(3, [row("2", "青东公（刑）拘字〔2018〕7号", "拘留证", "2018.01.19", "2"),
+                       row("3", "青东公（刑）提捕字〔2018〕8号", "提请批准逮捕书", "2018.01.25", "3"),
+                       row("4", "青东公（刑）捕字〔2018〕9号", "逮捕证", "2018.02.01", "4")])
+    docs = recognize([p1, p2])
+    assert [(d.type, d.first_page, d.last_page) for d in docs] == [("catalog", 2, 3)]
+    assert [e["seq"] for e in docs[0].plain_fields()["entries"]] == [1, 2, 3, 4]

@@ -1,0 +1,58 @@
+"""Ticked boxes and table cells of the acceptance form, with the marks as Tesseract reads them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scanning.recognition import recognize
+from scanning.types import PageResult
+
+AUTH = "青川市公安局东河区分局"
+
+
+def form(make_page: Callable[..., PageResult], sources: str, opinions: list[str]) -> PageResult:
+    return make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, "姓名 李明 性别 男 出生日期 1980年1月2日")],
+        [(300, "身份证件"), (600, "居民身份证 证件号码 11010519491231002X")],
+        [(300, "接报民警"), (600, "王强"), (1100, "接报时间 2018年1月16日10时30分")],
+        [(300, "案件来源"), (600, sources)],
+        [(300, "简要案"), (600, "2018年1月16日，报案人李明报称其电动车")],
+        [(300, "情"), (600, "被盗，请求处理。")],
+        *[[(300, "受案意见" if i == 0 else ""), (600, o)] for i, o in enumerate(opinions)],
+        [(600, "受案部门负责人：赵刚")], [(600, "2018年1月16日")],
+    ])
+
+
+OPINIONS = ["属于本单位管辖的刑事案件，建议及时立案侦查", "属于本单位管辖的行政案件，建议及时调查处理",
+            "不属于本单位管辖，建议移送有关单位处理", "不属于公安机关职责范围，不予调查处理", "其他"]
+
+
+@pytest.mark.parametrize("mark", ["☑", "回", "团", "M", "√", ""])
+def test_ticked_box_however_read(make_page: Callable[..., PageResult], mark: str) -> None:
+    sources = f"口110指令 口工作中发现 {mark}报案 口投案 口移送 口扭送 口其他"
+    opinions = ["口" + OPINIONS[0], mark + OPINIONS[1], "口" + OPINIONS[2], "口" + OPINIONS[3], "口" + OPINIONS[4]]
+    f = recognize([form(make_page, sources, opinions)])[0].plain_fields()
+    assert f["case_source"] == "报案"
+    assert f["opinion"] == "administrative"
+
+
+def test_no_tick_no_value(make_page: Callable[..., PageResult]) -> None:
+    sources = "口110指令 口工作中发现 口报案 口投案 口移送 口扭送 口其他"
+    f = recognize([form(make_page, sources, ["口" + o for o in OPINIONS])])[0].plain_fields()
+    assert "case_source" not in f and "opinion" not in f
+
+
+def test_form_cells(make_page: Callable[..., PageResult]) -> None:
+    sources = "☑110指令 □工作中发现 □报案 □投案 □移送 □扭送 □其他"
+    f = recognize([form(make_page, sources, ["☑" + OPINIONS[0]] + ["□" + o for o in OPINIONS[1:]])])[0].plain_fields()
+    assert f["case_source"] == "110指令" and f["opinion"] == "criminal"
+    assert f["reporter_name"] == "李明"
+    assert f["reporter_id_no"] == "11010519491231002X"
+    assert f["received_at"] == "2018-01-16T10:30"
+    assert f["receiving_officer"] == "王强"
+    assert f["summary"] == "2018年1月16日，报案人李明报称其电动车被盗，请求处理。"
+    assert f["accepted_on"] == "2018-01-16"
+    assert f["doc_no"] == "青东公（刑）受案字〔2018〕5号"

@@ -70,6 +70,7 @@ class Incident(Base):
     """A call or report to police (警情) and how it was disposed of (分流)."""
 
     __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_unit_nature_time", "unit_id", "nature", "reported_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_no: Mapped[str] = mapped_column(String(40), unique=True)

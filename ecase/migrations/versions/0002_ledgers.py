@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('incident_no', name=op.f('uq_incidents_incident_no'))
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.create_index('ix_incidents_unit_nature_time', ['unit_id', 'nature', 'reported_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_nature'), ['nature'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_officer_id'), ['officer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_reported_at'), ['reported_at'], unique=False)
@@ -244,6 +245,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_case_people_case_name')
     op.drop_table('case_people')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index('ix_incidents_unit_nature_time')
         batch_op.drop_index(batch_op.f('ix_incidents_unit_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_reported_at'))
         batch_op.drop_index(batch_op.f('ix_incidents_officer_id'))

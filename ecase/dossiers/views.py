@@ -6,11 +6,11 @@ import io
 import json
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 
 from ecase.access import may, require
 from ecase.auth import current_actor
-from ecase.blobs import store
+from ecase.blobs import send_blob, store
 from ecase.dossiers import operations, queries
 from ecase.errors import InvalidInput
 from ecase.intake.pages import ocr_from_json
@@ -68,10 +68,7 @@ def page_image(page_id: int) -> Response:
         abort(404)
     if media not in ("image/jpeg", "image/png"):
         return _as_png(store().get_bytes(key))
-    resp = send_file(store().open(key), mimetype=media or "application/octet-stream",
-                     max_age=86400, etag=key)
-    resp.headers["Cache-Control"] = "private, max-age=86400"
-    return resp
+    return send_blob(key, media or "application/octet-stream")
 
 
 def _as_png(data: bytes, max_side: int | None = None) -> Response:
@@ -94,7 +91,7 @@ def page_thumb(page_id: int) -> Response:
         abort(404)
     from PIL import Image
 
-    with Image.open(store().open(page.image_key)) as img:
+    with store().open(page.image_key) as f, Image.open(f) as img:
         img.draft("L", (240, 240))
         img = img.convert("L")
         img.thumbnail((180, 240))

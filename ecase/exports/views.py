@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, redirect, render_template, request, send_file, url_for
+from flask import Response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ecase import db
 from ecase.access import require
 from ecase.auth import current_actor
-from ecase.blobs import store
+from ecase.blobs import send_blob
 from ecase.dossiers import queries
 from ecase.errors import NotFound
 from ecase.models import Job
@@ -65,5 +65,4 @@ def download(job_id: int) -> Response:
     if job.state != "done" or not job.result_key:
         raise NotFound("导出包尚未生成")
     case = queries.get_case(current_actor(), job.case_id)  # type: ignore[arg-type]
-    return send_file(store().open(job.result_key), mimetype="application/zip", as_attachment=True,
-                     download_name=f"{case.case_no}.zip", etag=job.result_key)
+    return send_blob(job.result_key, "application/zip", download_name=f"{case.case_no}.zip", max_age=0)

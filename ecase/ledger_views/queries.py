@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from ecase import db
 from ecase.access import Actor, filter_units, require, visible_cases
@@ -68,9 +68,9 @@ class Filters:
     as_of: dt.date | None = None
 
 
-def _query(actor: Actor, led: LedgerDef, f: Filters) -> tuple[Select[Any], Record]:
+def _query(actor: Actor, led: LedgerDef, f: Filters, *, count: bool = False) -> tuple[Select[Any], Record]:
     rec = CATALOG[led.record]
-    q = rec.base()
+    q = rec.counter() if count else rec.base()
     cond = where(rec, led.where)
     if cond is not None:
         q = q.where(cond)
@@ -118,7 +118,7 @@ def ledger_page(actor: Actor, led: LedgerDef, f: Filters) -> tuple[list[dict[str
     require(actor, "ledger.view")
     q, rec = _query(actor, led, f)
     s = db.session()
-    total = s.scalar(q.with_only_columns(func.count(rec.table.id)).order_by(None)) or 0
+    total = s.scalar(_query(actor, led, f, count=True)[0]) or 0
     page = max(1, f.page)
     rows = s.execute(q.with_only_columns(*_columns(led, rec)).order_by(*_order(led, rec, f))
                      .limit(PER_PAGE).offset((page - 1) * PER_PAGE))

@@ -237,3 +237,10 @@ def test_cli_json_and_exit_status(runner: Any, exports_csv: dict[str, Path], tmp
     out = json.loads(result.stdout)
     assert {e["row"] for e in out["errors"]} == {3, 4, 5, 6, 7, 8, 9}
     assert all(set(e) >= {"file", "row", "column", "reason"} for e in out["errors"])
+
+
+def test_ledger_units_command(runner: Any) -> None:
+    result = runner.invoke(args=["ledger-units", "--fix"])
+    assert result.exit_code == 0 and "已固定" in result.output
+    result = runner.invoke(args=["ledger-units", "--learn"])
+    assert result.exit_code == 0 and "学习" in result.output

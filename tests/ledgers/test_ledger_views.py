@@ -156,3 +156,16 @@ def test_released_bail_shows_no_days_left(client: Any, reviewer: Any) -> None:
     head, row = list(wb.active.iter_rows(values_only=True))[:2]
     assert row[head.index("法定到期日")] == "2020-03-01"
     assert row[head.index("剩余天数")] in (None, "")
+
+
+def test_officer_filter(client: Any, loaded: Any, reviewer: Any) -> None:
+    from ecase.models import Case, Officer
+
+    officer_id, n = db.session().execute(
+        select(Case.lead_officer_id, func.count()).where(Case.kind == "criminal", Case.accepted_at.is_not(None))
+        .group_by(Case.lead_officer_id).order_by(func.count().desc())).first()
+    name = db.session().get(Officer, officer_id).name
+    wb = load_workbook(io.BytesIO(client.get(f"/ledgers/l/criminal_acceptances.xlsx?officer={officer_id}").data))
+    rows = list(wb.active.iter_rows(values_only=True))
+    col = rows[0].index("主办民警")
+    assert len(rows) - 1 == n and {r[col] for r in rows[1:]} == {name}

@@ -1,0 +1,124 @@
+"""Logging in, being locked out, and seeing only one's own unit's cases, in a real
+Chromium (Debian's /usr/bin/chromium driven by Playwright) against the app served on
+127.0.0.1. Screenshots go to ``ECASE_SCREENSHOT_DIR`` when set (else the test's tmp dir)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PW = "correct horse battery"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        thread.join(timeout=10)
+        srv.server_close()
+
+
+@pytest.fixture
+def seeded(app: Flask, make_user: Any) -> dict[str, Any]:
+    from ecase import db
+    from ecase.models import Case
+
+    clerk = make_user("zhangsan", "clerk", unit="天桥派出所")
+    make_user("lisi", "clerk", unit="天桥派出所")
+    foreign_owner = make_user("wangwu", "clerk", unit="历下派出所")
+    own = Case(case_no="A3701020026000001", name="张某某盗窃案（测试）", unit_id=clerk.unit_id)
+    foreign = Case(case_no="A3701030026000099", name="外单位诈骗案（测试）", unit_id=foreign_owner.unit_id)
+    db.session().add_all([own, foreign])
+    db.session().commit()
+    return {"own": own.case_no, "foreign": foreign.case_no, "foreign_id": foreign.id}
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(15000)
+        try:
+            yield pg
+        finally:
+            context.close()
+            browser.close()
+
+
+def _shots(tmp_path: Path) -> Path:
+    d = Path(os.environ.get("ECASE_SCREENSHOT_DIR") or tmp_path)
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _log_in(page: Any, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def test_login_lockout_and_own_unit_only(app: Flask, server: str, seeded: dict[str, Any],
+                                         page: Any, tmp_path: Path) -> None:
+    shots = _shots(tmp_path)
+    # not logged in: the case list sends us to the login page
+    page.goto(f"{server}/cases")
+    assert "/login" in page.url
+    assert page.locator("h1").inner_text() == "电子卷宗系统"
+    page.screenshot(path=str(shots / "login.png"), full_page=True)
+
+    # lisi mistypes the password until the account locks
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        _log_in(page, server, "lisi", "not my password")
+        assert "用户名或密码错误" in page.locator("[role=alert]").inner_text()
+    _log_in(page, server, "lisi", "not my password")
+    assert "已锁定" in page.locator("[role=alert]").inner_text()
+    _log_in(page, server, "lisi", PW)  # the right password no longer helps
+    assert "已锁定" in page.locator("[role=alert]").inner_text()
+    page.screenshot(path=str(shots / "locked.png"), full_page=True)
+    assert "/login" in page.url
+
+    # zhangsan logs in and sees his unit's case only
+    _log_in(page, server, "zhangsan", PW)
+    page.wait_for_url(f"{server}/cases*")
+    body = page.locator("main").inner_text()
+    assert seeded["own"] in body
+    assert seeded["foreign"] not in body and "外单位" not in body
+    assert "zhangsan" in page.locator(".who").inner_text()
+    page.screenshot(path=str(shots / "case_list.png"), full_page=True)
+
+    # the foreign case's URL gives a 404 page, not the case
+    resp = page.goto(f"{server}/cases/{seeded['foreign_id']}")
+    assert resp is not None and resp.status == 404
+    assert seeded["foreign"] not in page.content()
+
+    # logging out through the page's form (with its CSRF token) ends the session
+    page.goto(f"{server}/cases")
+    page.click(".who button")
+    page.wait_for_url(f"{server}/login*")
+    page.goto(f"{server}/cases")
+    assert "/login" in page.url

@@ -129,7 +129,8 @@ def sql_arrest_decision_overdue(c: Context) -> list[Finding]:
         OutsideDecision.voided_at.is_(None), c.happened(OutsideDecision.decided_at),
         or_(OutsideDecision.person_id.is_(None), nobody,
             exists().where(person.id == OutsideDecision.person_id,
-                           or_(person.name == IssuedDocument.person_name, person.name == ""))))
+                           or_(person.name == IssuedDocument.person_name, person.name == ""))
+            .correlate_except(person)))
     arrested = exists().where(
         Measure.case_id == IssuedDocument.case_id, Measure.kind == "arrest", c.happened(Measure.started_at),
         or_(nobody, Measure.person_name.is_(None), Measure.person_name == "",

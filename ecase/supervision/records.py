@@ -52,7 +52,14 @@ class Shift:
         return value - self.delta
 
 
+_SEPARATORS = re.compile(r"[、,，;；\s]")
+
+
 def _names(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if not _SEPARATORS.search(text):
+        return (text,)
     return tuple(x for x in (p.strip() for p in re.split(r"[、,，;；\s]+", text or "")) if x)
 
 
@@ -95,18 +102,26 @@ def case_records(s: Session, config: RulesConfig, where: ColumnElement[bool] | N
     return out
 
 
+def unit_names(s: Session) -> dict[int, str]:
+    return dict(s.connection().execute(select(Unit.id, Unit.name)).all())
+
+
 def incident_records(s: Session, config: RulesConfig, where: ColumnElement[bool] | None = None) -> list[r.Incident]:
+    """Incidents (the biggest ledger: Core rows, no ORM, unit names from a small map)."""
     sh = Shift(config)
-    q = (select(Incident.id, Incident.incident_no, Unit.name, Incident.unit_id, Incident.nature,
+    units = unit_names(s)
+    q = (select(Incident.id, Incident.incident_no, Incident.unit_id, Incident.nature,
                 Incident.reported_at, Incident.disposal, Incident.disposed_at, Incident.av_uploaded,
                 Incident.officer_names)
-         .join(Unit, Unit.id == Incident.unit_id).where(Incident.reported_at.is_not(None)))
+         .where(Incident.reported_at.is_not(None)))
     if where is not None:
         q = q.where(where)
-    return [r.Incident(incident_no=no, unit=unit, unit_id=uid, nature=nature or "",
-                       received_at=sh.local(at) or dt.datetime.min, disposal=disp,
-                       disposed_at=sh.local(dat), av_uploaded=av, officers=_names(names), id=iid)
-            for iid, no, unit, uid, nature, at, disp, dat, av, names in s.execute(q)]
+    delta = sh.delta
+    Inc = r.Incident
+    return [Inc(incident_no=no, unit=units.get(uid, ""), unit_id=uid, nature=nature or "", received_at=at + delta,
+                disposal=disp, disposed_at=None if dat is None else dat + delta, av_uploaded=av,
+                officers=_names(names), id=iid)
+            for iid, no, uid, nature, at, disp, dat, av, names in s.connection().execute(q)]
 
 
 def measure_records(s: Session, config: RulesConfig, where: ColumnElement[bool] | None = None) -> list[r.Measure]:

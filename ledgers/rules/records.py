@@ -1,6 +1,8 @@
 """The rules' input records and their output, as plain frozen dataclasses.
 
 Times are naive local (Beijing) times; an empty cell is ``None`` and means "not yet".
+The record and finding classes use slots and are not frozen, for speed (a bureau yields
+hundreds of thousands); treat them as read-only all the same.
 ``id`` fields are the ledger row ids the evidence points to (any stable number in tests).
 Natures and kinds use the English codes of GLOSSARY.md; the Chinese ledger words are
 accepted too (:func:`nature_code`).
@@ -48,7 +50,7 @@ def norm_doc_no(value: Any) -> str:
     return re.sub(r"（(\d{4})）", r"〔\1〕", s)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Incident:
     incident_no: str
     unit: str
@@ -62,7 +64,7 @@ class Incident:
     unit_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseRecord:
     case_no: str
     kind: str
@@ -84,7 +86,7 @@ class CaseRecord:
     unit_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Measure:
     case_no: str
     kind: str
@@ -97,7 +99,7 @@ class Measure:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class IssuedDocument:
     case_no: str
     type: str
@@ -107,7 +109,7 @@ class IssuedDocument:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class OutsideDecision:
     case_no: str
     kind: str                             # arrest_approved, arrest_refused, ...
@@ -117,7 +119,7 @@ class OutsideDecision:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CaseAreaRecord:
     """One use of the case-handling area (办案区) and whether its recording was uploaded."""
 
@@ -177,7 +179,7 @@ class Records:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Finding:
     """One breach (or warning) as of a date. ``subject`` names what it is about in a way
     that stays the same between evaluations, so :attr:`key` identifies the finding."""

@@ -45,34 +45,46 @@ def time_limit_rules(records: Records, as_of: dt.date | dt.datetime, config: Rul
     return out
 
 
+ADMIN_NATURES = frozenset({"administrative", "行政"})
+
+
 def admin_not_accepted(records: Records, as_of: dt.date | dt.datetime, config: RulesConfig) -> list[Finding]:
     """Administrative incidents received by ``as_of`` with no accepted case: yellow past
-    ``admin_accept_hours`` hours, red past ``admin_accept_days`` days."""
-    accepted: dict[str, CaseRecord] = {}
+    ``admin_accept_hours`` hours, red past ``admin_accept_days`` days. (The busiest rule:
+    written for speed, with the due date cached per day.)"""
+    accepted: set[str] = set()
     for c in records.cases:
         if c.incident_no and happened(c.accepted_at, as_of):
-            accepted.setdefault(c.incident_no, c)
+            accepted.add(c.incident_no)
     now = moment(as_of)
+    today = as_of_date(as_of)
+    hours = dt.timedelta(hours=config.admin_accept_hours)
+    red_due: dict[dt.date, dt.date] = {}
     out = []
     for inc in records.incidents:
-        if nature_code(inc.nature) != "administrative" or inc.incident_no in accepted:
+        if inc.nature not in ADMIN_NATURES and nature_code(inc.nature) != "administrative":
             continue
-        if not happened(inc.received_at, as_of):
+        received = inc.received_at
+        if received >= now or inc.incident_no in accepted:
             continue
-        hours_due = inc.received_at + dt.timedelta(hours=config.admin_accept_hours)
-        red_due = add_days(inc.received_at, config.admin_accept_days, config)
-        if as_of_date(as_of) > red_due:
-            grade, due = "red", red_due
-        elif now > hours_due:
-            grade, due = "yellow", hours_due.date()
+        rd = received.date()
+        red = red_due.get(rd)
+        if red is None:
+            red = red_due[rd] = add_days(rd, config.admin_accept_days, config)
+        if today > red:
+            grade, due = "red", red
+        elif now > received + hours:
+            grade, due = "yellow", (received + hours).date()
         else:
             continue
+        at = received.isoformat(" ", "minutes")
         out.append(Finding(
-            rule="admin_not_accepted", subject=f"incident:{inc.incident_no}", grade=grade,
+            rule="admin_not_accepted", subject="incident:" + inc.incident_no, grade=grade,
             unit=inc.unit, unit_id=inc.unit_id, incident_no=inc.incident_no,
-            officers=inc.officers, due_on=due, days_over=max(0, days_over(as_of, due)),
-            evidence=(ledger_ref("incidents", inc.id, inc.incident_no, received_at=inc.received_at),),
-            detail=f"行政警情{inc.incident_no}于{inc.received_at:%Y-%m-%d %H:%M}接警，截至{as_of_date(as_of)}未受案"))
+            officers=inc.officers, due_on=due, days_over=max(0, (today - due).days),
+            evidence=({"kind": "ledger", "table": "incidents", "id": inc.id, "key": inc.incident_no,
+                       "received_at": received.isoformat()},),
+            detail=f"行政警情{inc.incident_no}于{at}接警，截至{today}未受案"))
     return out
 
 

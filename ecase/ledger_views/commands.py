@@ -27,7 +27,8 @@ def import_cmd(files: tuple[str, ...], mode: str, as_json: bool, as_user: str | 
 
     The kind of each file (or sheet) is detected from its headers. Importing the same
     export again changes nothing; a newer one updates records by 警情编号, 案件编号 and
-    文号 and keeps their history. Exit status 1 when anything was reported."""
+    文号 and keeps their history. Exit status 1 when a row was rejected or a file could
+    not be imported (notes on unknown header columns alone do not fail)."""
     actor = resolve_actor(as_user)
     last = {"n": 0}
 

@@ -78,7 +78,9 @@ class ImportReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.errors)
+        """A row was rejected or a file (or sheet) could not be imported. Notes on the
+        header row alone (an unknown or empty header, its column ignored) do not fail."""
+        return self.rejected_rows > 0 or any(f["fatal"] for f in self.files)
 
 
 class FileState:
@@ -236,7 +238,7 @@ class Importer:
         r.rows += fs.rows
         r.rejected_rows += len(fs.rejected)
         r.files.append({"file": fs.name, "kinds": fs.kinds, "rows": fs.rows,
-                        "rejected": len(fs.rejected), "committed": commit})
+                        "rejected": len(fs.rejected), "committed": commit, "fatal": fs.fatal})
         log.info("import of %s: %d rows, %d rejected, %s", fs.name, fs.rows, len(fs.rejected),
                  "committed" if commit else "rolled back")
 

@@ -137,12 +137,14 @@ def test_unknown_headers_are_reported_and_the_rest_imports(do_import: Any, tmp_p
     report = do_import(path)
     assert [(e["row"], e["column"]) for e in report.errors] == [(1, "备注栏")]
     assert report.new["incidents"] == 1
+    assert not report.failed  # a note on the header, no row rejected
 
 
 def test_unrecognisable_headers(do_import: Any, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "what.csv", [["甲", "乙"], ["1", "2"]])
     report = do_import(path)
     assert report.errors[0]["row"] == 1 and "表头无法识别" in report.errors[0]["reason"]
+    assert report.failed
 
 
 def test_empty_file(do_import: Any, tmp_path: Path) -> None:

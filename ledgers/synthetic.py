@@ -387,35 +387,30 @@ def write_exports(b: Bureau, out_dir: Path, *, incidents: int = 1000, cases: int
     return [path]
 
 
-def load_bureau(connection: Any, b: Bureau, *, incidents: int = 1000, cases: int = 300,
+def load_bureau(session: Any, b: Bureau, *, incidents: int = 1000, cases: int = 300,
                 batch: int = 5000) -> dict[str, int]:
-    """Insert the bureau straight into an ecase database (``connection``: a SQLAlchemy
-    Connection or Session) with Core bulk inserts, outside decisions included (as
-    supplementary entries). Returns counts per kind. The caller commits."""
+    """Insert the bureau straight into an ecase database (``session``: a SQLAlchemy
+    Session) in bulk, outside decisions included (as supplementary entries). It reuses
+    the importer's batch writers, skipping only files and cell parsing. Returns counts
+    per kind; the caller commits."""
     from sqlalchemy import select
 
-    from ecase.ledger_views.importing import Importer
-    from ecase.models.ledgers import OutsideDecision
-    from ledgers.mapping import load_mapping
-    from ledgers.values import beijing_to_utc
+    from ecase.ledger_views import writers
+    from ecase.ledger_views.importing import FileState, Importer
+    from ecase.models import Case
+    from ecase.models.ledgers import DECISION_KINDS, CasePerson, OutsideDecision
+    from ledgers.rows import ParsedRow
+    from ledgers.values import beijing_to_utc, parse_document_title
 
     counts = {"incidents": 0, "cases": 0, "measures": 0, "documents": 0, "case_area": 0, "decisions": 0}
-    # the importer's writers do the resolving (units, officers, people) and bulk SQL
-    from ecase.ledger_views import writers
-    from ecase.ledger_views.importing import FileState
-
-    imp = Importer(connection, mode="good-rows", mapping=load_mapping())
+    imp = Importer(session, mode="good-rows")
     fs = FileState("synthetic")
-    buffers: dict[str, list[Any]] = {k: [] for k in KINDS}
-    handlers: dict[str, Any] = {}
+    buffers: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+    handlers: dict[str, writers.Writer] = {}
     decisions: list[tuple[str, dict[str, Any]]] = []
-
-    def to_utc(rec: dict[str, Any]) -> dict[str, Any]:
-        return {k: beijing_to_utc(v) if isinstance(v, dt.datetime) else v for k, v in rec.items()}
+    order = ["incidents", "cases", "measures", "documents", "case_area"]
 
     def flush(kind: str) -> None:
-        from ledgers.rows import ParsedRow
-
         if not buffers[kind]:
             return
         if kind not in handlers:
@@ -423,16 +418,14 @@ def load_bureau(connection: Any, b: Bureau, *, incidents: int = 1000, cases: int
             handlers[kind] = writers.HANDLERS[kind](imp, fs, {i: f.name for i, f in enumerate(KINDS[kind])})
         rows = []
         for i, rec in enumerate(buffers[kind]):
-            vals = to_utc({f.name: rec.get(f.name) for f in KINDS[kind]})
+            vals = {f.name: rec.get(f.name) for f in KINDS[kind]}
+            vals = {k: beijing_to_utc(v) if isinstance(v, dt.datetime) else v for k, v in vals.items()}
             if kind == "documents":
-                from ledgers.values import parse_document_title
-
                 vals["title"] = parse_document_title(vals["title"])
             rows.append(ParsedRow(i + 2, vals))
         handlers[kind].flush(rows)
         buffers[kind] = []
 
-    order = ["incidents", "cases", "measures", "documents", "case_area"]
     for kind, rec in export_rows(b, incidents, cases):
         buffers[kind].append(rec)
         counts[kind] += 1
@@ -445,29 +438,23 @@ def load_bureau(connection: Any, b: Bureau, *, incidents: int = 1000, cases: int
         flush(k)
     if fs.errors:
         raise ValueError(f"synthetic bureau did not load: {fs.errors[:3]}")
-    s = connection
-    from ecase.models import Case
-    from ecase.models.ledgers import CasePerson
-
     for i in range(0, len(decisions), 500):
         chunk = decisions[i:i + 500]
-        cases_ = {no: (cid, uid, lead) for no, cid, uid, lead in s.execute(
+        found = {no: (cid, uid, lead) for no, cid, uid, lead in session.execute(
             select(Case.case_no, Case.id, Case.unit_id, Case.lead_officer_id)
             .where(Case.case_no.in_([no for no, _ in chunk])))}
-        people = {(cid, name): pid for pid, cid, name in s.execute(
+        people = {(cid, name): pid for pid, cid, name in session.execute(
             select(CasePerson.id, CasePerson.case_id, CasePerson.name)
-            .where(CasePerson.case_id.in_([c[0] for c in cases_.values()])))}
+            .where(CasePerson.case_id.in_([c[0] for c in found.values()])))}
         rows = []
-        from ecase.models.ledgers import DECISION_KINDS
-
         for no, d in chunk:
-            cid, uid, lead = cases_[no]
+            cid, uid, lead = found[no]
             rows.append({"body": DECISION_KINDS[d["kind"]][0], "kind": d["kind"], "case_id": cid,
                          "unit_id": uid, "person_id": people.get((cid, d.get("person"))),
                          "officer_id": lead, "decision_no": d["decision_no"],
                          "decided_at": beijing_to_utc(d["decided_at"]), "result": d.get("result"),
                          "origin": "supplementary", "created_at": imp.now})
         if rows:
-            s.execute(OutsideDecision.__table__.insert(), rows)
+            session.execute(OutsideDecision.__table__.insert(), rows)
             counts["decisions"] += len(rows)
     return counts

@@ -136,6 +136,7 @@ class Importer:
         self.progress = progress
         self.report = ImportReport(mode=mode)
         self._units: dict[str, int] | None = None
+        self._fixed = False
         self._officers: dict[tuple[int | None, str], int] | None = None
 
     # -- shared entities ---------------------------------------------------------

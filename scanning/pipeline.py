@@ -108,7 +108,9 @@ def process_page(
     except InputFileError as e:
         return PageResult(index=index, dpi=dpi, error=str(e)), None
     except ScanError as e:  # e.g. Tesseract timed out or failed on this page
-        return PageResult(index=index, dpi=dpi, error=f"第{index}页 (page {index})：{e}"), None
+        return PageResult(index=index, dpi=dpi, error=f"“{name}” 第{index}页 (page {index})：{e}"), None
+    except MemoryError:
+        return PageResult(index=index, dpi=dpi, error=f"“{name}” 第{index}页 (page {index})：内存不足 / out of memory"), None
 
 
 def _process(
@@ -192,23 +194,57 @@ def process_scan(
             yield _finish(page, *(_work(page, lang) if not page.error else _failed(page)))
         return
     ctx = multiprocessing.get_context("forkserver")
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_limit_worker)
     inflight: deque[tuple[SourcePage, cf.Future[tuple[PageResult, bytes | None]] | None]] = deque()
+
+    def collect() -> ScanPage:
+        nonlocal pool
+        page, fut = inflight.popleft()
+        if fut is None:
+            return _finish(page, *_failed(page))
+        try:
+            return _finish(page, *fut.result())
+        except cf.process.BrokenProcessPool:
+            # A worker died (a decoder crashed on some page in flight). Every future of
+            # that pool fails; retry each such page alone so only the culprit is lost.
+            if pool._broken:  # noqa: SLF001 - no public way to ask
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_limit_worker)
+            return _finish(page, *_isolated(page, lang, ctx))
+
     try:
         for page in source:
-            page_future = None if page.error else pool.submit(_work, page, lang)
-            inflight.append((page, page_future))
-            if page_future is not None:
-                page.data = page.data  # the worker got its copy; ours is the original to store
+            inflight.append((page, None if page.error else pool.submit(_work, page, lang)))
             while len(inflight) >= 2 * jobs:
-                yield _collect(*inflight.popleft())
+                yield collect()
         while inflight:
-            yield _collect(*inflight.popleft())
+            yield collect()
     finally:
         for _, fut in inflight:
             if fut is not None:
                 fut.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: Address space of one page worker: a 150 Mpx page decodes in well under this; a decoder
+#: running away gets a MemoryError (an error page) instead of the machine's OOM killer.
+WORKER_MEMORY_BYTES = 4 * 1024**3
+
+
+def _limit_worker() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+
+
+def _isolated(page: SourcePage, lang: str, ctx: multiprocessing.context.BaseContext) -> tuple[PageResult, bytes | None]:
+    with cf.ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_limit_worker) as solo:
+        try:
+            return solo.submit(_work, page, lang).result()
+        except cf.process.BrokenProcessPool:
+            log.error("page %d of %s crashed its worker process", page.index, page.source)
+            reason = f"第{page.index}页 (page {page.index})：处理此页时程序崩溃 / the page crashed the image decoder"
+            return PageResult(index=page.index, dpi=page.dpi, error=f"“{page.source}” {reason}"), None
 
 
 def _failed(page: SourcePage) -> tuple[PageResult, None]:
@@ -217,14 +253,3 @@ def _failed(page: SourcePage) -> tuple[PageResult, None]:
 
 def _finish(page: SourcePage, result: PageResult, upright: bytes | None) -> ScanPage:
     return ScanPage(result=result, original=page, upright=upright)
-
-
-def _collect(page: SourcePage, fut: cf.Future[tuple[PageResult, bytes | None]] | None) -> ScanPage:
-    if fut is None:
-        return _finish(page, *_failed(page))
-    try:
-        result, upright = fut.result()
-    except cf.process.BrokenProcessPool as e:  # a worker died (a decoder crashed)
-        log.error("page %d: worker process died: %s", page.index, e)
-        raise ScanError(f"a page worker died on page {page.index}") from e
-    return _finish(page, result, upright)

@@ -26,13 +26,11 @@ from scanning.errors import (
     EncryptedPDFError,
     InputFileError,
     PageTooLargeError,
-    UnsupportedFormatError,
 )
 from scanning.sources._common import (
     DEFAULT_DPI,
     MAX_PAGE_PIXELS,
     MAX_PAGE_POINTS,
-    MEDIA_PDF,
     SourcePage,
     check_size,
     open_image,
@@ -152,7 +150,7 @@ def _single_image(page: pikepdf.Page) -> tuple[pikepdf.Stream, list[float]] | No
 
 def _page(pdf: pikepdf.Pdf, path: str | os.PathLike[str], name: str, index: int) -> SourcePage:
     page = pdf.pages[index - 1]
-    w_pt, h_pt, rotate = _page_size(page, name, index)
+    w_pt, h_pt, _rotate = _page_size(page, name, index)  # pdftoppm applies /Rotate itself
     single = _single_image(page)
     if single is not None:
         got = _extract(single[0], single[1], name, index)
@@ -222,5 +220,3 @@ def _rasterise(path: str | os.PathLike[str], name: str, index: int, w_pt: float,
     img = open_image(data, name, index)
     return SourcePage(index, data, "image/png", img.width, img.height, dpi, source=name)
 
-
-__all__ = ["iter_pdf", "page_count", "MEDIA_PDF", "UnsupportedFormatError"]

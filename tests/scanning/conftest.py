@@ -204,12 +204,15 @@ def hostile_dir() -> Path:
     return d
 
 
-def jpeg_pdf(jpegs: list[bytes], path: Path, dpi: int = 300) -> Path:
-    """A scanner-style PDF: one page per JPEG, the JPEG bytes embedded as they are."""
+def jpeg_pdf(jpegs: list[bytes], path: Path, dpi: int | list[int] = 300) -> Path:
+    """A scanner-style PDF: one page per JPEG, the JPEG bytes embedded as they are.
+
+    ``dpi`` (one for all, or one per page) sets each page's size from its pixels."""
     import pikepdf
 
     pdf = pikepdf.new()
-    for data in jpegs:
+    dpis = dpi if isinstance(dpi, list) else [dpi] * len(jpegs)
+    for data, page_dpi in zip(jpegs, dpis):
         img = Image.open(io.BytesIO(data))
         w, h = img.size
         cs = "/DeviceGray" if img.mode == "L" else "/DeviceRGB"
@@ -220,7 +223,7 @@ def jpeg_pdf(jpegs: list[bytes], path: Path, dpi: int = 300) -> Path:
         xobj.ColorSpace = pikepdf.Name(cs)
         xobj.BitsPerComponent = 8
         xobj.Filter = pikepdf.Name.DCTDecode
-        pw, ph = w * 72 / dpi, h * 72 / dpi
+        pw, ph = w * 72 / page_dpi, h * 72 / page_dpi
         content = pikepdf.Stream(pdf, f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode())
         page = pikepdf.Dictionary(
             Type=pikepdf.Name.Page,

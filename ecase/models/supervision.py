@@ -37,7 +37,7 @@ recommendation_findings = Table(
 
 class Finding(Base):
     __tablename__ = "findings"
-    __table_args__ = (Index("ix_findings_state_unit", "state", "unit_id"),
+    __table_args__ = (Index("ix_findings_state_unit", "state", "unit_id", "grade"),
                       Index("ix_findings_unit_grade", "unit_id", "grade"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, func, insert, literal, select, update
 
 from ecase import db
 from ecase.access import Actor, require
@@ -67,45 +67,69 @@ def _event(f: Finding, actor: Actor, to_state: str, reason: str | None) -> None:
 def record_findings(actor: Actor, found: Sequence[RuleFinding], as_of: dt.date, *,
                     rules: Iterable[str] | None = None) -> RecordReport:
     """Bring the findings table in step with ``found`` (an evaluation as of ``as_of``).
-    ``rules`` limits closing to findings of those rules (default: every rule seen)."""
+    ``rules`` limits closing to findings of those rules (default: every rule).
+
+    Written set-wise (bulk inserts and updates), since a bureau's evaluation can hold
+    hundreds of thousands of findings."""
     require(actor, "finding.manage")
     s = db.session()
+    s.flush()
     report = RecordReport()
-    existing = {f.key: f for f in s.scalars(select(Finding))}
-    case_ids = dict(s.execute(select(Case.case_no, Case.id).where(
-        Case.case_no.in_({f.case_no for f in found if f.case_no}))).all()) if found else {}
+    existing = {key: (fid, state, rule) for fid, key, state, rule in
+                s.execute(select(Finding.id, Finding.key, Finding.state, Finding.rule))}
+    case_ids: dict[str, int] = {}
+    wanted = sorted({f.case_no for f in found if f.case_no})
+    for i in range(0, len(wanted), 500):
+        case_ids.update(s.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(wanted[i:i + 500]))).all())
     now = utcnow()
+    inserts, updates, events = [], [], []
     seen: set[str] = set()
     for rf in found:
+        if rf.key in seen:
+            continue
         seen.add(rf.key)
-        row = existing.get(rf.key)
         values = dict(rule=rf.rule, grade=rf.grade, unit_id=rf.unit_id, case_no=rf.case_no,
                       case_id=case_ids.get(rf.case_no) if rf.case_no else None,
                       incident_no=rf.incident_no, lead_officer=rf.lead_officer, officers=list(rf.officers),
                       due_on=rf.due_on, days_over=rf.days_over, evidence=[dict(e) for e in rf.evidence],
                       detail=rf.detail, last_seen_on=as_of, updated_at=now)
-        if row is None:
-            row = Finding(key=rf.key, state="open", first_found_on=as_of, **values)
-            s.add(row)
-            _event(row, actor, "open", f"规则发现（截至{as_of}）")
-            report.created += 1
+        hit = existing.get(rf.key)
+        if hit is None:
+            inserts.append(dict(values, key=rf.key, state="open", first_found_on=as_of, created_at=now))
             continue
-        for k, v in values.items():
-            setattr(row, k, v)
+        fid, state, _ = hit
+        values["id"] = fid
         report.updated += 1
-        if row.state == "closed":
-            _event(row, actor, "open", f"依据新数据再次成立（截至{as_of}）")
-            row.state, row.state_reason = "open", "再次成立"
+        if state == "closed":
+            values.update(state="open", state_reason="再次成立")
+            events.append(dict(finding_id=fid, at=now, user_id=actor.user_id, actor=actor.name,
+                               from_state="closed", to_state="open", reason=f"依据新数据再次成立（截至{as_of}）"))
             report.reopened += 1
+        updates.append(values)
     scope = set(rules) if rules is not None else None
-    for key, row in existing.items():
-        if key in seen or row.state not in LIVE_STATES or (scope is not None and row.rule not in scope):
+    reason = f"依据新数据不再成立（截至{as_of}）"
+    for key, (fid, state, rule) in existing.items():
+        if key in seen or state not in LIVE_STATES or (scope is not None and rule not in scope):
             continue
-        reason = f"依据新数据不再成立（截至{as_of}）"
-        _event(row, actor, "closed", reason)
-        row.state, row.state_reason, row.updated_at = "closed", reason, now
+        updates.append(dict(id=fid, state="closed", state_reason=reason, updated_at=now))
+        events.append(dict(finding_id=fid, at=now, user_id=actor.user_id, actor=actor.name,
+                           from_state=state, to_state="closed", reason=reason))
         report.closed += 1
+    for i in range(0, len(updates), 5000):
+        s.execute(update(Finding), updates[i:i + 5000])
+    for i in range(0, len(inserts), 5000):
+        s.execute(insert(Finding), inserts[i:i + 5000])
+    if inserts:
+        report.created = len(inserts)
+        s.execute(insert(FindingEvent).from_select(
+            ["finding_id", "at", "user_id", "actor", "from_state", "to_state", "reason"],
+            select(Finding.id, literal(now), literal(actor.user_id, Integer), literal(actor.name),
+                   literal(None, String), literal("open"), literal(f"规则发现（截至{as_of}）"))
+            .where(Finding.created_at == now, Finding.first_found_on == as_of)))
+    for i in range(0, len(events), 5000):
+        s.execute(insert(FindingEvent), events[i:i + 5000])
     s.flush()
+    s.expire_all()
     log.info("findings recorded as of %s: %s", as_of, report)
     return report
 

@@ -53,15 +53,22 @@ def rate_tallies(s: Session, period: Period, config: RulesConfig) -> dict[str, d
             out[rate][names[unit_id]] = Tally(names[unit_id], int(num), int(den))
 
     in_period = and_(Incident.reported_at >= a, Incident.reported_at < b)
-    put("diversion", select(Incident.unit_id, _ok(and_(Incident.disposed_at.is_not(None), _within_hours(
-        s, Incident.reported_at, Incident.disposed_at, 24))), func.count()).where(in_period)
-        .group_by(Incident.unit_id))
-    put("incident_av", select(Incident.unit_id, _ok(Incident.av_uploaded.is_(True)), func.count())
-        .where(in_period).group_by(Incident.unit_id))
     accepted = exists().where(Case.incident_no == Incident.incident_no, Case.accepted_at.is_not(None),
                               Case.accepted_at < b)
-    put("acceptance", select(Incident.unit_id, _ok(accepted), func.count())
-        .where(in_period, Incident.nature.in_(("administrative", "行政"))).group_by(Incident.unit_id))
+    admin = Incident.nature.in_(("administrative", "行政"))
+    # one pass over the period's incidents for the three incident rates
+    q = (select(Incident.unit_id,
+                _ok(and_(Incident.disposed_at.is_not(None),
+                         _within_hours(s, Incident.reported_at, Incident.disposed_at, 24))),
+                _ok(Incident.av_uploaded.is_(True)), func.count(),
+                _ok(and_(admin, accepted)), _ok(admin))
+         .where(in_period).group_by(Incident.unit_id))
+    for unit_id, diverted, av, n, acc, adm in s.execute(q):
+        name = names[unit_id]
+        out["diversion"][name] = Tally(name, int(diverted), int(n))
+        out["incident_av"][name] = Tally(name, int(av), int(n))
+        if adm:
+            out["acceptance"][name] = Tally(name, int(acc), int(adm))
     accepted_in = and_(Case.accepted_at >= a, Case.accepted_at < b)
     put("filing", select(Case.unit_id, _ok(and_(Case.filed_at.is_not(None), Case.filed_at < b)), func.count())
         .where(accepted_in, Case.kind.in_(("criminal", "刑事"))).group_by(Case.unit_id))

@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_findings")),
         sa.UniqueConstraint("key", name=op.f("uq_findings_key")),
     )
-    op.create_index("ix_findings_state_unit", "findings", ["state", "unit_id"])
+    op.create_index("ix_findings_state_unit", "findings", ["state", "unit_id", "grade"])
     op.create_index("ix_findings_unit_grade", "findings", ["unit_id", "grade"])
     op.create_index(op.f("ix_findings_rule"), "findings", ["rule"])
     op.create_index(op.f("ix_findings_case_id"), "findings", ["case_id"])

@@ -22,6 +22,7 @@ from ecase.models.ledgers import (
     Incident,
     IssuedDocument,
     Measure,
+    OutsideDecision,
     RecordHistory,
 )
 from ledgers.rows import ParsedRow
@@ -168,10 +169,14 @@ class Writer:
             s.execute(stmt, updates)
         if history:
             s.execute(RecordHistory.__table__.insert(), history)  # JSON column: let Core serialise
+            self.changed(history)
         self.after(ids, rows)
 
     def new_extra(self, now: dt.datetime) -> dict[str, Any]:
         return {"origin": "system", "created_run_id": self.imp.run_id, "updated_at": now}
+
+    def changed(self, history: list[dict[str, Any]]) -> None:
+        """Follow-up of updated records (``history`` rows of this batch)."""
 
     def update_extra(self, now: dt.datetime) -> dict[str, Any]:
         return {"updated_at": now}
@@ -253,6 +258,16 @@ class CaseWriter(Writer):
 
     def new_extra(self, now: dt.datetime) -> dict[str, Any]:
         return {"origin": "system", "created_at": now}
+
+    def changed(self, history: list[dict[str, Any]]) -> None:
+        """A case moved to another unit takes its measures, documents, decisions and
+        case-area records along (their ``unit_id`` is a copy for filtering)."""
+        for h in history:
+            if "unit_id" in h["changes"]:
+                new_unit = h["changes"]["unit_id"][1]
+                for model in (Measure, IssuedDocument, CaseAreaRecord, OutsideDecision):
+                    t = model.__table__
+                    self.imp.s.execute(t.update().where(t.c.case_id == h["record_id"]).values(unit_id=new_unit))
 
     def update_extra(self, now: dt.datetime) -> dict[str, Any]:
         return {}

@@ -246,3 +246,22 @@ def test_ledger_units_command(runner: Any) -> None:
     assert result.exit_code == 0 and "已固定" in result.output
     result = runner.invoke(args=["ledger-units", "--learn"])
     assert result.exit_code == 0 and "学习" in result.output
+
+
+def test_a_case_moved_to_another_unit_takes_its_records_along(do_import: Any, exports_csv: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    import csv
+
+    do_import(*exports_csv.values())
+    m = db.session().scalars(select(Measure).order_by(Measure.id)).first()
+    case = m.case
+    with open(exports_csv["cases"], encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    row = next(r for r in rows if r[0] == case.case_no)
+    row[rows[0].index("办案单位")] = "刑警大队" if case.unit.name != "刑警大队" else "治安大队"
+    report = do_import(write_csv(tmp_path / "cases.csv", [rows[0], row]))
+    assert report.updated["cases"] == 1
+    db.session().expire_all()
+    case = db.session().get(Case, case.id)
+    assert case.unit.name == row[rows[0].index("办案单位")]
+    assert db.session().get(Measure, m.id).unit_id == case.unit_id

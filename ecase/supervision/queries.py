@@ -176,3 +176,19 @@ def recommendations(s: Session, actor: Actor) -> list[Recommendation]:
     require(actor, "finding.view")
     q = filter_units(select(Recommendation), Recommendation.unit_id, actor)
     return list(s.scalars(q.order_by(Recommendation.id.desc()).limit(200)))
+
+
+def recommendation_candidates(s: Session, actor: Actor, config: RulesConfig, today: dt.date,
+                              limit: int = 200) -> list[Finding]:
+    """Live findings that have stayed open past ``recommendation_after_days`` or came back
+    at least twice (reopened by the system): the ones a 执法建议书 is for."""
+    from ecase.models.supervision import FindingEvent
+
+    reopened = (select(FindingEvent.finding_id).where(FindingEvent.from_state == "closed",
+                                                      FindingEvent.to_state == "open")
+                .group_by(FindingEvent.finding_id).having(func.count() >= 2))
+    q = visible_findings(actor).where(
+        Finding.state.in_(LIVE_STATES),
+        or_(Finding.first_found_on <= today - dt.timedelta(days=config.recommendation_after_days),
+            Finding.id.in_(reopened)))
+    return list(s.scalars(q.order_by(Finding.unit_id, Finding.first_found_on).limit(limit)))

@@ -145,10 +145,13 @@ def bulletin_file(bulletin_id: int, fmt: str) -> Response:
 
 def recommendations() -> str:
     actor = current_actor()
+    cfg = rules_config()
     rows = queries.recommendations(db.session(), actor)
     units = db.session().query(Unit).order_by(Unit.name).all()
-    return render_template("supervision/recommendations.html", rows=rows, units=units,
-                           can_manage=may(actor, "finding.manage"))
+    can_manage = may(actor, "finding.manage")
+    candidates = queries.recommendation_candidates(db.session(), actor, cfg, _today(cfg)) if can_manage else []
+    return render_template("supervision/recommendations.html", rows=rows, units=units, can_manage=can_manage,
+                           candidates=candidates, rule_names=RULE_NAMES, grade_names=GRADE_NAMES, cfg=cfg)
 
 
 def issue_recommendation() -> Response:

@@ -53,6 +53,8 @@ OPTIONS: dict[str, str] = {
     "issuer": "the office issuing bulletins and recommendations (default 法制大队).",
     "doc_prefix": "abbreviation opening bulletin and recommendation numbers, as in "
                   "天公法通〔2018〕3号 (default 天公).",
+    "recommendation_after_days": "a live finding older than this many days, or one that came back "
+                                 "twice, is proposed for a written recommendation (default 30).",
     "recommendation_reply_days": "days a unit has to reply to a written recommendation (default 15).",
     "tz_offset_hours": "offset of local time from the UTC stored in the database (default 8, Beijing).",
 }
@@ -88,6 +90,7 @@ class RulesConfig:
     bureau_name: str = "济南市公安局天桥区分局"
     issuer: str = "法制大队"
     doc_prefix: str = "天公"
+    recommendation_after_days: int = 30
     recommendation_reply_days: int = 15
     tz_offset_hours: int = 8
 

@@ -173,3 +173,26 @@ def test_dashboard_and_drill_down(build, make_user, client, login, dossier) -> N
     resp = client.get(f"/supervision/bulletins/{b.id}.pdf")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
     assert client.get("/supervision/scores?period=2018-01&by=officer").status_code == 200
+
+
+def test_recommendation_candidates_old_or_recurring(build, make_user, client, login) -> None:  # type: ignore[no-untyped-def]
+    old = build.case("A1", "甲派出所", "criminal", accepted_at=T(2018, 1, 1, 10))
+    operations.record_findings(SYSTEM, evaluate_db(build.s, D(2018, 1, 10), DEFAULT_CONFIG), D(2018, 1, 10))
+    build.case("A2", "甲派出所", "criminal", accepted_at=T(2018, 2, 1, 10))
+    operations.record_findings(SYSTEM, evaluate_db(build.s, D(2018, 2, 10), DEFAULT_CONFIG), D(2018, 2, 10))
+    got = queries.recommendation_candidates(build.s, SYSTEM, DEFAULT_CONFIG, D(2018, 2, 10))
+    assert [f.case_no for f in got] == ["A1"]  # found 31 days ago; A2 is new
+    # A2 comes back twice
+    case2 = build.s.query(type(old)).filter_by(case_no="A2").one()
+    for _ in range(2):
+        case2.filed_at = T(2018, 2, 5)
+        build.s.flush()
+        operations.record_findings(SYSTEM, evaluate_db(build.s, D(2018, 2, 10), DEFAULT_CONFIG), D(2018, 2, 10))
+        case2.filed_at = None
+        build.s.flush()
+        operations.record_findings(SYSTEM, evaluate_db(build.s, D(2018, 2, 10), DEFAULT_CONFIG), D(2018, 2, 10))
+    got = queries.recommendation_candidates(build.s, SYSTEM, DEFAULT_CONFIG, D(2018, 2, 10))
+    assert sorted(f.case_no for f in got) == ["A1", "A2"]
+    db.session().commit()
+    login(make_user("rev", "reviewer", unit="法制大队"))
+    assert "建议发出执法建议书的问题" in client.get("/supervision/recommendations").get_data(as_text=True)

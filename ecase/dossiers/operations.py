@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from ecase import db
 from ecase.access import Actor, require
 from ecase.errors import Conflict, InvalidInput
 from ecase.intake.pages import page_result
+from scanning.types import Document as ScanDocument
+from scanning.types import PageResult
 from ecase.models import (
     Document,
     DocumentField,
@@ -64,12 +67,11 @@ def recognize_version(version: VolumeVersion) -> list[Document]:
     pages = [vp.page for vp in version.pages]
     results = [page_result(p, i) for i, p in enumerate(pages, start=1)]
     docs = recognition.recognize(results)
-    for old in list(version.documents):
-        s.delete(old)
+    version.documents.clear()  # delete-orphan: a re-run replaces the machine's reading
     s.flush()
     stored = []
     for seq, d in enumerate(docs, start=1):
-        doc = Document(version_id=version.id, seq=seq, type=d.type, title=d.title,
+        doc = Document(seq=seq, type=d.type, title=d.title,
                        first_position=d.first_page, last_position=d.last_page,
                        confidence=float(d.confidence), origin="machine",
                        conflicts=d.conflicts or None)
@@ -78,12 +80,13 @@ def recognize_version(version: VolumeVersion) -> list[Document]:
             doc.fields.append(DocumentField(name=name, value=fv.value, page_id=page_id,
                                             box=list(fv.box) if fv.box else None,
                                             conf=float(fv.conf), raw=fv.raw))
-        s.add(doc)
+        version.documents.append(doc)
         stored.append(doc)
     labels = assign_paper_labels(page_types_from_documents(docs, len(results)),
                                  [r.blank for r in results])
     for vp, label in zip(version.pages, labels):
         vp.label = label
+    version.reconciliation = reconcile_version(results, docs)
     s.flush()
     reindex_later(version.volume_id)
     return stored
@@ -104,6 +107,19 @@ def rerecognize(actor: Actor, volume: Volume) -> VolumeVersion:
         raise Conflict("该卷尚无页面")
     ids = [vp.page_id for vp in volume.current.pages]
     return new_version(volume, ids, reason="重新识别", actor=actor)
+
+
+def reconcile_version(results: Sequence[PageResult], docs: Sequence[ScanDocument]) -> list[dict[str, Any]]:
+    """Where the scanned volume disagrees with its paper: catalog, page numbers, counts."""
+    from scanning.paper_numbers import printed_page_number
+    from scanning.reconcile import PaperPage, ReconcileError, reconcile
+
+    pages = [PaperPage(r.index, None if r.blank else printed_page_number(r.ocr), r.blank) for r in results]
+    try:
+        return [f.as_dict() for f in reconcile(docs, pages)]
+    except ReconcileError as e:
+        log.warning("reconciliation skipped: %s", e)
+        return []
 
 
 def correct_field(actor: Actor, document: Document, name: str, value: object, note: str = "") -> FieldCorrection:

@@ -28,6 +28,7 @@ from ecase.models._types import utcnow
 from ecase.tasks import celery
 from scanning import sandbox
 from scanning.errors import ScanError
+from scanning.types import PageOCR
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ def process_page(page_id: int, finish: bool = True) -> None:
                 page.derived_key = store().put_bytes(derived).key
                 page.derived_media_type = _media_type(derived)
             if result.ocr is not None:
+                result.ocr = _with_page_number(result.ocr, derived or data)
                 page.ocr = ocr_to_json(result.ocr)
                 page.text = result.ocr.text
             page.state = "done"
@@ -159,6 +161,23 @@ def process_page(page_id: int, finish: bool = True) -> None:
         page.processed_at = utcnow()
     if job_id is not None and finish:
         _maybe_finish(job_id)
+
+
+def _with_page_number(ocr: PageOCR, upright: bytes) -> PageOCR:
+    """Add the paper page number when the page's OCR missed it (see scanning.paper_numbers)."""
+    import io
+
+    from PIL import Image
+
+    from scanning.paper_numbers import read_corner_numbers
+
+    try:
+        with Image.open(io.BytesIO(upright)) as img:
+            img.load()
+            return read_corner_numbers(img, ocr)
+    except (OSError, ScanError) as e:  # the number is a help, never a reason to fail the page
+        log.info("page number not read: %s", e)
+        return ocr
 
 
 def _media_type(data: bytes) -> str:

@@ -127,6 +127,8 @@ class VolumeVersion(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: where the pages disagree with the paper (scanning.reconcile findings, as dicts)
+    reconciliation: Mapped[list[Any] | None] = mapped_column(JSON)
 
     volume: Mapped[Volume] = relationship(back_populates="versions")
     created_by: Mapped[User | None] = relationship()

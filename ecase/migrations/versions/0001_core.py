@@ -137,6 +137,7 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=200), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reconciliation', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_volume_versions_created_by_id_users')),
     sa.ForeignKeyConstraint(['volume_id'], ['volumes.id'], name=op.f('fk_volume_versions_volume_id_volumes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_volume_versions')),

@@ -87,14 +87,14 @@ class Bulletin:
     unit: str | None = None
 
 
-def _finding_table(findings: list[Finding]) -> Table:
+def _finding_table(findings: list[Finding], title: str = "问题清单") -> Table:
     rows, bands = [], []
     for i, f in enumerate(findings, 1):
         rows.append([i, f.unit or "", RULE_NAMES.get(f.rule, f.rule), f.case_no or f.incident_no or "",
                      f.lead_officer or "", GRADE_NAMES.get(f.grade, f.grade),
                      f.due_on.isoformat() if f.due_on else "", f.days_over, f.detail])
         bands.append(f.grade)
-    return Table("问题清单", ["序号", "单位", "问题", "案件/警情编号", "主办民警", "预警", "期限", "超期天数", "说明"],
+    return Table(title, ["序号", "单位", "问题", "案件/警情编号", "主办民警", "预警", "期限", "超期天数", "说明"],
                  rows, bands, band_column=5)
 
 
@@ -138,7 +138,15 @@ def build(s: Session, kind: str, period_text: str, config: RulesConfig, *, numbe
              + f"执法问题通报如下（数据截至{end}）。共发现问题{len(found)}个，请各单位对照问题清单认真整改。")
     if unit is not None:
         intro = f"{unit.name}：" + intro
-    tables.append(_finding_table(found))
+    if kind == "feedback" and unit is None:
+        by_unit: dict[str, list[Finding]] = {}
+        for f in found:
+            by_unit.setdefault(f.unit or "（未知单位）", []).append(f)
+        tables += [_finding_table(fs, f"问题清单（{u}）") for u, fs in sorted(by_unit.items())]
+        if not by_unit:
+            tables.append(_finding_table([]))
+    else:
+        tables.append(_finding_table(found))
     return Bulletin(kind=kind, title=title, number=number, issued_on=issued_on, period=period,
                     bureau_name=config.bureau_name, issuer=config.issuer, intro=intro, tables=tables,
                     findings=found, unit=unit.name if unit else None)

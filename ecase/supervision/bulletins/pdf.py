@@ -55,7 +55,7 @@ def _table(t: Table, body: str, head: str, width: float) -> RLTable:
     for row in t.rows:
         data.append([Paragraph(str(row[i]), cell) for i in keep])
     n = len(keep)
-    if t.title == "问题清单":
+    if t.title.startswith("问题清单"):
         mm_widths = [9, 24, 30, 42, 15, 10, 21, 12]
         col_widths = [w * mm * width / (sum(mm_widths) * mm) for w in mm_widths]
     else:
@@ -95,7 +95,7 @@ def render_pdf(b: Bulletin) -> bytes:
     legend = "预警色：绿色≥达标线，黄色为接近达标，红色为未达标。"
     for i, t in enumerate(b.tables, 1):
         story.append(Paragraph(f"{chinese_number(i)}、{t.title}", h2))
-        if t.band_column >= 0 and t.title != "问题清单":
+        if t.band_column >= 0 and not t.title.startswith("问题清单"):
             story.append(Paragraph(legend, ParagraphStyle("legend", fontName=song, fontSize=9, leading=12)))
         if t.rows:
             story.append(_table(t, song, hei, doc.width))

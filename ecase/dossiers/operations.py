@@ -176,7 +176,7 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
         version.pages.append(VolumePage(position=vp.position, page_id=vp.page_id, label=vp.label))
     for seq, ((first, type_), nxt) in enumerate(zip(starts, [*starts[1:], (n + 1, "")]), start=1):
         old = machine.get((first, type_))
-        doc = Document(version=version, seq=seq, type=type_, title=TITLE_TEXT.get(type_, "其他"),
+        doc = Document(seq=seq, type=type_, title=TITLE_TEXT.get(type_, "其他"),
                        first_position=first, last_position=nxt[0] - 1,
                        confidence=old.confidence if old else 1.0, origin="reviewer")
         if old is not None:
@@ -192,7 +192,7 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
                 doc.fields.append(DocumentField(name=name, value=fv.value, page_id=page_id,
                                                 box=list(fv.box) if fv.box else None,
                                                 conf=float(fv.conf), raw=fv.raw))
-        s.add(doc)
+        version.documents.append(doc)
     s.flush()
     reindex_later(volume.id)
     return version

@@ -39,10 +39,18 @@ def _pdf_pages(version: VolumeVersion) -> Iterator[PdfPage]:
         p = vp.page
         ocr = ocr_from_json(p.ocr)
         assert p.original_key is not None, "failed pages carry no image"
+        upright: dict[str, Any] = {}
+        if ocr is not None and p.derived_key and p.width and p.height:
+            turned = (p.width, p.height) if p.rotation % 180 == 0 else (p.height, p.width)
+            if (ocr.width, ocr.height) != turned:
+                # OCR ran on a rescaled image (a very high-dpi scan): its boxes fit only the
+                # derived image, so that is what the page shows
+                upright = {"upright_image": blobs.get_bytes(p.derived_key),
+                           "upright_media_type": p.derived_media_type}
         yield PdfPage(image=blobs.get_bytes(p.original_key), media_type=p.original_media_type or "image/png",
                       width=p.width or 0, height=p.height or 0, dpi=float(p.dpi or 300),
                       rotation=p.rotation, skew_deg=p.skew_deg,
-                      words=ocr.words if ocr else (), label=vp.label)
+                      words=ocr.words if ocr else (), label=vp.label, **upright)
 
 
 def document_date(values: dict[str, Any]) -> str | None:

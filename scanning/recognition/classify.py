@@ -176,4 +176,8 @@ def classify_page(pt: PageText, previous: str | None) -> PageVerdict:
         starts = False
     if not starts:
         return PageVerdict(None, score, "", t)
-    return PageVerdict(dtype, min(score, 1.0), ts[dtype][1] if t >= 0.72 else TITLE_TEXT[dtype], t)
+    title = TITLE_TEXT[dtype]
+    if dtype == "dossier_cover":  # the volume title printed, in its standard wording
+        row = ts[dtype][1]
+        title = max(TITLES[dtype], key=lambda n: fuzz.partial_ratio(n, row)) if row else title
+    return PageVerdict(dtype, min(score, 1.0), title, t)

@@ -91,40 +91,53 @@ def reconcile_names(drafts: list[Draft]) -> None:
 
 
 def against_catalog(drafts: list[Draft]) -> None:
-    """Compare each document's number and date with its catalog row; fill what the page lost."""
+    """Compare each document's number and date with its catalog row.
+
+    A value the page lost is taken from the catalog (its provenance says so). Where the
+    two readings differ by what looks like a misreading (similar strings), the one read
+    with more confidence is used on both sides; every difference is recorded, on the
+    document and on the catalog.
+    """
     catalogs = [d for d in drafts if d.type == "catalog"]
     if not catalogs:
         return
+    cat = catalogs[0]
     rows = entry_rows([p for c in catalogs for p in c.pages if p.words])
-    by_title: dict[str, list[dict[str, FieldValue]]] = defaultdict(list)
-    for r in rows:
+    entries_fv = cat.fields.get("entries")
+    entries = entries_fv.value if entries_fv is not None and isinstance(entries_fv.value, list) else []
+    by_title: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
         if "title" in r:
-            by_title[r["title"].value].append(r)
+            by_title[r["title"].value].append(i)
     seen: dict[str, int] = defaultdict(int)
     for d in drafts:
-        if d.type not in DATE_FIELD or d.first_page < catalogs[0].first_page:
+        if d.type not in DATE_FIELD or d.first_page < cat.first_page:
             continue
         cands = by_title.get(TITLE_TEXT[d.type], [])
         k = seen[d.type]
         seen[d.type] += 1
         if k >= len(cands):
             continue
-        row = cands[k]
+        i = cands[k]
+        row = rows[i]
         for name, cat_name in (("doc_no", "doc_no"), (DATE_FIELD[d.type], "date")):
-            cat = row.get(cat_name)
-            if cat is None:
+            cv = row.get(cat_name)
+            if cv is None:
                 continue
             own = d.fields.get(name)
             if own is None:
-                d.fields[name] = FieldValue(cat.value, cat.page, cat.box, round(cat.conf * 0.8, 3), cat.raw)
+                d.fields[name] = FieldValue(cv.value, cv.page, cv.box, round(cv.conf * 0.8, 3), cv.raw)
                 continue
-            if own.value == cat.value:
+            if own.value == cv.value:
                 continue
-            chosen = own
-            if name == "doc_no" and _similar(own.value, cat.value) and cat.conf > own.conf + 0.1:
-                chosen = FieldValue(cat.value, own.page, own.box, cat.conf, own.raw)
-            d.fields[name] = chosen
-            _record(d, name, chosen.value, [_cand(own, "page"), _cand(cat, "catalog")])
+            cands_ = [_cand(own, "page"), _cand(cv, "catalog")]
+            similar = _similar(str(own.value), str(cv.value)) or Levenshtein.distance(str(own.value), str(cv.value)) <= 1
+            if similar and cv.conf > own.conf + 0.05:
+                d.fields[name] = FieldValue(cv.value, own.page, own.box, cv.conf, own.raw)
+            elif similar and i < len(entries) and entries[i].get(cat_name) == cv.value:
+                entries[i][cat_name] = own.value
+                _record(cat, f"entries[{i}].{cat_name}", own.value, cands_)
+            _record(d, name, d.fields[name].value, cands_)
 
 
 def same_number(drafts: list[Draft]) -> None:

@@ -81,3 +81,14 @@ def test_catalog_continuation_without_header_is_not_a_document(make_page: Callab
     docs = recognize([p1, p2])
     assert [(d.type, d.first_page, d.last_page) for d in docs] == [("catalog", 2, 3)]
     assert [e["seq"] for e in docs[0].plain_fields()["entries"]] == [1, 2, 3, 4]
+
+
+def test_confident_page_corrects_misread_catalog_row(make_page: Callable[..., PageResult]) -> None:
+    cat = make_page(2, ["卷内文书目录", header(), row("1", "青东公（刑）立字〔2018〕128号", "立案决定书", "2018.01.17", "1")],
+                    conf=50)
+    dec = make_page(3, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕123号", "根据规定，决定对张伟盗窃案立案侦查。",
+                        AUTH, "2018年1月17日"], conf=95)
+    docs = recognize([cat, dec])
+    assert docs[1].fields["doc_no"].value == "青东公（刑）立字〔2018〕123号"
+    assert docs[0].plain_fields()["entries"][0]["doc_no"] == "青东公（刑）立字〔2018〕123号"
+    assert any(c["field"] == "entries[0].doc_no" for c in docs[0].conflicts)

@@ -45,7 +45,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
+from array import array
+
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
 
 _BRACKETS = {
     "(": "(",
@@ -192,3 +195,27 @@ class BigramTokenizer(Tokenizer):
 def BigramAnalyzer() -> BigramTokenizer:
     """The analyzer used by the index's text fields (a tokenizer alone: nothing to filter)."""
     return BigramTokenizer()
+
+
+class ArrayPositions(Positions):
+    """Whoosh's ``Positions`` format with positions stored as a plain int32 array.
+
+    Whoosh encodes each posting's positions as a pickle of deltas; decoding that costs
+    a ``pickle.loads`` and a Python loop per page per term, which dominated exact phrase
+    checks on common phrases. An ``array`` decodes in C (``frombytes``) and encodes
+    faster too. Positions are absolute and ascending; the frequency is the length.
+    """
+
+    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
+        return array("i", poslist).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
+        a = array("i")
+        a.frombytes(valuestring)
+        return a.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+        return len(valuestring) // 4
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:  # type: ignore[override]
+        return [(p, 1.0) for p in self.decode_positions(valuestring)]

@@ -28,11 +28,15 @@ lacks them, the public (slower) ``all_items()`` is used.
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterator
+from itertools import repeat
+from operator import sub
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 _K1 = 1.2
 
@@ -46,17 +50,39 @@ def cover(terms: list[str]) -> list[tuple[int, str]]:
     return [(o, terms[o]) for o in offsets]
 
 
-def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...] | None]]:
-    """Yield ``(ids, values)`` per posting block; values None when not needed yet."""
-    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_values", "_next_block", "is_active")):
+def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...]]]:
+    """Yield ``(ids, values)`` per posting block, leaving out deleted documents.
+
+    A segment with deletions wraps its postings in ``FilterMatcher(exclude=True)``; the
+    wrapped leaf is read block-wise and the deleted ids dropped here.
+    """
+    excluded: frozenset[int] | set[int] = frozenset()
+    leaf = matcher
+    if isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
+        excluded = matcher._ids
+        leaf = matcher.child
+    if not all(hasattr(leaf, a) for a in ("_read_ids", "_read_values", "_next_block", "is_active")):
         items = list(matcher.all_items())
         yield tuple(i for i, _ in items), tuple(v for _, v in items)
         return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_values()
-        yield tuple(matcher._ids), tuple(matcher._values)
-        matcher._next_block()
+    while leaf.is_active():
+        leaf._read_ids()
+        leaf._read_values()
+        ids, values = tuple(leaf._ids), tuple(leaf._values)
+        if excluded and not excluded.isdisjoint(ids):
+            kept = [(i, v) for i, v in zip(ids, values) if i not in excluded]
+            ids, values = tuple(i for i, _ in kept), tuple(v for _, v in kept)
+        yield ids, values
+        leaf._next_block()
+
+
+def _shifted_positions(value: bytes, offset: int) -> set[int]:
+    """Positions minus ``offset``, decoded in C from :class:`search.analysis.ArrayPositions`."""
+    a = array("i")
+    a.frombytes(value)
+    if not offset:
+        return set(a)
+    return set(map(sub, a, repeat(offset, len(a))))
 
 
 def _postings(reader: Any, field: str, term: str, only: set[int] | None = None) -> dict[int, bytes]:
@@ -195,10 +221,9 @@ class Literal(wq.Query):
             lists.append((off, p))
         counts: dict[int, int] = {}
         for d in cand:
-            starts: set[int] | None = None
-            for off, p in lists:
-                shifted = {pos - off for pos in fmt.decode_positions(p[d])}
-                starts = shifted if starts is None else starts & shifted
+            starts = _shifted_positions(lists[0][1][d], lists[0][0])
+            for off, p in lists[1:]:
+                starts &= _shifted_positions(p[d], off)
                 if not starts:
                     break
             if starts:

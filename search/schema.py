@@ -15,9 +15,9 @@ from typing import Any
 
 from whoosh import fields
 
-from .analysis import BigramAnalyzer
+from .analysis import ArrayPositions, BigramAnalyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 GROUP_SEP = "\x1f"  # joins the parts of the ``group`` facet value (see searching._groups)
 
 _DOC_NO_BRACKETS = str.maketrans(
@@ -111,6 +111,7 @@ def _bigram_field(stored: bool = False) -> fields.TEXT:
     query scores by occurrences and rarity instead (see :mod:`search.literal`).
     """
     f = fields.TEXT(analyzer=BigramAnalyzer(), phrase=True, stored=stored)
+    f.format = ArrayPositions(field_boost=f.format.field_boost)
     f.scorable = False
     return f
 
@@ -121,7 +122,7 @@ def build_schema() -> fields.Schema:
         key=fields.ID(unique=True, stored=True),
         text=_bigram_field(),
         body=fields.STORED(),
-        case_id=fields.ID(stored=True),
+        case_id=fields.ID(stored=True, sortable=True),
         unit_id=fields.ID(stored=True),
         case_no=fields.ID(stored=True),
         case_name=_bigram_field(stored=True),

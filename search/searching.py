@@ -255,8 +255,7 @@ def search(
         hits = [_to_hit(s.stored_fields(d), scores.get(d, 0.0), literals) for d in top]
         case_groups: list[CaseGroup] = []
         if groups and docs:
-            col = _group_column(index, s)
-            case_groups = _groups(Counter(col[d] for d in docs))
+            case_groups = _groups(docs, _column(index, s, "case_id"), _column(index, s, "group"))
     return SearchResult(total=total, hits=hits, groups=case_groups)
 
 
@@ -302,11 +301,12 @@ def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> set[int] | Non
     return found  # type: ignore[no-any-return]
 
 
-def _group_column(index: Index, searcher: Any) -> list[Any]:
+def _column(index: Index, searcher: Any, field: str) -> list[Any]:
+    """A sortable column as a list by docnum, read once while the searcher is current."""
     cache = index.searcher_cache(searcher)
-    col = cache.get(("column", "group"))
+    col = cache.get(("column", field))
     if col is None:
-        col = cache[("column", "group")] = column_values(searcher, "group")
+        col = cache[("column", field)] = column_values(searcher, field)
     return col  # type: ignore[no-any-return]
 
 
@@ -360,15 +360,18 @@ def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) ->
     )
 
 
-def _groups(counts: dict[Any, int], max_cases: int = 200) -> list[CaseGroup]:
-    """Case groups (most pages first) from the ``group`` facet's per-document counts."""
-    by_case: dict[str, CaseGroup] = {}
-    for value, n in counts.items():
+def _groups(docs: set[int], case_col: list[Any], group_col: list[Any], max_cases: int = 200) -> list[CaseGroup]:
+    """Case groups (most pages first, at most ``max_cases``) with their documents' page counts."""
+    per_case = Counter(map(case_col.__getitem__, docs))
+    top = sorted(per_case.items(), key=lambda kv: (-kv[1], int(kv[0])))[:max_cases]
+    out = {str(cid): CaseGroup(case_id=int(cid), case_no="", count=n) for cid, n in top}
+    if len(out) < len(per_case):
+        docs = {d for d in docs if case_col[d] in out}
+    for value, n in Counter(map(group_col.__getitem__, docs)).items():
         case_id, case_no, doc_key, doc_type, doc_no = str(value).split(GROUP_SEP)
-        group = by_case.setdefault(case_id, CaseGroup(case_id=int(case_id), case_no=case_no, count=0))
-        group.count += n
+        group = out[case_id]
+        group.case_no = case_no
         group.docs.append(DocGroup(doc_key, doc_type, doc_no, n))
-    ordered = sorted(by_case.values(), key=lambda g: (-g.count, g.case_id))[:max_cases]
-    for group in ordered:
+    for group in out.values():
         group.docs.sort(key=lambda d: (-d.count, d.doc_key))
-    return ordered
+    return list(out.values())

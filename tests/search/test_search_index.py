@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from search import Index, IndexLockedError, PageRecord, RebuildNeededError, Scope, search
+from search.analysis import normalise
 from search.index import CHECKPOINT_KEY
 from search.searching import search_keys
 from search.synthetic import PageFactory
@@ -29,6 +30,11 @@ def test_add_replace_delete(index: Index) -> None:
     index.add_pages([changed])
     assert index.doc_count() == 30  # replaced by key, not added
     assert search_keys(index, "鑫淼", EVERYONE) == {recs[0].key}
+    # the replaced page's old words are gone (deleted postings are skipped block-wise too)
+    current = [changed] + recs[1:]
+    for word in (f'"{recs[0].doc_no}"', recs[0].persons[0], recs[0].text[:3]):
+        expected = {r.key for r in current if normalise(word.strip('"')) in normalise(r.text)}
+        assert search_keys(index, word, EVERYONE) == expected, word
     assert index.delete_pages([recs[0].key, "no-such-key"]) == 1
     assert search(index, "鑫淼", EVERYONE).total == 0
     assert index.update(records=[changed], deleted=[recs[1].key]) == (1, 1)

@@ -70,3 +70,24 @@ def ledger_units(fix: bool | None, as_user: str | None) -> None:
         with db.unit_of_work():
             operations.set_units_fixed(actor, fix)
     click.echo("单位名单已固定 / units fixed" if units_fixed() else "单位从导入中学习 / units learnt")
+
+
+@bp.cli.command("ledger-demo")
+@click.option("--incidents", type=int, default=5000, show_default=True, help="Incidents to make.")
+@click.option("--cases", type=int, default=1500, show_default=True, help="Cases to make (with their records).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic bureau.")
+@click.option("--exports", "exports_dir", type=click.Path(file_okay=False), default=None,
+              help="Write the system exports (CSV) here instead of loading the database.")
+def ledger_demo(incidents: int, cases: int, seed: int, exports_dir: str | None) -> None:
+    """Make a synthetic bureau (made-up names) for a demo: load it straight into the
+    database, or write its system exports to import with `ecase import`."""
+    from ledgers import synthetic
+
+    bureau = synthetic.make_bureau(seed)
+    if exports_dir:
+        for path in synthetic.write_exports(bureau, Path(exports_dir), incidents=incidents, cases=cases):
+            click.echo(str(path))
+        return
+    with db.unit_of_work() as s:
+        counts = synthetic.load_bureau(s, bureau, incidents=incidents, cases=cases)
+    click.echo(json.dumps(counts, ensure_ascii=False))

@@ -265,3 +265,11 @@ def test_a_case_moved_to_another_unit_takes_its_records_along(do_import: Any, ex
     case = db.session().get(Case, case.id)
     assert case.unit.name == row[rows[0].index("办案单位")]
     assert db.session().get(Measure, m.id).unit_id == case.unit_id
+
+
+def test_ledger_demo_command(runner: Any, tmp_path: Path) -> None:
+    result = runner.invoke(args=["ledger-demo", "--incidents", "50", "--cases", "20"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["cases"] == 20 and _count(Case) == 20
+    result = runner.invoke(args=["ledger-demo", "--incidents", "5", "--cases", "3", "--exports", str(tmp_path / "x")])
+    assert result.exit_code == 0 and (tmp_path / "x" / "cases.csv").exists()

@@ -11,10 +11,13 @@ job per index segment with whole posting blocks:
 2. read the postings of the rarest cover term block by block (ids and encoded
    positions come out of one unpickle per block), then narrow the candidates with the
    other terms' blocks by set intersection;
-3. decode positions only for pages that have every term, and keep those where the
-   shifted position sets intersect;
-4. hand Whoosh a ``ListMatcher`` with a BM25-like weight per page (occurrences of the
-   literal and its rarity; the text fields keep no lengths, see :mod:`search.schema`), so ``And``/``Or``/``Not``, filters and facets work as usual.
+3. decode positions (int32 arrays, :class:`search.analysis.ArrayPositions`, decoded in
+   C) only for pages that have every term, and keep those where the shifted position
+   sets intersect;
+4. give :mod:`search.evaluate` the ``{docnum: occurrences}`` per segment, or give
+   Whoosh a ``ListMatcher`` with a BM25-like weight per page (occurrences and rarity;
+   the text fields keep no lengths, see :mod:`search.schema`) when the query runs
+   through Whoosh's own collectors.
 
 A one-character literal is the union of the postings of every term starting with it
 (the bigrams, and the closing single character, see :mod:`search.analysis`).
@@ -22,7 +25,8 @@ A one-character literal is the union of the postings of every term starting with
 The block reading uses attributes of Whoosh's ``W3LeafMatcher`` (``_read_ids``,
 ``_read_values``, ``_next_block``); ``tests/search`` compares :class:`Literal` with a
 brute-force scan, so a Whoosh change that broke this would fail there. When a matcher
-lacks them, the public (slower) ``all_items()`` is used.
+lacks them, the public (slower) ``all_items()`` is used. Deleted documents are dropped
+from each block (a segment with deletions wraps its postings in ``FilterMatcher``).
 """
 
 from __future__ import annotations

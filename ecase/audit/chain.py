@@ -88,6 +88,18 @@ def append(s: Session, *, user_id: int | None, username: str, role: str, unit_id
     return entry
 
 
+def _check(e: AuditEntry, expected_seq: int, prev: str) -> str:
+    """Why ``e`` breaks the chain at this point, or '' when it does not."""
+    if e.seq != expected_seq:
+        what = "missing" if e.seq > expected_seq else "duplicated"
+        return f"entry {expected_seq} is {what} (next entry found is {e.seq})"
+    if e.prev_hash != prev:
+        return f"entry {e.seq} does not link to entry {e.seq - 1} (prev_hash differs)"
+    if entry_hash(_fields(e)) != e.hash:
+        return f"entry {e.seq} was altered (its hash does not match its content)"
+    return ""
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -111,20 +123,17 @@ def verify(s: Session) -> VerifyResult:
     head_seq, head_hash = head
     expected_seq, prev, count = 1, GENESIS, 0
     q = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
-    for e in s.scalars(q):
-        if e.seq != expected_seq:
-            what = "missing" if e.seq > expected_seq else "duplicated"
-            return VerifyResult(False, count, head_seq, head_hash, expected_seq,
-                                f"entry {expected_seq} is {what} (next entry found is {e.seq})")
-        if e.prev_hash != prev:
-            return VerifyResult(False, count, head_seq, head_hash, e.seq,
-                                f"entry {e.seq} does not link to entry {e.seq - 1} (prev_hash differs)")
-        if entry_hash(_fields(e)) != e.hash:
-            return VerifyResult(False, count, head_seq, head_hash, e.seq,
-                                f"entry {e.seq} was altered (its hash does not match its content)")
-        prev = e.hash
-        expected_seq += 1
-        count += 1
+    rows = s.scalars(q)  # a server-side cursor on PostgreSQL: closed however we leave
+    try:
+        for e in rows:
+            bad = _check(e, expected_seq, prev)
+            if bad:
+                return VerifyResult(False, count, head_seq, head_hash, expected_seq, bad)
+            prev = e.hash
+            expected_seq += 1
+            count += 1
+    finally:
+        rows.close()
     if head_seq != count or head_hash != prev:
         return VerifyResult(False, count, head_seq, head_hash, count + 1,
                             f"the head says {head_seq} entries but the chain ends at entry {count}: "

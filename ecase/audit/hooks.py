@@ -33,6 +33,9 @@ ENDPOINT_ACTIONS: dict[str, str] = {
     "dossiers.recognize": "recognize",
     "intake.api_upload": "import",
     "intake.api_upload_to_volume": "import",
+    "ledger_views.entry": "correct",
+    "ledger_views.entry_void": "correct",
+    "supervision.change_state": "change",
 }
 
 #: view arguments naming the target, most specific first.

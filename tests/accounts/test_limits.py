@@ -55,3 +55,19 @@ def test_too_large_upload_gets_a_clear_413(small_app: Flask) -> None:
                   headers={"Accept": "application/json"})
     assert resp.status_code == 413
     assert "1 MB" in resp.get_json()["error"]["message"]
+
+
+@pytest.mark.redis
+def test_redis_counter_is_shared() -> None:
+    """Two counters on one Redis (two web processes) count together."""
+    import os
+    import uuid
+
+    url = os.environ.get("ECASE_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("ECASE_TEST_REDIS_URL is not set (./dev test starts a server)")
+    from ecase.accounts.ratelimit import RedisCounter
+
+    a, b = RedisCounter(url), RedisCounter(url)
+    key = f"test-{uuid.uuid4().hex}"
+    assert [a.hit(key, 60), b.hit(key, 60), a.hit(key, 60)] == [1, 2, 3]

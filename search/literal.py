@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
 from operator import sub
@@ -192,12 +193,16 @@ class Literal(wq.Query):
         return self.boost * math.log(1 + (n - df + 0.5) / (df + 0.5)) * (_K1 + 1)
 
     def _prefix_counts(self, reader: Any) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        fmt = reader.schema[self.fieldname].format
+        """Pages with a term starting with the character; the count is how many such terms.
+
+        (Counting distinct bigrams instead of decoding every posting keeps a common
+        character cheap; the count only feeds the ranking.)
+        """
+        counts: Counter[int] = Counter()
         for term in reader.expand_prefix(self.fieldname, self.terms[0]):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
-            for d, v in _postings(reader, self.fieldname, text).items():
-                counts[d] = counts.get(d, 0) + fmt.decode_frequency(v)
+            for ids, _ in _blocks(reader.postings(self.fieldname, text)):
+                counts.update(ids)
         return counts
 
     def _literal_counts(self, reader: Any) -> dict[int, int]:

@@ -139,6 +139,13 @@ class Importer:
         self._fixed = False
         self._officers: dict[tuple[int | None, str], int] | None = None
 
+    def _tune(self) -> None:
+        """A bigger SQLite page cache for this connection: a million-row import keeps
+        its indexes' upper levels in memory instead of re-reading them (bounded: 64 MB)."""
+        conn = self.s.connection()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")
+
     # -- shared entities ---------------------------------------------------------
     def units_fixed(self) -> bool:
         v = self.s.get(LedgerSetting, "units_fixed")
@@ -203,6 +210,7 @@ class Importer:
 
     def import_file(self, path: Path, name: str) -> None:
         fs = FileState(name)
+        self._tune()
         try:
             sheets = readers.read_table(path)
         except InputFileError as e:

@@ -75,7 +75,7 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_no: Mapped[str] = mapped_column(String(40), unique=True)
     reported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))  # ix_incidents_unit_nature_time
     nature: Mapped[str | None] = mapped_column(String(20), index=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), index=True)
     officer_names: Mapped[str | None] = mapped_column(String(200))

@@ -67,7 +67,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_incidents_nature'), ['nature'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_officer_id'), ['officer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidents_reported_at'), ['reported_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_incidents_unit_id'), ['unit_id'], unique=False)
     op.create_table('case_people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
@@ -246,7 +245,6 @@ def downgrade() -> None:
     op.drop_table('case_people')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.drop_index('ix_incidents_unit_nature_time')
-        batch_op.drop_index(batch_op.f('ix_incidents_unit_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_reported_at'))
         batch_op.drop_index(batch_op.f('ix_incidents_officer_id'))
         batch_op.drop_index(batch_op.f('ix_incidents_nature'))

@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Password of the first admin account; when unset one is generated and printed once."),
     Setting("SECURE_COOKIES", False,
             "Mark cookies Secure (set when served over HTTPS).", _bool),
-    Setting("RATE_LIMIT", "1200/minute",
+    Setting("RATE_LIMIT", "3000/minute",
             "Requests allowed per logged-in user (or per IP when anonymous), written COUNT/UNIT (second, minute or hour).",
             str),
     Setting("RATE_LIMIT_LOGIN", "30/minute", "Login attempts allowed per IP address.", str),

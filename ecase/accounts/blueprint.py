@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, g
 
 from ecase.accounts import admin_views, csrf, ratelimit, tokens, views
+from ecase.errors import Forbidden
 
 bp = Blueprint("accounts", __name__, cli_group=None)
+
+
+@bp.before_request
+def _no_tokens_here() -> None:
+    """Accounts, passwords and tokens are managed only from a logged-in browser session:
+    a leaked API token must not be able to mint more tokens or change rights."""
+    if g.get("auth_via") == "token":
+        raise Forbidden("API 令牌不能用于账户管理，请登录网页操作")
 
 bp.add_url_rule("/login", "login", views.login, methods=["GET", "POST"])
 bp.add_url_rule("/logout", "logout", views.logout, methods=["POST"])

@@ -11,8 +11,11 @@ from ecase.accounts.ratelimit import Limit
 
 
 @pytest.fixture
-def small_app(app_config: dict[str, Any], template_db: Path) -> Iterator[Flask]:
+def small_app(app_config: dict[str, Any], template_db: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     import shutil
+
+    monkeypatch.setattr("ecase.accounts.ratelimit._now", lambda: 1_800_000_000.0)  # no rollover
 
     from ecase import create_app
 
@@ -71,3 +74,12 @@ def test_redis_counter_is_shared() -> None:
     a, b = RedisCounter(url), RedisCounter(url)
     key = f"test-{uuid.uuid4().hex}"
     assert [a.hit(key, 60), b.hit(key, 60), a.hit(key, 60)] == [1, 2, 3]
+
+
+def test_next_window_lets_requests_through(small_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    c = small_app.test_client()
+    for _ in range(5):
+        c.get("/login")
+    assert c.get("/login").status_code == 429
+    monkeypatch.setattr("ecase.accounts.ratelimit._now", lambda: 1_800_000_000.0 + 60)
+    assert c.get("/login").status_code == 200

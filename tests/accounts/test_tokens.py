@@ -59,3 +59,19 @@ def test_disabled_owner_token_stops_working(app: Any, make_user: Any) -> None:
     user.active = False
     db.session().commit()
     assert app.test_client().get("/api/search?q=x", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_a_token_cannot_manage_accounts_or_tokens(app: Any, make_user: Any) -> None:
+    from ecase.access import Actor
+    from ecase.accounts.tokens import create_token
+
+    admin = make_user("boss", "admin")
+    _t, secret = create_token(Actor.of(admin), admin, "x")
+    db.session().commit()
+    api = app.test_client()
+    hdr = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+    assert api.post("/account/tokens", data={"name": "more"}, headers=hdr).status_code == 403
+    assert api.get("/admin/users", headers=hdr).status_code == 403
+    assert api.post("/admin/users", data={"username": "x", "role": "admin", "new_unit": "U"},
+                    headers=hdr).status_code == 403
+    assert len(db.session().scalars(select(ApiToken)).all()) == 1

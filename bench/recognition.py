@@ -136,6 +136,24 @@ def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int, reuse:
     else:
         pages = _page_results(process_scan([item["path"]], jobs=jobs))
         cached.write_bytes(pickle.dumps(pages))
+    refined = store / f"{item['name']}-{CORPUS_VERSION}-tables.pkl"
+    if refined.exists():
+        pages = pickle.loads(refined.read_bytes())
+    else:  # the table re-read of extract(), on the scanned images turned as the pipeline turned them
+        from PIL import Image
+
+        from scanning.extract import reread_tables, upright
+
+        with open(item["images"], "rb") as f:
+            raw = pickle.load(f)
+
+        def image_of(page: Any) -> Any:
+            mode, size, data = raw[page.index - 1]
+            img = Image.frombytes(mode, size, data)
+            return upright(img.convert("L") if img.mode == "1" else img, page)
+
+        reread_tables(pages, image_of)
+        refined.write_bytes(pickle.dumps(pages))
     return extract_pages(pages)
 
 

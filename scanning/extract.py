@@ -16,12 +16,21 @@ each document also carries ``provenance`` (page, box, conf, raw per field) and
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from scanning.recognition import recognize
-from scanning.types import Document, PageResult
+from scanning.recognition.split import split
+from scanning.types import Document, PageOCR, PageResult
+
+#: Documents printed as ruled tables. Tesseract's automatic layout analysis (psm 3) drops
+#: whole columns of such tables (sequence numbers, page numbers, the head of document
+#: numbers); reading the page as one uniform block (psm 6) keeps the rows whole.
+TABLE_TYPES = ("catalog", "acceptance_form")
+TABLE_PSM = 6
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +68,71 @@ def extract_pages(pages: Sequence[PageResult], *, provenance: bool = False) -> d
     return {"pages": [page_json(p) for p in pages], "documents": [document_json(d, provenance) for d in docs]}
 
 
+def upright(img: Image.Image, page: PageResult) -> Image.Image:
+    """The page image as it was OCR'd: turned ``rotation`` clockwise, then ``skew_deg``."""
+    if page.rotation % 360:
+        img = img.rotate(-(page.rotation % 360), expand=True)
+    if page.skew_deg:
+        img = img.rotate(page.skew_deg, resample=Image.Resampling.BILINEAR, fillcolor=255 if img.mode == "L" else (255,) * 3)
+    return img
+
+
+def _words_read(ocr: PageOCR | None) -> int:
+    return sum(len(w.text) for w in ocr.words if w.conf >= 60) if ocr else 0
+
+
+def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Image.Image | None]) -> int:
+    """OCR the pages of table documents again as one block; keep the fuller reading.
+
+    ``image_of`` gives a page's upright image (as OCR'd by the pipeline) or None.
+    Returns how many pages were replaced.
+    """
+    from scanning.ocr import ocr_image
+    from scanning.pages import suppress_red
+
+    wanted = {p for d in split(pages) if d.type in TABLE_TYPES for p in range(d.first_page, d.last_page + 1)}
+    replaced = 0
+    for page in pages:
+        if page.index not in wanted or page.blank or page.ocr is None:
+            continue
+        img = image_of(page)
+        if img is None:
+            continue
+        grey, _ = suppress_red(img)
+        again = ocr_image(grey, psm=TABLE_PSM)
+        if _words_read(again) > _words_read(page.ocr):
+            page.ocr = again
+            replaced += 1
+    return replaced
+
+
+def scan_pages(paths: list[Path], *, jobs: int | None = None) -> list[PageResult]:
+    """Every page of ``paths`` cleaned, OCR'd (:func:`scanning.pipeline.process_scan`), tables re-read."""
+    from scanning.pages import load_page
+    from scanning.pipeline import process_scan
+
+    items = list(process_scan([Path(p) for p in paths], jobs=jobs))
+    pages = _page_results(items)
+    by_index = {getattr(i, "result", i).index: i for i in items if hasattr(i, "result")}
+
+    def image_of(page: PageResult) -> Image.Image | None:
+        item = by_index.get(page.index)
+        if item is None:
+            return None
+        if item.upright is not None:
+            return load_page(item.upright)[0]
+        return load_page(item.original.data)[0]
+
+    n = reread_tables(pages, image_of)
+    log.info("extract: %d pages from %d files, %d table pages re-read", len(pages), len(paths), n)
+    return pages
+
+
 def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = False) -> dict[str, Any]:
     """Read scan files (PDF, TIFF, JPEG, PNG, ZIP, folders), clean and OCR every page, recognise.
 
     Cleanup and OCR are :func:`scanning.pipeline.process_scan`'s (in parallel over
-    ``jobs`` processes); this function adds recognition and shapes the JSON.
+    ``jobs`` processes); pages of table documents are read again as one block
+    (:func:`reread_tables`); then recognition, and the JSON.
     """
-    from scanning.pipeline import process_scan
-
-    pages = _page_results(process_scan([Path(p) for p in paths], jobs=jobs))
-    log.info("extract: %d pages from %d files", len(pages), len(paths))
-    return extract_pages(pages, provenance=provenance)
+    return extract_pages(scan_pages(paths, jobs=jobs), provenance=provenance)

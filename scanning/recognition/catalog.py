@@ -112,7 +112,7 @@ def _columns(words: list[Word], h: float, nrows: int, header: list[tuple[int, in
             inside = [g for g in inside if g[1] > g[0]]
             if inside:
                 # the widest gap, favouring those near the next label (content is left-aligned)
-                a, b = max(inside, key=lambda g: (g[1] - g[0]) * (1 + 2 * (g[0] - lo) / max(hi - lo, 1)))
+                a, b = max(inside, key=lambda g: (g[1] - g[0]) * (1 + min(max(((g[0] + g[1]) / 2 - lo) / max(hi - lo, 1), 0), 1)))
                 cuts.append(b - min(0.2 * h, (b - a) / 2))
             else:
                 cuts.append((lo + hi) / 2)
@@ -120,7 +120,7 @@ def _columns(words: list[Word], h: float, nrows: int, header: list[tuple[int, in
     return [b - min(0.2 * h, (b - a) / 2) for a, b in gaps if b - a >= 0.7 * h]
 
 
-def read_catalog_page(pt: PageText) -> list[dict[str, FieldValue]]:
+def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldValue]]:
     """The rows on one catalog page, as dicts of FieldValues (seq, doc_no, title, date, pages)."""
     if not pt.words:
         return []
@@ -168,7 +168,6 @@ def read_catalog_page(pt: PageText) -> list[dict[str, FieldValue]]:
             for k in range(ncol):
                 entries[-1][k].extend(cells[k])
     out: list[dict[str, FieldValue]] = []
-    prev_seq = 0
     for cells in entries:
         entry: dict[str, FieldValue] = {}
         for k, cell in enumerate(cells):
@@ -181,9 +180,10 @@ def read_catalog_page(pt: PageText) -> list[dict[str, FieldValue]]:
             _classify_cell(entry, text, cell, pt.index)
         if len(entry) < 2:
             continue
-        if "seq" not in entry:
+        if "seq" not in entry or (prev_seq and entry["seq"].value < prev_seq and entry["seq"].conf < 0.9):
+            # the number was not read (or read as a smaller one): rows are numbered in order
             ws = [w for c in cells for w in c]
-            entry["seq"] = FieldValue(prev_seq + 1, pt.index, _union(ws), 0.3, "")
+            entry["seq"] = FieldValue(prev_seq + 1, pt.index, _union(ws), 0.3, entry["seq"].raw if "seq" in entry else "")
         prev_seq = entry["seq"].value
         out.append(entry)
     return out
@@ -224,9 +224,7 @@ def _title(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int)
 
 def entries_value(pages: list[PageText]) -> FieldValue | None:
     """The catalog's ``entries`` field over all its pages, in sequence order."""
-    rows: list[dict[str, FieldValue]] = []
-    for pt in pages:
-        rows.extend(read_catalog_page(pt))
+    rows = entry_rows(pages)
     if not rows:
         return None
     entries = []
@@ -241,5 +239,5 @@ def entries_value(pages: list[PageText]) -> FieldValue | None:
 def entry_rows(pages: list[PageText]) -> list[dict[str, FieldValue]]:
     out: list[dict[str, FieldValue]] = []
     for pt in pages:
-        out.extend(read_catalog_page(pt))
+        out.extend(read_catalog_page(pt, out[-1]["seq"].value if out else 0))
     return out

@@ -55,7 +55,8 @@ class Shift:
 _SEPARATORS = re.compile(r"[、,，;；\s]")
 
 
-def _names(text: str | None) -> tuple[str, ...]:
+def officer_names(text: str | None) -> tuple[str, ...]:
+    """处警民警 / 协办民警 cells list several names separated by 、 or commas."""
     if not text:
         return ()
     if not _SEPARATORS.search(text):
@@ -120,7 +121,7 @@ def incident_records(s: Session, config: RulesConfig, where: ColumnElement[bool]
     Inc = r.Incident
     return [Inc(incident_no=no, unit=units.get(uid, ""), unit_id=uid, nature=nature or "", received_at=at + delta,
                 disposal=disp, disposed_at=None if dat is None else dat + delta, av_uploaded=av,
-                officers=_names(names), id=iid)
+                officers=officer_names(names), id=iid)
             for iid, no, uid, nature, at, disp, dat, av, names in s.connection().execute(q)]
 
 

@@ -48,43 +48,61 @@ def time_limit_rules(records: Records, as_of: dt.date | dt.datetime, config: Rul
 ADMIN_NATURES = frozenset({"administrative", "行政"})
 
 
+class AdminIncidentJudge:
+    """admin_not_accepted for one unaccepted administrative incident: yellow past
+    ``admin_accept_hours`` hours, red past ``admin_accept_days`` days. Shared by the pure
+    rule and the SQL form, which calls it on raw rows (the busiest rule: one incident in
+    three is administrative), so it is written for speed with due dates cached per day."""
+
+    def __init__(self, as_of: dt.date | dt.datetime, config: RulesConfig) -> None:
+        self.config = config
+        self.now = moment(as_of)
+        self.today = as_of_date(as_of)
+        self.hours = dt.timedelta(hours=config.admin_accept_hours)
+        self.red_due: dict[dt.date, dt.date] = {}
+        self.tail = f"接警，截至{self.today.isoformat()}未受案"
+
+    def __call__(self, incident_no: str, unit: str, unit_id: int | None, received: dt.datetime,
+                 officers: tuple[str, ...], row_id: int | None) -> Finding | None:
+        if received >= self.now:
+            return None
+        rd = received.date()
+        red = self.red_due.get(rd)
+        if red is None:
+            red = self.red_due[rd] = add_days(rd, self.config.admin_accept_days, self.config)
+        today = self.today
+        if today > red:
+            grade, due = "red", red
+        elif self.now > received + self.hours:
+            grade, due = "yellow", (received + self.hours).date()
+        else:
+            return None
+        at = received.isoformat()
+        return Finding(
+            rule="admin_not_accepted", subject="incident:" + incident_no, grade=grade, unit=unit,
+            unit_id=unit_id, incident_no=incident_no, officers=officers, due_on=due,
+            days_over=max(0, (today - due).days),
+            evidence=({"kind": "ledger", "table": "incidents", "id": row_id, "key": incident_no,
+                       "received_at": at},),
+            detail="行政警情" + incident_no + "于" + at[:10] + " " + at[11:16] + self.tail)
+
+
 def admin_not_accepted(records: Records, as_of: dt.date | dt.datetime, config: RulesConfig) -> list[Finding]:
-    """Administrative incidents received by ``as_of`` with no accepted case: yellow past
-    ``admin_accept_hours`` hours, red past ``admin_accept_days`` days. (The busiest rule:
-    written for speed, with the due date cached per day.)"""
+    """Administrative incidents received by ``as_of`` with no case accepted by then."""
     accepted: set[str] = set()
     for c in records.cases:
         if c.incident_no and happened(c.accepted_at, as_of):
             accepted.add(c.incident_no)
-    now = moment(as_of)
-    today = as_of_date(as_of)
-    hours = dt.timedelta(hours=config.admin_accept_hours)
-    red_due: dict[dt.date, dt.date] = {}
+    judge = AdminIncidentJudge(as_of, config)
     out = []
     for inc in records.incidents:
         if inc.nature not in ADMIN_NATURES and nature_code(inc.nature) != "administrative":
             continue
-        received = inc.received_at
-        if received >= now or inc.incident_no in accepted:
+        if inc.incident_no in accepted:
             continue
-        rd = received.date()
-        red = red_due.get(rd)
-        if red is None:
-            red = red_due[rd] = add_days(rd, config.admin_accept_days, config)
-        if today > red:
-            grade, due = "red", red
-        elif now > received + hours:
-            grade, due = "yellow", (received + hours).date()
-        else:
-            continue
-        at = received.isoformat(" ", "minutes")
-        out.append(Finding(
-            rule="admin_not_accepted", subject="incident:" + inc.incident_no, grade=grade,
-            unit=inc.unit, unit_id=inc.unit_id, incident_no=inc.incident_no,
-            officers=inc.officers, due_on=due, days_over=max(0, (today - due).days),
-            evidence=({"kind": "ledger", "table": "incidents", "id": inc.id, "key": inc.incident_no,
-                       "received_at": received.isoformat()},),
-            detail=f"行政警情{inc.incident_no}于{at}接警，截至{today}未受案"))
+        f = judge(inc.incident_no, inc.unit, inc.unit_id, inc.received_at, inc.officers, inc.id)
+        if f is not None:
+            out.append(f)
     return out
 
 

@@ -154,9 +154,40 @@ def same_number(drafts: list[Draft]) -> None:
             _record(target, "doc_no", winner.value, [_cand(mine, "acceptance_receipt"), _cand(theirs, "acceptance_form")])
 
 
+def authority_where_printed(drafts: list[Draft]) -> None:
+    """A document whose authority line was not read: if a row of its first page (the
+    signature above the seal, or a garbled heading) is close to the authority the rest
+    of the volume agrees on, that row is the authority."""
+    support: dict[str, int] = defaultdict(int)
+    for d in drafts:
+        fv = d.fields.get("authority")
+        if fv and "公安" in fv.value:
+            support[fv.value] += 1
+    if not support:
+        return
+    consensus = max(support, key=lambda v: support[v])
+    for d in drafts:
+        if d.type not in DATE_FIELD or "authority" in d.fields or d.type in ("reconsideration_decision", "admin_judgment"):
+            continue
+        pt = d.pages[0]
+        best = None
+        for i in range(len(pt.rows)):
+            row = pt.row_text(i)
+            score = fuzz.partial_ratio(consensus, row) if len(row) >= len(consensus) - 2 else 0
+            if score >= 82 and (best is None or score > best[0]):
+                best = (score, i)
+        if best:
+            i = best[1]
+            fv = pt.value(consensus, pt.row_start[i], pt.row_start[i] + len(pt.row_text(i)))
+            d.fields["authority"] = FieldValue(consensus, fv.page, fv.box, round(fv.conf * best[0] / 100, 3), fv.raw)
+            _record(d, "authority", consensus, [_cand(fv, "page"), {"value": consensus, "page": None,
+                                                                    "conf": None, "source": "volume"}])
+
+
 def crosscheck(drafts: list[Draft]) -> None:
     reconcile_strings(drafts, ("case_name",))
     reconcile_strings(drafts, ("authority",))
+    authority_where_printed(drafts)
     reconcile_names(drafts)
     same_number(drafts)
     against_catalog(drafts)

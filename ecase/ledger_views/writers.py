@@ -81,6 +81,7 @@ class Writer:
     table: Table
     key_columns: tuple[str, ...] = ()
     key_header = ""
+    needs_ids = False  # whether ``after`` needs the ids of new records
 
     def __init__(self, imp: Importer, fs: FileState, columns: dict[int, str]) -> None:
         self.imp = imp
@@ -155,6 +156,7 @@ class Writer:
         if inserts:
             bulk_insert(s, t, inserts)
             fs.new[self.report_kind] += len(inserts)
+        if inserts and self.needs_ids:
             new_keys = [tuple(r[c] for c in self.key_columns) for r in inserts]
             in_new = [k[0] for k in new_keys] if len(self.key_columns) == 1 else new_keys
             for chunk in range(0, len(in_new), 500):
@@ -221,6 +223,7 @@ class CaseWriter(Writer):
     def __init__(self, *a: Any) -> None:
         super().__init__(*a)
         self._links: dict[int, set[int]] = {}
+        self.needs_ids = "officers" in self.fields
 
     def values(self, p: ParsedRow) -> dict[str, Any] | None:
         v = p.values

@@ -1,14 +1,17 @@
 """``ecase demo``: a data directory with something to look at.
 
-Creates the units and accounts of a small synthetic bureau, renders a synthetic bound
-volume (cover, catalog, documents, blank backs, backup sheet — every name and number
-invented), and ingests it through the same path a clerk's upload takes. Running it again
+Creates a small synthetic bureau (units, officers, a year of incidents and cases with
+their measures and documents, late and missing ones included), the accounts, a synthetic
+bound volume (cover, catalog, documents, blank backs, backup sheet — every name and
+number invented) ingested through the same path a clerk's upload takes, and the
+supervision findings as of today. Running it again
 changes nothing. The accounts' passwords are printed once and kept, readable only by the
 owner, in ``DATA_DIR/demo-accounts.txt``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from pathlib import Path
@@ -48,24 +51,35 @@ def _account(username: str, display: str, unit: Unit, role: str, lines: list[str
 
 @click.command("demo")
 @click.option("--seed", type=int, default=DEMO_SEED, show_default=True, help="Which synthetic case to render.")
+@click.option("--incidents", type=int, default=3000, show_default=True, help="Incidents in the demo ledgers.")
+@click.option("--cases", type=int, default=600, show_default=True, help="Cases in the demo ledgers.")
 @with_appcontext
-def demo_command(seed: int) -> None:
-    """Fill the data directory with a demo bureau and one scanned volume (idempotent)."""
+def demo_command(seed: int, incidents: int, cases: int) -> None:
+    """Fill the data directory with a demo bureau (units, accounts, a year of ledgers,
+    the supervision findings) and one scanned volume. Running it again changes nothing."""
+    from ledgers.synthetic import load_bureau, make_bureau
     from scanning.synthetic import default_scan, make_case, write_scan
 
     from ecase.accounts.operations import ensure_first_admin
     from ecase.intake import operations
+    from ecase.models.ledgers import Incident
     from ecase.tasks import celery
 
     data_dir = Path(current_app.config["DATA_DIR"])
     facts = make_case(seed)
+    bureau = make_bureau(seed, end=dt.date.today())
+    station_name = next(iter(bureau.units))
     lines: list[str] = []
+    with db.unit_of_work() as s:
+        if s.scalars(select(Incident.id).limit(1)).first() is None:
+            click.echo(f"正在生成演示台账：{len(bureau.units)} 个单位，{incidents} 起警情，{cases} 起案件 …")
+            load_bureau(s, bureau, incidents=incidents, cases=cases)
     with db.unit_of_work():
         admin_password = ensure_first_admin(current_app)
         if admin_password:
             lines.append(f"admin\t{admin_password}\t管理员\t法制大队")
         legal = _unit("法制大队", "legal")
-        station = _unit(facts.unit, "station")
+        station = _unit(station_name, "station")
         _account("reviewer", "法制审核员", legal, "reviewer", lines)
         _account("clerk", "派出所内勤", station, "clerk", lines)
         _account("leader", "派出所所长", station, "leader", lines)
@@ -81,22 +95,37 @@ def demo_command(seed: int) -> None:
     case = db.session().scalars(select(Case).where(Case.case_no == facts.case_no)).first()
     if case is not None and _has_pages(case):
         click.echo(f"演示卷宗已存在：{facts.case_no} {facts.case_name}")
-        return
-    click.echo(f"正在生成并识别演示卷宗：{facts.case_no} {facts.case_name} …")
-    scan = default_scan(seed, "criminal_main")
-    demo_dir = data_dir / "demo"
-    demo_dir.mkdir(exist_ok=True)
-    pdf = write_scan(scan, demo_dir / f"demo-{seed}.pdf")
-    actor = Actor.system()
-    with db.unit_of_work():
-        station = _unit(facts.unit, "station")
-        case = operations.find_or_create_case(actor, facts.case_no, name=facts.case_name, unit_id=station.id)
-        volume = operations.find_or_create_volume(actor, case, "criminal_main", 1)
-        with open(pdf, "rb") as f:
-            _scan, job = operations.accept_scan(actor, volume, f, pdf.name)
-    celery.conf.task_always_eager = True
-    operations.queue_job(job)
-    click.echo(f"演示卷宗已入库：{len(scan.images)} 页。")
+    else:
+        click.echo(f"正在生成并识别演示卷宗：{facts.case_no} {facts.case_name} …")
+        scan = default_scan(seed, "criminal_main")
+        demo_dir = data_dir / "demo"
+        demo_dir.mkdir(exist_ok=True)
+        pdf = write_scan(scan, demo_dir / f"demo-{seed}.pdf")
+        actor = Actor.system()
+        with db.unit_of_work():
+            station = _unit(station_name, "station")
+            case = operations.find_or_create_case(actor, facts.case_no, name=facts.case_name,
+                                                  unit_id=station.id)
+            volume = operations.find_or_create_volume(actor, case, "criminal_main", 1)
+            with open(pdf, "rb") as f:
+                _scan, job = operations.accept_scan(actor, volume, f, pdf.name)
+        celery.conf.task_always_eager = True
+        operations.queue_job(job)
+        click.echo(f"演示卷宗已入库：{len(scan.images)} 页。")
+    _record_findings()
+
+
+def _record_findings() -> None:
+    """Evaluate the rules as of today and record the findings (the dashboard's content)."""
+    from ecase.supervision import operations as supervision
+    from ecase.supervision.config import rules_config
+    from ecase.supervision.evaluate import evaluate_db
+
+    today = dt.date.today()
+    with db.unit_of_work() as s:
+        found = evaluate_db(s, today, rules_config())
+        report = supervision.record_findings(Actor.system(), found, today)
+    click.echo(f"执法监督：截至 {today} 发现问题 {len(found)} 个（新增 {report.created}）。")
 
 
 def _has_pages(case: Case) -> bool:

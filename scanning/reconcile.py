@@ -366,6 +366,42 @@ def _document_numbers(
     return docs, numbers, index_of
 
 
+def _is_form_title(title: str) -> bool:
+    from scanning.recognition.classify import TITLE_TEXT
+
+    t = normalise_title(title)
+    return any(t == normalise_title(known) for known in TITLE_TEXT.values())
+
+
+def _split_inner_entries(
+    entries: list[_Entry], docs: list[Document], numbers: dict[int, list[int]]
+) -> tuple[list[_Entry], list[_Entry]]:
+    """Catalog entries for material that is not a form of its own (a statement 笔录, an
+    evidence photo, a report) whose pages recognition keeps inside the document before
+    them: such an entry is matched to the pages it names when they lie inside a document
+    (not at its start), and that document's page range then ends before them.
+
+    Returns the entries still to match against documents, and the inner ones. ``numbers``
+    is updated in place."""
+    outer: list[_Entry] = []
+    inner: list[_Entry] = []
+    for entry in entries:
+        host = None
+        if entry.first is not None and not _is_form_title(entry.title):
+            for doc in docs:
+                nums = numbers[id(doc)]
+                if entry.first in nums[1:]:
+                    host = doc
+                    break
+        if host is None:
+            outer.append(entry)
+            continue
+        inner.append(entry)
+        nums = numbers[id(host)]
+        numbers[id(host)] = [n for n in nums if n < entry.first]
+    return outer, inner
+
+
 def _shown(first: int | None, last: int | None) -> str:
     if first is None:
         return "（无）"
@@ -375,19 +411,21 @@ def _shown(first: int | None, last: int | None) -> str:
 def check_catalog(documents: Sequence[Document], pages: Sequence[PaperPage], page_types: Sequence[str | None]) -> list[Finding]:
     """Every catalog entry against the document found, and documents the catalog lacks."""
     docs, numbers, _ = _document_numbers(documents, pages, page_types)
+    all_entries = _entries(documents)
+    entries, inner = _split_inner_entries(all_entries, docs, numbers)
     first_no = {key: (nums[0] if nums else None) for key, nums in numbers.items()}
-    entries = _entries(documents)
     findings: list[Finding] = []
     if not entries:
         if docs:
             findings.append(Finding("catalog_missing", "未找到卷内文书目录（或目录无条目），无法与文书核对。", (), None, None, "warning"))
         return findings
-    seqs = [_page_no(e.seq) for e in entries]
-    if seqs != list(range(1, len(entries) + 1)):
+    seqs = [_page_no(e.seq) for e in all_entries]
+    if seqs != list(range(1, len(all_entries) + 1)):
         findings.append(Finding(
-            "catalog_seq_irregular", "卷内文书目录的序号不连续或重复。", (entries[0].catalog.first_page,),
-            list(range(1, len(entries) + 1)), seqs, "warning",
+            "catalog_seq_irregular", "卷内文书目录的序号不连续或重复。", (all_entries[0].catalog.first_page,),
+            list(range(1, len(all_entries) + 1)), seqs, "warning",
         ))
+    del inner  # matched to pages inside a document: nothing more to compare
     pairs = _match(entries, docs, first_no)
     for ei, entry in enumerate(entries):
         where = f"目录第{entry.seq}项“{entry.title}”"

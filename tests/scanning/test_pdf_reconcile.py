@@ -233,3 +233,18 @@ def test_labels_and_bookmarks_carry_into_the_volume_pdf() -> None:
         assert [p.label for p in pdf.pages] == ["封面", "目录", "1", "2", "2背", "3", "4", "5", "6", "备考表"]
         with pdf.open_outline() as outline:
             assert [(o.title, pdf.pages.index(pikepdf.Page(o.destination[0]))) for o in outline.root] == marks
+
+
+def test_a_statement_listed_in_the_catalog_but_read_as_a_continuation() -> None:
+    """Recognition keeps a 讯问笔录 inside the document before it (it is not a form of its
+    own); the catalog lists it as an entry. That is the paper as it should be: no finding."""
+    documents, pages = volume()
+    merged = [d for d in documents if d.type != "other"]
+    detention = next(d for d in merged if d.type == "detention_warrant")
+    detention.last_page = 9  # the statement's pages continue the 拘留证
+    assert [f.code for f in reconcile(merged, pages)] == []
+    # but a statement whose pages are not where the catalog says is still reported
+    entries = next(d for d in merged if d.type == "catalog").fields["entries"].value
+    entries[2]["first_page"] = "7"
+    codes = {f.code for f in reconcile(merged, pages)}
+    assert "catalog_entry_without_document" in codes

@@ -133,3 +133,17 @@ class Bulletin(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[Unit | None] = relationship()
+
+
+class RateSnapshot(Base):
+    """The rate tallies of one period as last computed, with the fingerprint of the data
+    they were computed from: the dashboard's first view reads this instead of aggregating a
+    million incidents; a changed fingerprint (an import, a hand entry, a new record, a
+    changed configuration) makes it recompute."""
+
+    __tablename__ = "rate_snapshots"
+
+    period: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(300))
+    tallies: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

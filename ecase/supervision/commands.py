@@ -52,7 +52,10 @@ def check(as_of: str, as_json: bool, config_path: str | None, record: bool, no_c
         if not actor.all_units:
             found = [f for f in found if f.unit_id == actor.unit_id]
         if record:
+            from ecase.supervision import queries
+
             report = operations.record_findings(actor, found, day)
+            operations.refresh_rates(actor, cfg, [f"{day:%Y-%m}", queries.latest_period(s, cfg)])
     if as_json:
         keys = ("rule", "grade", "case_no", "incident_no", "unit", "lead_officer", "officers",
                 "due_on", "days_over", "detail", "evidence")

@@ -134,6 +134,17 @@ def record_findings(actor: Actor, found: Sequence[RuleFinding], as_of: dt.date, 
     return report
 
 
+def refresh_rates(actor: Actor, config: RulesConfig, periods: Iterable[str]) -> None:
+    """Recompute the rate snapshots of ``periods`` (after an evaluation or an import), so
+    the dashboard's first view finds them ready."""
+    from ecase.supervision import queries
+    from ledgers.rates import parse_period
+
+    require(actor, "finding.manage")
+    for label in dict.fromkeys(periods):
+        queries.cached_tallies(db.session(), parse_period(label), config)
+
+
 def get_finding(actor: Actor, finding_id: int) -> Finding:
     f = db.session().get(Finding, finding_id)
     if f is None:

@@ -87,10 +87,44 @@ def rate_tallies(s: Session, period: Period, config: RulesConfig) -> dict[str, d
     return out
 
 
-def rankings(s: Session, period: Period, config: RulesConfig,
-             rates: Sequence[str] | None = None) -> dict[str, list[RankRow]]:
-    """rate code -> ranking of every active unit (a unit without records ranks last, grey)."""
+SNAPSHOT_MAX_AGE = dt.timedelta(hours=1)
+
+
+def data_fingerprint(s: Session, config: RulesConfig) -> str:
+    """Cheap (index-only) marks of the ledger data the rates read: the newest row of each
+    table, import run and history entry, and the configuration that shapes the tallies."""
+    from ecase.models.ledgers import ImportRun, RecordHistory
+
+    marks = [s.scalar(select(func.max(col))) for col in (
+        Incident.id, Case.id, IssuedDocument.id, CaseAreaRecord.id, ImportRun.id, RecordHistory.id)]
+    return "|".join(str(m) for m in marks) + f"|{sorted(config.reported_sources)}|{config.tz_offset_hours}"
+
+
+def cached_tallies(s: Session, period: Period, config: RulesConfig) -> dict[str, dict[str, Tally]]:
+    """``rate_tallies`` through the period's snapshot: recomputed (and kept) when the data's
+    fingerprint changed or the snapshot is older than ``SNAPSHOT_MAX_AGE``."""
+    from ecase.models._types import utcnow
+    from ecase.models.supervision import RateSnapshot
+
+    mark = data_fingerprint(s, config)
+    snap = s.get(RateSnapshot, period.label)
+    if snap is not None and snap.fingerprint == mark and utcnow() - snap.computed_at < SNAPSHOT_MAX_AGE:
+        return {rate: {u: Tally(u, n, d) for u, n, d in rows} for rate, rows in snap.tallies.items()}
     tallies = rate_tallies(s, period, config)
+    data = {rate: [[t.unit, t.numerator, t.denominator] for t in per.values()] for rate, per in tallies.items()}
+    if snap is None:
+        s.add(RateSnapshot(period=period.label, fingerprint=mark, tallies=data, computed_at=utcnow()))
+    else:
+        snap.fingerprint, snap.tallies, snap.computed_at = mark, data, utcnow()
+    s.flush()
+    return tallies
+
+
+def rankings(s: Session, period: Period, config: RulesConfig,
+             rates: Sequence[str] | None = None, *, cached: bool = False) -> dict[str, list[RankRow]]:
+    """rate code -> ranking of every active unit (a unit without records ranks last, grey).
+    Colour bands are applied here, so a changed band shows at once even from a snapshot."""
+    tallies = cached_tallies(s, period, config) if cached else rate_tallies(s, period, config)
     units = [n for (n,) in s.execute(select(Unit.name).where(Unit.active.is_(True)))]
     out = {}
     for rate in rates or list(RATES):

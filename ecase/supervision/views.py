@@ -42,7 +42,7 @@ def dashboard() -> str:
     period = _period(cfg)
     s = db.session()
     return render_template(
-        "supervision/dashboard.html", period=period, rankings=queries.rankings(s, period, cfg),
+        "supervision/dashboard.html", period=period, rankings=queries.rankings(s, period, cfg, cached=True),
         rates=RATES, open_rows=queries.open_by_unit_and_grade(s, actor), kinds=KINDS, cfg=cfg,
         can_bulletin=may(actor, "bulletin.create"), can_manage=may(actor, "finding.manage"))
 
@@ -90,6 +90,7 @@ def run_check() -> Response:
         except ValueError as e:
             raise InvalidInput("日期格式应为 YYYY-MM-DD") from e
     report = operations.record_findings(actor, evaluate_db(db.session(), as_of, cfg), as_of)
+    operations.refresh_rates(actor, cfg, [f"{as_of:%Y-%m}", queries.latest_period(db.session(), cfg)])
     flash(f"截至{as_of}检查完成：新发现{report.created}个，系统关闭{report.closed}个，重新出现{report.reopened}个",
           "success")
     return redirect(url_for("supervision.dashboard"))  # type: ignore[return-value]

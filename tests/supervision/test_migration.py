@@ -10,7 +10,8 @@ from sqlalchemy import inspect
 from ecase.db import make_engine
 from ecase.migrate import alembic_config, ensure_schema
 
-TABLES = {"findings", "finding_events", "recommendations", "recommendation_findings", "bulletins"}
+TABLES = {"findings", "finding_events", "recommendations", "recommendation_findings", "bulletins",
+          "rate_snapshots"}
 
 
 def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:

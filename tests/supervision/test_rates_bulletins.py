@@ -198,3 +198,15 @@ def test_recommendation_candidates_old_or_recurring(build, make_user, client, lo
     db.session().commit()
     login(make_user("rev", "reviewer", unit="法制大队"))
     assert "建议发出执法建议书的问题" in client.get("/supervision/recommendations").get_data(as_text=True)
+
+
+def test_rate_snapshot_follows_new_data(build) -> None:  # type: ignore[no-untyped-def]
+    bureau(build)
+    p = parse_period("2018-01")
+    first = queries.cached_tallies(build.s, p, DEFAULT_CONFIG)
+    assert first == queries.rate_tallies(build.s, p, DEFAULT_CONFIG)
+    assert queries.cached_tallies(build.s, p, DEFAULT_CONFIG) == first  # from the snapshot
+    build.incident("J9", "甲派出所", "dispute", T(2018, 1, 20, 9), disposal="调解", av_uploaded=True)
+    again = queries.cached_tallies(build.s, p, DEFAULT_CONFIG)
+    assert again["diversion"]["甲派出所"].denominator == first["diversion"]["甲派出所"].denominator + 1
+    assert again == queries.rate_tallies(build.s, p, DEFAULT_CONFIG)

@@ -2,7 +2,8 @@
 
 Findings are never deleted (state changes are rows of finding_events); recommendations
 (执法建议书) list findings and keep the unit's reply; bulletins keep their number and the
-blobs of the PDF and workbook issued.
+blobs of the PDF and workbook issued; rate snapshots keep the last computed rates of a
+period for the dashboard.
 
 Revision ID: 0003
 Revises: 0002
@@ -123,7 +124,18 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "rate_snapshots",
+        sa.Column("period", sa.String(length=40), nullable=False),
+        sa.Column("fingerprint", sa.String(length=300), nullable=False),
+        sa.Column("tallies", sa.JSON(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("period", name=op.f("pk_rate_snapshots")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("rate_snapshots")
     op.drop_table("bulletins")
     op.drop_table("recommendation_findings")
     op.drop_index(op.f("ix_recommendations_unit_id"), table_name="recommendations")

@@ -39,7 +39,7 @@ from ecase.models.ledgers import (  # noqa: F401  (ledger records: see ecase.mod
     RecordHistory,
 )
 from ecase.models.org import ROLES, Officer, Unit, User
-from ecase.models.supervision import Bulletin, Finding, FindingEvent, Recommendation  # noqa: F401
+from ecase.models.supervision import Bulletin, Finding, FindingEvent, RateSnapshot, Recommendation  # noqa: F401
 
 __all__ = [
     "Base", "Case", "CaseOfficer", "Document", "DocumentField", "FieldCorrection", "Job",

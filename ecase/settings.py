@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Password of the first admin account; when unset one is generated and printed once."),
     Setting("SECURE_COOKIES", False,
             "Mark cookies Secure (set when served over HTTPS).", _bool),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of ecase whose X-Forwarded-For/-Proto are believed "
+            "(the audit trail records the client IP they pass on).", int),
     Setting("RATE_LIMIT", "3000/minute",
             "Requests allowed per logged-in user (or per IP when anonymous), written COUNT/UNIT (second, minute or hour).",
             str),

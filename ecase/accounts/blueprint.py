@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g
+from flask import Blueprint, Flask, Response, g
 
 from ecase.accounts import admin_views, csrf, ratelimit, tokens, views
 from ecase.errors import Forbidden
@@ -38,10 +38,30 @@ def init_app(app: Flask) -> None:
     ratelimit.init_app(app)
     csrf.init_app(app)
     _register_413(app)
+    _security_headers(app)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     if app.config.get("TESTING"):
         from ecase.accounts.testing import CSRFTestClient
 
         app.test_client_class = CSRFTestClient
+
+
+def _security_headers(app: Flask) -> None:
+    """No framing (clickjacking of forms), no MIME sniffing of downloads, no referrer with
+    case ids leaving the site; pages of a logged-in user are not kept by shared caches."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if g.get("user") is not None and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _register_413(app: Flask) -> None:

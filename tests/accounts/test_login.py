@@ -135,3 +135,39 @@ def test_cookie_settings(app: Any) -> None:
                          "SECURE_COOKIES": True, "TESTING": True})
     assert secure.config["SESSION_COOKIE_SECURE"] is True
     secure.extensions["ecase.db"].engine.dispose()
+
+
+def test_security_headers(client: FlaskClient, make_user: Any, login: Any) -> None:
+    resp = client.get("/login")
+    assert resp.headers["X-Frame-Options"] == "DENY"
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    login(make_user("zhang", "clerk"))
+    assert "no-store" in client.get("/cases").headers["Cache-Control"]
+
+
+def test_trusted_proxy_ip_reaches_the_audit_trail(app_config: dict[str, Any], template_db: Any) -> None:
+    import shutil
+    from pathlib import Path
+
+    from ecase import create_app
+    from ecase.accounts.operations import create_user
+    from ecase.models import Unit
+
+    data = Path(app_config["DATA_DIR"])
+    data.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template_db, data / "ecase.sqlite")
+    proxied = create_app({**app_config, "TRUSTED_PROXIES": 1})
+    with proxied.app_context():
+        unit = Unit(name="U")
+        db.session().add(unit)
+        db.session().flush()
+        user, _ = create_user("zhang", "zhang", unit, "clerk", PW)
+        db.session().commit()
+        c = proxied.test_client()
+        with c.session_transaction() as sess:
+            sess["user_id"] = user.id
+            sess["seen"] = utcnow().isoformat()
+        c.get("/cases/12345", headers={"X-Forwarded-For": "203.0.113.7"})
+        entry = db.session().scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+        assert entry is not None and entry.ip == "203.0.113.7"
+    proxied.extensions["ecase.db"].engine.dispose()

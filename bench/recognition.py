@@ -119,7 +119,11 @@ def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int, reuse:
     if mode == "oracle":
         return run_oracle(item, psm)
     if mode == "cli":
-        out = subprocess.run(["ecase", "extract", str(item["path"]), "--format", "json"], capture_output=True, check=True)
+        exe = Path(sys.executable).parent / "ecase"
+        cmd = [str(exe) if exe.exists() else "ecase", "extract", str(item["path"]), "--format", "json"]
+        if jobs:
+            cmd += ["--jobs", str(jobs)]
+        out = subprocess.run(cmd, capture_output=True, check=True)
         return json.loads(out.stdout)
     from scanning.extract import _page_results, extract, extract_pages
 

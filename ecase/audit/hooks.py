@@ -49,6 +49,8 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 def action_for(endpoint: str, method: str, status: int) -> str:
     if status in (401, 403, 404):
         return "denied"
+    if status >= 500:
+        return "error"
     if endpoint in ENDPOINT_ACTIONS:
         return ENDPOINT_ACTIONS[endpoint]
     blueprint, _, name = endpoint.partition(".")
@@ -74,20 +76,21 @@ def target_of(view_args: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-def _should_record(endpoint: str | None) -> bool:
+def _should_record(endpoint: str | None, status: int) -> bool:
     if endpoint is None or endpoint == "static" or g.get("user") is None:
         return False
-    if g.get("audit_recorded"):
-        return False
+    if g.get("audit_recorded") and status < 400:
+        return False  # the view said it better (a failed request rolled its entry back)
     blueprint = endpoint.partition(".")[0]
     if request.method in _SAFE:
         return blueprint in CASE_DATA_BLUEPRINTS and endpoint not in SKIP_READS
-    return blueprint not in ("accounts", "audit")  # those record their own writes
+    # accounts and audit record their own successful writes; refusals are recorded here
+    return blueprint not in ("accounts", "audit") or status >= 400
 
 
 def _after(response: Response) -> Response:
     endpoint = request.endpoint
-    if not _should_record(endpoint):
+    if not _should_record(endpoint, response.status_code):
         return response
     assert endpoint is not None
     from ecase import db

@@ -90,3 +90,18 @@ def test_no_route_edits_the_trail(app: Any) -> None:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("audit."):
             assert not (rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}, rule
+
+
+def test_failed_write_is_still_recorded(client: FlaskClient, make_user: Any, login: Any) -> None:
+    """An explicit entry rolled back with a failed request leaves the hook's entry."""
+    login(make_user("zhang", "clerk"))
+    other = make_user("li", "clerk")
+    from ecase.access import Actor
+    from ecase.accounts.tokens import create_token
+
+    token, _ = create_token(Actor.of(other), other, "li's")
+    db.session().commit()
+    client.post(f"/account/tokens/{token.id}/revoke")
+    assert action_for("dossiers.case_detail", "GET", 500) == "error"
+    rows = [e for e in _entries() if e.username == "zhang"]
+    assert rows and rows[-1].action == "denied" and rows[-1].target_id == str(token.id)

@@ -7,11 +7,13 @@ or score (findings already recorded are updated by the next ``ecase check --reco
 
 from __future__ import annotations
 
+import json
+import tomllib
 from pathlib import Path
 
 from flask import current_app
 
-from ledgers.rules.config import DEFAULT_CONFIG, RulesConfig
+from ledgers.rules.config import DEFAULT_CONFIG, ConfigError, RulesConfig
 
 _cache: dict[str, tuple[float, RulesConfig]] = {}
 
@@ -33,6 +35,17 @@ def rules_config(override: str | Path | None = None) -> RulesConfig:
     hit = _cache.get(str(path))
     if hit is not None and hit[0] == mtime:
         return hit[1]
-    cfg = RulesConfig.from_file(path)
+    cfg = read_config(path)
     _cache[str(path)] = (mtime, cfg)
     return cfg
+
+
+def read_config(path: str | Path) -> RulesConfig:
+    """A configuration file: TOML (keys at the top or under ``[supervision]``) or JSON."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+        data = json.loads(text) if p.suffix == ".json" else tomllib.loads(text)
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"cannot read supervision settings {p}: {e}") from e
+    return RulesConfig.from_mapping(data.get("supervision", data))

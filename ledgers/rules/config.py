@@ -2,8 +2,8 @@
 
 Every number of RULES.md is a default here; the rules' logic is not configurable. A bureau
 writes the keys it wants to change in a TOML (or JSON) file — ``supervision.toml`` in the
-data directory, or ``ecase check --config FILE`` — and :meth:`RulesConfig.from_mapping`
-applies them. ``OPTIONS`` documents each key (a test fails when one is undocumented);
+data directory, or ``ecase check --config FILE``; ``ecase.supervision.config`` reads it (no
+IO here) and :meth:`RulesConfig.from_mapping` applies the keys. ``OPTIONS`` documents each key (a test fails when one is undocumented);
 ``docs``: what changes when you change it is stated in its line of help.
 """
 
@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 GRADES: tuple[str, ...] = ("yellow", "orange", "red")
@@ -129,17 +126,6 @@ class RulesConfig:
                 raise
             raise ConfigError(f"bad supervision setting: {e}") from e
         return dataclasses.replace(cls(), **kw)
-
-    @classmethod
-    def from_file(cls, path: str | Path) -> RulesConfig:
-        p = Path(path)
-        try:
-            text = p.read_text(encoding="utf-8")
-            data = json.loads(text) if p.suffix == ".json" else tomllib.loads(text)
-        except (OSError, ValueError) as e:
-            raise ConfigError(f"cannot read supervision settings {p}: {e}") from e
-        section = data.get("supervision", data)
-        return cls.from_mapping(section)
 
     def deduction(self, rule: str, grade: str) -> float:
         """Points a finding of ``rule`` with ``grade`` costs its unit and officers."""

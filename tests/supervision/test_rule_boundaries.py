@@ -255,3 +255,29 @@ def test_configured_limit_changes_result() -> None:
     with pytest.raises(ConfigError):
         RulesConfig.from_mapping({"no_such_limit": 3})
     assert DEFAULT_CONFIG.criminal_filing_days == (3, 7, 30)
+
+
+def test_rules_are_pure() -> None:
+    """ledgers.rules, rates and scoring import nothing but the standard library and each
+    other: no Flask, no SQLAlchemy, no file or network modules."""
+    import ast
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "ledgers"
+    files = list((root / "rules").glob("*.py")) + [root / "rates.py", root / "scoring.py"]
+    banned = {"os", "io", "pathlib", "socket", "subprocess", "shutil", "tempfile", "tomllib", "json", "open"}
+    for f in files:
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for n in names:
+                top = n.split(".")[0]
+                assert top == "__future__" or n.startswith("ledgers.rules") or \
+                    (top in sys.stdlib_module_names and top not in banned), f"{f.name} imports {n}"
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
+                raise AssertionError(f"{f.name} opens a file")

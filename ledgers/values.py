@@ -54,6 +54,12 @@ def beijing_today(now: dt.datetime | None = None) -> dt.date:
 
 def parse_local_time(value: Any) -> dt.datetime | None:
     """A time cell as a naive Beijing datetime, or None when empty."""
+    if value.__class__ is str and len(value) == 16 and value[4] == "-" and value[10] == " ":
+        try:  # the common export format, without the regex
+            return dt.datetime(int(value[:4]), int(value[5:7]), int(value[8:10]),
+                               int(value[11:13]), int(value[14:]))
+        except ValueError:
+            pass
     if is_empty(value):
         return None
     if isinstance(value, dt.datetime):

@@ -10,6 +10,7 @@ written: an export without a column leaves that field alone.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, Table, bindparam, select, tuple_
@@ -54,11 +55,16 @@ def bulk_insert(s: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     if set(names) != set(cols):
         conn.execute(table.insert(), rows)
         return
-    procs = [(n, _processor(table.c[n].type, dialect)) for n in names]
-    if compiled.positional:
-        params: list[Any] = [tuple(p(r[n]) if p else r[n] for n, p in procs) for r in rows]
-    else:
-        params = [{n: p(r[n]) if p else r[n] for n, p in procs} for r in rows]
+    procs = [(i, p) for i, n in enumerate(names) if (p := _processor(table.c[n].type, dialect))]
+    getter = itemgetter(*names)
+    params: list[Any] = []
+    for r in rows:
+        values = list(getter(r)) if len(names) > 1 else [r[names[0]]]
+        for i, p in procs:
+            values[i] = p(values[i])
+        params.append(tuple(values))
+    if not compiled.positional:
+        params = [dict(zip(names, v)) for v in params]
     conn.exec_driver_sql(compiled.string, params)
 
 
@@ -117,6 +123,7 @@ class Writer:
         t = self.table
         keys = [tuple(v[c] for c in self.key_columns) for _, v in rows]
         compare = [c for c in rows[0][1] if c not in self.key_columns and not c.startswith("_")]
+        hidden = [c for c in rows[0][1] if c.startswith("_")]
         cols = [t.c.id, t.c.origin, *[t.c[c] for c in self.key_columns], *[t.c[c] for c in compare]]
         existing: dict[tuple[Any, ...], Any] = {}
         key_expr = t.c[self.key_columns[0]] if len(self.key_columns) == 1 else tuple_(
@@ -132,7 +139,7 @@ class Writer:
         ids: dict[tuple[Any, ...], int] = {}
         for (p, vals), key in zip(rows, keys):
             old = existing.get(key)
-            plain = {c: v for c, v in vals.items() if not c.startswith("_")}
+            plain = {c: v for c, v in vals.items() if c not in hidden} if hidden else vals
             if old is None:
                 inserts.append({**plain, **self.new_extra(now)})
                 continue

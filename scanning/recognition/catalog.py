@@ -48,7 +48,7 @@ def _cells(words: list[Word], tol: float) -> list[list[Word]]:
 
 def _cell_text(ws: list[Word]) -> str:
     """Words in the order gathered (row by row, left to right), rules ("|") dropped."""
-    return fold("".join(re.sub(r"[\s|]+", "", w.text) for w in ws))
+    return fold("".join(re.sub(r"[\s|“”\"]+", "", w.text) for w in ws))
 
 
 def _fv(value: Any, page: int, ws: list[Word], raw: str) -> FieldValue:
@@ -56,12 +56,17 @@ def _fv(value: Any, page: int, ws: list[Word], raw: str) -> FieldValue:
     return FieldValue(value, page, _union(ws), round(sum(confs) / len(confs) / 100, 3) if confs else 0.5, raw)
 
 
+def _is_rule(text: str) -> bool:
+    """A table rule read as a character (|, quotes, brackets standing alone)."""
+    return bool(text.strip()) and all(c in "|“”\"'‘’[]!l" for c in text.strip())
+
+
 def _coverage(words: list[Word], h: float) -> tuple[int, list[int]]:
     x0 = min(w.box[0] for w in words)
     x1 = max(w.box[2] for w in words)
     cover = [0] * (x1 - x0 + 2)
     for w in words:
-        if w.text.strip() in ("|", "||", "[", "]") or (w.box[2] - w.box[0]) > 12 * h:
+        if _is_rule(w.text) or (w.box[2] - w.box[0]) > 12 * h:
             continue
         for x in range(w.box[0] - x0, w.box[2] - x0 + 1):
             cover[x] += 1
@@ -149,7 +154,7 @@ def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldVa
     for r in rows:
         cells: list[list[Word]] = [[] for _ in range(ncol)]
         for w in r.words:
-            if w.text.strip() in ("|", "||"):
+            if _is_rule(w.text):
                 continue
             cells[col(w)].append(w)
         lines.append(cells)

@@ -151,8 +151,8 @@ def normalize_doc_no(text: str) -> str | None:
         if 0 <= k < len(head) - len(marker) - 1:
             head = head[k + len(marker):]
     head = re.sub(r"[.·．、]", "", head)
-    head = re.sub(r"[(（]", "（", head)
-    head = re.sub(r"[)）]", "）", head)
+    head = re.sub(r"[(（]+", "（", head)
+    head = re.sub(r"[)）]+", "）", head)
     return f"{head}字〔{m.group('year')}〕{m.group('serial')}号"
 
 

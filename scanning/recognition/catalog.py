@@ -140,6 +140,8 @@ def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldVa
             header = _header_spans(pt, i)
             break
     rows = [r for r in pt.rows if r.box[1] >= top - h * 0.2]
+    while rows and not any(re.search(r"\d", w.text) for w in rows[0].words):
+        rows = rows[1:]  # remnants of a wrapped header (备/注) above the first numbered row
     body = [w for r in rows for w in r.words]
     if not body:
         return []

@@ -199,6 +199,9 @@ def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldVa
 def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int) -> None:
     plain = half_width(text)
     n = normalize_doc_no(plain) if ("字" in plain or "号" in plain) else None
+    if n is None and "字" in plain and re.search(r"\d{1,6}\D?$", plain):
+        # the closing 号 of a wrapped cell misread (与, 竹, 写): the cell holds nothing else
+        n = normalize_doc_no(re.sub(r"(\d)\D?$", r"\1号", plain))
     if n and "doc_no" not in entry:
         entry["doc_no"] = _fv(n, page, cell, text)
         rest = plain[plain.find("号") + 1:]
@@ -234,6 +237,7 @@ def entries_value(pages: list[PageText]) -> FieldValue | None:
     rows = entry_rows(pages)
     if not rows:
         return None
+    _page_sequence(rows)
     entries = []
     for r in rows:
         e = {k: fv.value for k, fv in r.items()}
@@ -243,8 +247,26 @@ def entries_value(pages: list[PageText]) -> FieldValue | None:
     return FieldValue(entries, first.page, None, round(sum(confs) / len(confs), 3), f"{len(entries)} rows")
 
 
+def _page_sequence(rows: list[dict[str, FieldValue]]) -> None:
+    """Page ranges follow one another: a range read as 12 where 2 was due is a table rule
+    read as 1 before the number; the catalog's own order is the evidence."""
+    prev_last = 0
+    for r in rows:
+        fp, lp = r.get("first_page"), r.get("last_page")
+        if fp is None or lp is None:
+            prev_last = 0
+            continue
+        due = prev_last + 1
+        if prev_last and fp.value != due and str(fp.value).startswith("1") and str(fp.value)[1:] == str(due):
+            shift = lambda v: int(str(v)[1:]) if str(v).startswith("1") and len(str(v)) > 1 else v  # noqa: E731
+            r["first_page"] = FieldValue(due, fp.page, fp.box, fp.conf * 0.8, fp.raw)
+            r["last_page"] = FieldValue(shift(lp.value) if lp.value != fp.value else due, lp.page, lp.box, lp.conf * 0.8, lp.raw)
+        prev_last = r["last_page"].value
+
+
 def entry_rows(pages: list[PageText]) -> list[dict[str, FieldValue]]:
     out: list[dict[str, FieldValue]] = []
     for pt in pages:
         out.extend(read_catalog_page(pt, out[-1]["seq"].value if out else 0))
+    _page_sequence(out)
     return out

@@ -92,3 +92,12 @@ def test_confident_page_corrects_misread_catalog_row(make_page: Callable[..., Pa
     assert docs[1].fields["doc_no"].value == "青东公（刑）立字〔2018〕123号"
     assert docs[0].plain_fields()["entries"][0]["doc_no"] == "青东公（刑）立字〔2018〕123号"
     assert any(c["field"] == "entries[0].doc_no" for c in docs[0].conflicts)
+
+
+def test_rule_read_as_one_before_a_page_number(make_page: Callable[..., PageResult]) -> None:
+    p = make_page(2, ["卷内文书目录", header(),
+                      row("1", "青东公（刑）立字〔2018〕1号", "立案决定书", "2018.01.17", "1"),
+                      row("2", "青东公（刑）拘字〔2018〕7号", "拘留证", "2018.01.19", "12"),
+                      row("3", "青东公（刑）诉字〔2018〕9号", "起诉意见书", "2018.03.19", "3-4")])
+    entries = recognize([p])[0].plain_fields()["entries"]
+    assert [(e["first_page"], e["last_page"]) for e in entries] == [(1, 1), (2, 2), (3, 4)]

@@ -58,6 +58,18 @@ PERSON_FIELD = {"bail_decision": "suspect_name", "bail_release_decision": "suspe
                 "admin_penalty_decision": "party_name"}
 
 
+#: FORMS.md titles, for the findings' wording.
+TITLES = {"acceptance_form": "受案登记表", "acceptance_receipt": "受案回执", "filing_decision": "立案决定书",
+          "filing_notice": "立案告知书", "no_filing_notice": "不予立案通知书", "detention_warrant": "拘留证",
+          "bail_decision": "取保候审决定书", "bail_release_decision": "解除取保候审决定书",
+          "arrest_request": "提请批准逮捕书", "arrest_warrant": "逮捕证", "prosecution_opinion": "起诉意见书",
+          "admin_penalty_decision": "行政处罚决定书"}
+
+
+def _t(type_: str) -> str:
+    return TITLES.get(type_, type_)
+
+
 def parse_day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -163,23 +175,23 @@ def _check_case(case: CaseRecord, docs: list[DossierDocument], ledger: list[Ledg
             if len(same_type) == 1:
                 hit = same_type[0]
                 yield _finding("dossier_doc_no_mismatch", case, f"{doc.type}:{no}", config,
-                               f"{doc.type}卷内文号{no}，台账为{hit.doc_no}",
+                               f"{_t(doc.type)}卷内文号{no}，台账为{hit.doc_no}",
                                page_ref(doc, "doc_no"), hit.evidence)
             elif doc.type in {d.type for d in ledger} or doc.type in LEDGERED_TYPES:
                 yield _finding("ledger_doc_missing", case, f"{doc.type}:{no}", config,
-                               f"卷内{doc.type}（{no}）台账未登记", page_ref(doc, "doc_no"))
+                               f"卷内{_t(doc.type)}（{no}）台账未登记", page_ref(doc, "doc_no"))
         if hit is None:
             continue
         matched.add(id(hit))
         page_day = parse_day(doc.get(hit.date_field))
         if hit.date is not None and page_day is not None and page_day != hit.date:
             yield _finding("dossier_date_mismatch", case, f"{doc.type}:{no}:{hit.date_field}", config,
-                           f"{doc.type}（{no}）卷内日期{page_day}，台账为{hit.date}",
+                           f"{_t(doc.type)}（{no}）卷内日期{page_day}，台账为{hit.date}",
                            page_ref(doc, hit.date_field), hit.evidence)
         pf = PERSON_FIELD.get(doc.type)
         if pf and hit.person and doc.get(pf) and _name(doc.get(pf)) != _name(hit.person):
             yield _finding("name_mismatch", case, f"{doc.type}:{no}:ledger", config,
-                           f"{doc.type}（{no}）卷内姓名{doc.get(pf)}，台账为{hit.person}",
+                           f"{_t(doc.type)}（{no}）卷内姓名{doc.get(pf)}，台账为{hit.person}",
                            page_ref(doc, pf), hit.evidence)
     present_types = {d.type for d in docs}
     for d in ledger:
@@ -188,7 +200,7 @@ def _check_case(case: CaseRecord, docs: list[DossierDocument], ledger: list[Ledg
         if d.doc_no and any(norm_doc_no(x.get("doc_no")) == norm_doc_no(d.doc_no) for x in docs):
             continue
         yield _finding("dossier_doc_missing", case, f"{d.type}:{norm_doc_no(d.doc_no)}", config,
-                       f"台账登记{d.type}（{d.doc_no or '无文号'}），卷宗中没有"
+                       f"台账登记{_t(d.type)}（{d.doc_no or '无文号'}），卷宗中没有"
                        + ("" if d.type not in present_types else "（卷内同类文书文号不同）"), d.evidence)
     yield from _dossier_pairs(case, docs, config)
     yield from _date_order(case, docs, records, as_of, config)
@@ -218,7 +230,7 @@ def _dossier_pairs(case: CaseRecord, docs: list[DossierDocument], config: RulesC
             addressee = other.get("addressee")
             if reporter and addressee and _name(reporter) != _name(addressee):
                 yield _finding("name_mismatch", case, f"{other.type}:{other.document_id}:reporter", config,
-                               f"受案登记表报案人{reporter}，{other.type}受文人{addressee}",
+                               f"受案登记表报案人{reporter}，{_t(other.type)}受文人{addressee}",
                                page_ref(form, "reporter_name"), page_ref(other, "addressee"))
     if _first(docs, "filing_decision") and not _first(docs, "filing_notice"):
         source = forms[0].get("case_source") if forms else None

@@ -15,6 +15,7 @@ Queries of other kinds (date ranges) fall back to Whoosh's own ``docs()``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from whoosh import query as wq
@@ -24,44 +25,90 @@ from .literal import Literal, docset
 Scores = dict[int, float]
 
 
-def evaluate(searcher: Any, q: wq.Query) -> tuple[set[int], Scores]:
-    """Global docnums matching ``q`` and a score for those that literals matched."""
+def evaluate(searcher: Any, q: wq.Query, within: set[int] | None = None) -> tuple[set[int], Scores]:
+    """Global docnums matching ``q`` (inside ``within`` when given) and their scores.
+
+    ``And`` evaluates its most selective part first and each further part only inside
+    the pages still in the running, so a common word next to a rare one costs little.
+    """
+    if within is not None and not within:
+        return set(), {}
     if isinstance(q, Literal):
-        scores: Scores = {}
-        per_leaf = []
-        df = 0
-        for sub, offset in searcher.leaf_searchers():
-            counts = q.counts(sub.reader())
-            df += len(counts)
-            per_leaf.append((offset, counts))
-        unit = q.weight(searcher.reader(), df) if df else 0.0
-        for offset, counts in per_leaf:
-            for d, tf in counts.items():
-                scores[d + offset] = unit * tf / (tf + 1.2)
-        return set(scores), scores
-    if isinstance(q, (wq.And, wq.Or)):
-        parts = [evaluate(searcher, sub) for sub in q.subqueries]
-        if not parts:
+        return _literal(searcher, q, within)
+    if isinstance(q, wq.And):
+        parts = sorted(q.subqueries, key=lambda sub: _estimate(searcher, sub))
+        docs = within
+        maps: list[Scores] = []
+        for sub in parts:
+            docs, scores = evaluate(searcher, sub, docs)
+            maps.append(scores)
+            if not docs:
+                return set(), {}
+        assert docs is not None
+        return docs, _sum_scores(docs, maps)
+    if isinstance(q, wq.Or):
+        results = [evaluate(searcher, sub, within) for sub in q.subqueries]
+        if not results:
             return set(), {}
-        if isinstance(q, wq.And):
-            docs = set.intersection(*(p[0] for p in sorted(parts, key=lambda p: len(p[0]))))
-        else:
-            docs = set.union(*(p[0] for p in parts))
-        return docs, _sum_scores(docs, [p[1] for p in parts])
+        docs = set.union(*(r[0] for r in results))
+        return docs, _sum_scores(docs, [r[1] for r in results])
     if isinstance(q, wq.AndNot):
-        pos, scores = evaluate(searcher, q.a)
-        neg, _ = evaluate(searcher, q.b)
+        pos, scores = evaluate(searcher, q.a, within)
+        neg, _ = evaluate(searcher, q.b, pos)
         return pos - neg, scores
     if isinstance(q, wq.Not):
-        neg, _ = evaluate(searcher, q.query)
-        return _all_docs(searcher) - neg, {}
+        neg, _ = evaluate(searcher, q.query, within)
+        return _restrict(_all_docs(searcher), within) - neg, {}
     if isinstance(q, wq.Every):
-        return _all_docs(searcher), {}
+        return _restrict(_all_docs(searcher), within), {}
     if isinstance(q, wq.Term):
-        return docset(searcher, q), {}
+        return _restrict(docset(searcher, q), within), {}
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return set(), {}
-    return set(q.docs(searcher)), {}
+    return _restrict(set(q.docs(searcher)), within), {}
+
+
+def _restrict(docs: set[int], within: set[int] | None) -> set[int]:
+    return docs if within is None else docs & within
+
+
+def _estimate(searcher: Any, q: wq.Query) -> int:
+    reader = searcher.reader()
+    if isinstance(q, Literal):
+        return q.estimate(reader)
+    if isinstance(q, wq.Term):
+        try:
+            return int(reader.doc_frequency(q.fieldname, q.text))
+        except (KeyError, ValueError):
+            return 0
+    if isinstance(q, wq.And):
+        return min((_estimate(searcher, s) for s in q.subqueries), default=0)
+    if isinstance(q, wq.Or):
+        return sum(_estimate(searcher, s) for s in q.subqueries)
+    if isinstance(q, wq.AndNot):
+        return _estimate(searcher, q.a)
+    return int(reader.doc_count_all())
+
+
+def _literal(searcher: Any, q: Literal, within: set[int] | None) -> tuple[set[int], Scores]:
+    per_leaf = []
+    df = 0
+    ordered = sorted(within) if within is not None else None
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        only = None
+        if ordered is not None:
+            lo = bisect_left(ordered, offset)
+            hi = bisect_left(ordered, offset + reader.doc_count_all())
+            only = {d - offset for d in ordered[lo:hi]} if offset else set(ordered[lo:hi])
+        counts = q.counts(reader, only)
+        df += len(counts)
+        per_leaf.append((offset, counts))
+    unit = q.weight(searcher.reader(), df) if df else 0.0
+    scores: Scores = {}
+    for offset, counts in per_leaf:
+        scores.update({d + offset: unit * tf / (tf + 1.2) for d, tf in counts.items()})
+    return set(scores), scores
 
 
 def _sum_scores(docs: set[int], score_maps: list[Scores]) -> Scores:
@@ -70,12 +117,12 @@ def _sum_scores(docs: set[int], score_maps: list[Scores]) -> Scores:
         return {}
     if len(maps) == 1:
         return maps[0]
-    out: Scores = {}
-    for m in maps:
-        for d, v in m.items():
-            if d in docs:
-                out[d] = out.get(d, 0.0) + v
-    return out
+    a, b = maps[0], maps[1]
+    acc = {d: a.get(d, 0.0) + b.get(d, 0.0) for d in docs}
+    for m in maps[2:]:
+        get = m.get
+        acc = {d: v + get(d, 0.0) for d, v in acc.items()}
+    return acc
 
 
 def _all_docs(searcher: Any) -> set[int]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from itertools import repeat
@@ -40,6 +41,8 @@ from operator import sub
 from typing import Any
 
 from whoosh import query as wq
+
+from .analysis import ArrayPositions
 from whoosh.matching import ListMatcher, NullMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
@@ -55,11 +58,15 @@ def cover(terms: list[str]) -> list[tuple[int, str]]:
     return [(o, terms[o]) for o in offsets]
 
 
-def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...]]]:
+def _blocks(
+    matcher: Any, wanted: list[int] | None = None
+) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...]]]:
     """Yield ``(ids, values)`` per posting block, leaving out deleted documents.
 
     A segment with deletions wraps its postings in ``FilterMatcher(exclude=True)``; the
-    wrapped leaf is read block-wise and the deleted ids dropped here.
+    wrapped leaf is read block-wise and the deleted ids dropped here. With ``wanted``
+    (sorted docnums), blocks whose id range holds none of them are skipped unread: the
+    block header gives the last id, the previous header the first.
     """
     excluded: frozenset[int] | set[int] = frozenset()
     leaf = matcher
@@ -70,7 +77,17 @@ def _blocks(matcher: Any) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...]]]
         items = list(matcher.all_items())
         yield tuple(i for i, _ in items), tuple(v for _, v in items)
         return
+    prev_max = -1
     while leaf.is_active():
+        if wanted is not None:
+            block_max = leaf.block_max_id()
+            i = bisect_right(wanted, prev_max)
+            if i >= len(wanted):
+                return
+            prev_max = block_max
+            if wanted[i] > block_max:
+                leaf._next_block()
+                continue
         leaf._read_ids()
         leaf._read_values()
         ids, values = tuple(leaf._ids), tuple(leaf._values)
@@ -94,7 +111,7 @@ def _postings(reader: Any, field: str, term: str, only: set[int] | None = None) 
     """``{docnum: encoded positions}`` for ``term``, restricted to ``only`` when given."""
     out: dict[int, bytes] = {}
     m = reader.postings(field, term)
-    for ids, values in _blocks(m):
+    for ids, values in _blocks(m, None if only is None else sorted(only)):
         if only is None:
             out.update(zip(ids, values))  # type: ignore[arg-type]
         else:
@@ -179,13 +196,28 @@ class Literal(wq.Query):
         weights = [scale * counts[d] / (counts[d] + _K1) for d in ids]
         return ListMatcher(ids, weights=weights)
 
-    def counts(self, reader: Any) -> dict[int, int]:
-        """``{docnum: occurrences}`` of the literal in one segment's ``reader``."""
+    def counts(self, reader: Any, only: set[int] | None = None) -> dict[int, int]:
+        """``{docnum: occurrences}`` of the literal in one segment's ``reader``.
+
+        With ``only`` (segment docnums), pages outside it are neither read nor returned.
+        """
         if not self.terms or self.fieldname not in reader.schema:
             return {}
+        if only is not None and not only:
+            return {}
         if len(self.terms) == 1 and len(self.terms[0]) == 1:
-            return self._prefix_counts(reader)
-        return self._literal_counts(reader)
+            counts = self._prefix_counts(reader)
+            return counts if only is None else {d: n for d, n in counts.items() if d in only}
+        return self._literal_counts(reader, only)
+
+    def estimate(self, reader: Any) -> int:
+        """Upper bound of the pages it matches (the rarest cover term's document count)."""
+        if len(self.terms) == 1 and len(self.terms[0]) == 1:
+            return reader.doc_count_all()  # type: ignore[no-any-return]
+        try:
+            return min(reader.doc_frequency(self.fieldname, t) for _, t in cover(self.terms))
+        except KeyError:
+            return 0
 
     def weight(self, reader: Any, df: int) -> float:
         """Score of one occurrence: BM25's idf and tf saturation at tf = 1."""
@@ -205,7 +237,7 @@ class Literal(wq.Query):
                 counts.update(ids)
         return counts
 
-    def _literal_counts(self, reader: Any) -> dict[int, int]:
+    def _literal_counts(self, reader: Any, only: set[int] | None = None) -> dict[int, int]:
         field = self.fieldname
         parts = cover(self.terms)
         try:
@@ -217,8 +249,10 @@ class Literal(wq.Query):
         parts.sort(key=lambda p: freq[p[1]])
         fmt = reader.schema[field].format
         first_off, first_term = parts[0]
-        post = _postings(reader, field, first_term)
+        post = _postings(reader, field, first_term, only)
         if len(parts) == 1:
+            if isinstance(fmt, ArrayPositions):
+                return {d: len(v) >> 2 for d, v in post.items()}
             return {d: fmt.decode_frequency(v) for d, v in post.items()}
         lists = [(first_off, post)]
         cand = set(post)

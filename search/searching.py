@@ -251,7 +251,9 @@ def search(
     with index.searcher() as s:
         docs, scores = _matching(index, s, q, fq)
         total = len(docs)
-        top = heapq.nlargest(offset + limit, docs, key=lambda d: (scores.get(d, 0.0), -d))[offset:]
+        # nlargest is stable: over ascending docnums, ties stay in index order
+        key = scores.get if scores.keys() >= docs else (lambda d: scores.get(d, 0.0))
+        top = heapq.nlargest(offset + limit, sorted(docs), key=key)[offset:]
         hits = [_to_hit(s.stored_fields(d), scores.get(d, 0.0), literals) for d in top]
         case_groups: list[CaseGroup] = []
         if groups and docs:
@@ -362,8 +364,8 @@ def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) ->
 
 def _groups(docs: set[int], case_col: list[Any], group_col: list[Any], max_cases: int = 200) -> list[CaseGroup]:
     """Case groups (most pages first, at most ``max_cases``) with their documents' page counts."""
-    per_case = Counter(map(case_col.__getitem__, docs))
-    top = sorted(per_case.items(), key=lambda kv: (-kv[1], int(kv[0])))[:max_cases]
+    per_case = Counter(map(case_col.__getitem__, sorted(docs)))
+    top = sorted(per_case.most_common(max_cases), key=lambda kv: (-kv[1], int(kv[0])))
     out = {str(cid): CaseGroup(case_id=int(cid), case_no="", count=n) for cid, n in top}
     if len(out) < len(per_case):
         docs = {d for d in docs if case_col[d] in out}

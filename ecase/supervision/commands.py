@@ -57,8 +57,10 @@ def check(as_of: str, as_json: bool, config_path: str | None, record: bool, no_c
             report = operations.record_findings(actor, found, day)
             operations.refresh_rates(actor, cfg, [f"{day:%Y-%m}", queries.latest_period(s, cfg)])
     if as_json:
-        keys = ("rule", "grade", "case_no", "incident_no", "unit", "lead_officer", "officers",
-                "due_on", "days_over", "detail", "evidence")
+        # exactly the keys of the command's contract (issue 6); `detail` and the handling
+        # officers are in the plain-text output and on the finding's page
+        keys = ("rule", "grade", "case_no", "incident_no", "unit", "lead_officer",
+                "due_on", "days_over", "evidence")
         body = {"as_of": day.isoformat(),
                 "findings": [{k: f.to_json()[k] for k in keys} for f in found]}
         click.echo(json.dumps(body, ensure_ascii=False, indent=1))

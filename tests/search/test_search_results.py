@@ -178,3 +178,13 @@ def test_search_agrees_with_whoosh_collectors(built_index: Index, q: str) -> Non
     assert {d.doc_key: d.count for g in res.groups for d in g.docs} == {
         k.split("\x1f")[2]: n for k, n in groups.items()
     }
+
+
+def test_several_words_from_one_page_are_anded_exactly(built_index: Index, pages: list[PageRecord]) -> None:
+    rng = random.Random(5)
+    for _ in range(40):
+        page = pages[rng.randrange(len(pages))]
+        words = fragments([page], rng.choice([2, 3]), seed=rng.randrange(10**6))
+        q = " ".join(f'"{w}"' for w in words)
+        assert search_keys(built_index, q, EVERYONE) == truth(pages, *words), q
+        assert search(built_index, q, EVERYONE, groups=False).total == len(truth(pages, *words))

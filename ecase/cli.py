@@ -47,7 +47,12 @@ for name in ("routes", "shell"):
 def run(ctx: click.Context, worker: bool, flask_args: tuple[str, ...]) -> None:
     """Run the web service (and, by default, a worker) on this machine.
 
-    Any further options go to Flask's development server (--host, --port …)."""
+    On the first start an admin account is made and its password printed once (or taken
+    from ECASE_ADMIN_PASSWORD). Any further options go to Flask's development server
+    (--host, --port …)."""
+    from flask.cli import ScriptInfo
+
+    _first_admin(ctx.ensure_object(ScriptInfo).load_app())
     proc = None
     if worker:
         proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "ecase.worker:celery", "worker",
@@ -76,8 +81,19 @@ def worker(concurrency: int | None) -> None:
 @main.command("init")
 @with_appcontext
 def init() -> None:
-    """Create or upgrade the data directory (migrations are applied on first use)."""
+    """Create or upgrade the data directory (migrations are applied on first use), and
+    make the first admin account (its password is printed once)."""
+    _first_admin(current_app)
     click.echo(f"数据目录已就绪 / data directory ready: {current_app.config['DATA_DIR']}")
+
+
+def _first_admin(app: Any) -> None:
+    from ecase.accounts import ensure_first_admin
+
+    with app.app_context():
+        password = ensure_first_admin(app)
+    if password:
+        click.echo(f"已创建管理员账号 admin，初始密码（只显示这一次）：{password}", err=True)
 
 
 @main.command("settings")

@@ -165,6 +165,12 @@ def export_case(actor: Actor, case: Case, out_path: Path, *, include_secondary: 
         for f in work.iterdir():
             f.unlink()
         work.rmdir()
+    from ecase.audit import record
+
+    record(actor, "export", "case", case.id, {
+        "case_no": case.case_no, "include_secondary": include_secondary,
+        "volumes": [{"file": v.get("file"), "sha256": v.get("sha256"), "pages": v.get("page_count")}
+                    for v in manifest.get("volumes", [])]})
     log.info("case %s exported by %s to %s", case.case_no, actor.name, out_path.name)
     return manifest
 

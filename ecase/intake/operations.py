@@ -105,6 +105,11 @@ def accept_scan(actor: Actor, volume: Volume, stream: BinaryIO, filename: str, *
               total=scan_info.page_count, created_by_id=actor.user_id)
     s.add(job)
     s.flush()
+    from ecase.audit import record
+
+    record(actor, "upload", "scan", scan.id, {"file": scan.filename, "sha256": info.key, "size": info.size,
+                                              "pages": scan_info.page_count, "case_no": volume.case.case_no,
+                                              "volume": f"{volume.kind}-{volume.number}"})
     log.info("scan %s (%s, %d bytes, %d pages) accepted for volume %s",
              scan.id, scan_info.media_type, info.size, scan_info.page_count, volume.id)
     return scan, job

@@ -325,8 +325,11 @@ def read_arrest_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields
     flat = Flat(pages[0])
     put(out, "procuratorate", S.slot(flat, "经", "批准", maxlen=24, minlen=4))
     r = S.slot(flat, "罪的", "性别", maxlen=7, minlen=2)
+    m = re.search(rf"的([{S.CJK}]{{2,4}})（?性别", flat.text)  # 罪 misread: the name before （性别
     if r and re.fullmatch(rf"[{S.CJK}]{{2,4}}", r[0].value):
         out["suspect_name"] = r[0]
+    elif m:
+        out["suspect_name"] = flat.value(m.group(1), m.start(1), m.end(1))
     else:
         a = flat.find("嫌疑人")
         if a:

@@ -75,9 +75,10 @@ def _send_pending(session: Any) -> None:
     pending = session.info.pop("ecase.after_commit", [])
     seen = set()
     for task, args in pending:
-        if (task.name, args) in seen:
+        key = (task.name, repr(args))
+        if key in seen:
             continue
-        seen.add((task.name, args))
+        seen.add(key)
         if celery.conf.task_always_eager:
             # The committing session may not run SQL inside this event: run the task in
             # a thread of its own (with its own session) and wait for it.

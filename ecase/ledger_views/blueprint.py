@@ -8,7 +8,7 @@ from ecase.ledger_views import views
 
 bp = Blueprint("ledger_views", __name__, cli_group=None, url_prefix="/ledgers")
 
-from ecase.ledger_views import commands  # noqa: E402,F401  (registers `ecase import`)
+from ecase.ledger_views import commands, tasks  # noqa: E402,F401  (`ecase import`, the upload task)
 
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/l/<code>", "ledger", views.ledger)

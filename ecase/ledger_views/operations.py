@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 
 from ecase import db
 from ecase.access import Actor, require
@@ -37,7 +36,6 @@ from ledgers.values import beijing_to_utc
 log = logging.getLogger(__name__)
 
 #: run id -> {"file", "rows", "fraction"} while an upload imports in this process
-PROGRESS: dict[int, dict[str, Any]] = {}
 
 
 def mapping_file() -> Path:
@@ -94,30 +92,13 @@ def run_import(actor: Actor, files: list[tuple[Path, str]], mode: str = "all", *
     return run_id, report
 
 
-def start_upload_import(actor: Actor, run_id: int, files: list[tuple[Path, str]], mode: str) -> None:
-    """Run an uploaded import in a thread of this process (inline when tasks are eager),
-    publishing its progress in ``PROGRESS`` for the page to poll."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    PROGRESS[run_id] = {"file": "", "rows": 0, "fraction": 0.0}
+def start_upload_import(run_id: int, files: list[tuple[str, str]], mode: str) -> None:
+    """Queue the import of uploaded files (blob keys and names) as a background task; its
+    progress is written on the run for the page to poll."""
+    from ecase.ledger_views.tasks import import_uploaded
+    from ecase.tasks import after_commit
 
-    def progress(name: str, rows: int, fraction: float | None) -> None:
-        PROGRESS[run_id] = {"file": name, "rows": rows, "fraction": fraction}
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                run_import(actor, files, mode, run_id=run_id, progress=progress)
-            except Exception:  # recorded on the run by run_import
-                pass
-            finally:
-                PROGRESS.pop(run_id, None)
-                for path, _ in files:
-                    path.unlink(missing_ok=True)
-
-    if app.config.get("TASKS_EAGER"):
-        work()
-    else:
-        threading.Thread(target=work, name=f"ledger-import-{run_id}", daemon=True).start()
+    after_commit(import_uploaded, run_id, files, mode)
 
 
 def set_units_fixed(actor: Actor, fixed: bool) -> None:

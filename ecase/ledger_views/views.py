@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from pathlib import Path
 from typing import Any
 
 from flask import (
     Response,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -18,13 +15,14 @@ from flask import (
     send_file,
     url_for,
 )
-from werkzeug.utils import secure_filename
 
 from ecase import db
+from ecase.blobs import store
 from ecase.access import may, require
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.ledger_views import exports, operations, queries
+from ecase.ledger_views.tasks import read_progress
 from ecase.models import User
 from ecase.models.ledgers import DECISION_BODIES, DECISION_KINDS, PERSON_ROLES
 
@@ -109,16 +107,11 @@ def import_upload() -> Any:
     if not uploads:
         raise InvalidInput("请选择要导入的 .xlsx 或 .csv 文件")
     mode = request.form.get("mode", "all")
-    folder = Path(current_app.config["DATA_DIR"]) / "imports" / secrets.token_hex(8)
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[tuple[Path, str]] = []
-    for i, up in enumerate(uploads):
-        path = folder / f"{i}-{secure_filename(up.filename or 'upload') or 'upload'}"
-        up.save(path)
-        files.append((path, up.filename or path.name))
+    # the uploads are kept in the blob store, so the worker (on any machine) can read them
+    files = [(store().put(up.stream).key, up.filename or "upload") for up in uploads]
     run = operations.create_run(actor, [n for _, n in files], mode)
+    operations.start_upload_import(run.id, files, mode)
     db.session().commit()
-    operations.start_upload_import(actor, run.id, files, mode)
     url = url_for("ledger_views.import_run", run_id=run.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"run_id": run.id, "url": url}), 202
@@ -129,7 +122,8 @@ def _run_json(run_id: int) -> dict[str, Any]:
     run = queries.get_run(current_actor(), run_id)
     db.session().refresh(run)
     return {"id": run.id, "state": run.state, "mode": run.mode, "files": run.files,
-            "progress": operations.PROGRESS.get(run.id), "report": run.report, "error": run.error}
+            "progress": read_progress(run),
+            "report": run.report, "error": run.error}
 
 
 def import_run(run_id: int) -> str:

@@ -239,6 +239,8 @@ class ImportRun(Base):
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    #: while it runs: {"file", "rows", "fraction"}, written by the worker for the page to poll
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class RecordHistory(Base):

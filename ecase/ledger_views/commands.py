@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 import sys
 from pathlib import Path
 
@@ -12,6 +13,17 @@ from ecase import db
 from ecase.cli_support import actor_option, clean_errors, resolve_actor
 from ecase.ledger_views import operations
 from ecase.ledger_views.blueprint import bp
+
+
+def contract_json(full: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the shape the command promises: new/updated/unchanged counts per kind and
+    the rejected rows as {file, row, column, reason} (an .xlsx sheet's name goes into the
+    reason). The web report keeps the fuller form."""
+    errors = []
+    for e in full["errors"]:
+        reason = e["reason"] if not e.get("sheet") else f"[工作表 {e['sheet']}] {e['reason']}"
+        errors.append({"file": e["file"], "row": e["row"], "column": e["column"], "reason": reason})
+    return {"new": full["new"], "updated": full["updated"], "unchanged": full["unchanged"], "errors": errors}
 
 
 @bp.cli.command("import")
@@ -42,7 +54,7 @@ def import_cmd(files: tuple[str, ...], mode: str, as_json: bool, as_user: str | 
     _run_id, report = operations.run_import(actor, [(Path(f), Path(f).name) for f in files], mode,
                                             progress=progress)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(contract_json(report.to_json()), ensure_ascii=False, indent=1))
     else:
         kinds = [k for k in report.new if report.new[k] or report.updated[k] or report.unchanged[k]]
         for k in kinds:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ecase import db
 from ecase.models import Case, Document, Volume
 from ecase.tasks import celery
-from search import Index, PageRecord
+from search import Index, IndexLockedError, PageRecord
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +27,14 @@ def init_app(app: Flask) -> None:
 
 
 def get_index() -> Index:
+    """The app's index, rebuilt from the database first when its schema version is not
+    this code's (an upgrade changed the schema or the analysis)."""
     ix: Index | None = current_app.extensions.get("ecase.index")
     if ix is None:
         ix = Index(current_app.config["INDEX_DIR"])
+        if ix.needs_rebuild:
+            log.warning("search index schema changed: rebuilding it from the database")
+            ix.reindex(all_records)
         current_app.extensions["ecase.index"] = ix
     return ix
 
@@ -83,8 +88,10 @@ def index_volume_now(volume: Volume, previous_pages: int | None = None) -> None:
     log.info("indexed volume %s: %d pages, %d removed", volume.id, count, len(stale))
 
 
-@celery.task(name="ecase.index_volume")
+@celery.task(name="ecase.index_volume", autoretry_for=(IndexLockedError,), retry_backoff=2,
+             max_retries=12)
 def index_volume(volume_id: int) -> None:
+    """Re-index one volume (retried while a reindex holds the writer lock)."""
     vol = db.session().get(Volume, volume_id)
     if vol is not None:
         index_volume_now(vol)

@@ -123,3 +123,33 @@ def small_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     path = write_scan(scan, d / "立案文书.pdf")
     return path, {"case_no": facts.case_no, "case_name": facts.case_name, "pages": len(images),
                   "damage": make_damage(11)}
+
+
+@pytest.fixture
+def pg_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on a fresh database of the PostgreSQL server ``./dev test`` starts
+    (ECASE_TEST_POSTGRES_URL), dropped afterwards; skipped without one."""
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get("ECASE_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
+    name = f"ecase_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    from ecase import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name,
+                      "TASKS_EAGER": True, "TESTING": True, "SECRET_KEY": "test"})
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.extensions["ecase.db"].engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -15,16 +15,10 @@ from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.models import Unit
 from ecase.search_views.indexing import get_index
+from scanning.recognition.classify import TITLE_TEXT
 
-DOC_TYPES = {
-    "acceptance_form": "受案登记表", "acceptance_receipt": "受案回执", "filing_decision": "立案决定书",
-    "filing_notice": "立案告知书", "no_filing_notice": "不予立案通知书", "detention_warrant": "拘留证",
-    "bail_decision": "取保候审决定书", "bail_release_decision": "解除取保候审决定书",
-    "arrest_request": "提请批准逮捕书", "arrest_warrant": "逮捕证", "prosecution_opinion": "起诉意见书",
-    "admin_penalty_decision": "行政处罚决定书", "reconsideration_decision": "行政复议决定书",
-    "admin_judgment": "行政判决书", "dossier_cover": "卷宗封面", "catalog": "卷内文书目录",
-    "backup_sheet": "卷内备考表", "other": "其他",
-}
+#: type code -> Chinese title, for the filter and the hits (recognition's own table)
+DOC_TYPES = {**TITLE_TEXT, "dossier_cover": "卷宗封面", "other": "其他"}
 
 
 def search_scope(actor: Actor) -> fts.Scope:

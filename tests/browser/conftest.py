@@ -34,6 +34,7 @@ def live_server(app: Any) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        server.server_close()
 
 
 @pytest.fixture

@@ -5,38 +5,20 @@ Chromium (Debian's /usr/bin/chromium driven by Playwright) against the app serve
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PW = "correct horse battery"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def server(app: Flask) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
-        srv.server_close()
+def server(live_server: str) -> str:
+    return live_server
 
 
 @pytest.fixture
@@ -55,18 +37,9 @@ def seeded(app: Flask, make_user: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="zh-CN")
-        pg = context.new_page()
-        pg.set_default_timeout(15000)
-        try:
-            yield pg
-        finally:
-            context.close()
-            browser.close()
+def page(browser_page: Any) -> Any:
+    browser_page.set_default_timeout(15000)
+    return browser_page
 
 
 def _shots(tmp_path: Path) -> Path:

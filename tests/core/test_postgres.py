@@ -5,41 +5,11 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.postgres
-
-PG_URL = os.environ.get("ECASE_TEST_POSTGRES_URL")
-
-
-@pytest.fixture
-def pg_app(tmp_path: Path) -> Iterator[Any]:
-    if not PG_URL:
-        pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
-    name = f"ecase_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + "/" + name
-    from ecase import create_app
-
-    app = create_app({"DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": url, "TASKS_EAGER": True,
-                      "TESTING": True, "SECRET_KEY": "test"})
-    try:
-        with app.app_context():
-            yield app
-    finally:
-        app.extensions["ecase.db"].engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_migrations_and_model_on_postgres(pg_app: Any) -> None:

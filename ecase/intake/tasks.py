@@ -28,7 +28,7 @@ from ecase.models._types import utcnow
 from ecase.tasks import celery
 from scanning import sandbox
 from scanning.errors import ScanError
-from scanning.types import PageOCR
+from scanning.types import PageOCR, PageResult
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,41 @@ def process_page(page_id: int, finish: bool = True) -> None:
         _maybe_finish(job_id)
 
 
+def _reread_tables(scan: Scan) -> None:
+    """Pages of table documents (catalog, acceptance form) read again as one block, as
+    ``ecase extract`` does: Tesseract's page layout analysis drops table columns."""
+    import io
+
+    from PIL import Image
+
+    from ecase.intake.pages import page_result
+    from scanning.extract import reread_tables
+
+    pages = [p for p in scan.pages if p.state == "done"]
+    results = [page_result(p, p.scan_index) for p in pages]
+    by_index = {p.scan_index: p for p in pages}
+
+    def image_of(result: PageResult) -> Image.Image | None:
+        page = by_index[result.index]
+        key = page.image_key
+        if key is None:
+            return None
+        with Image.open(io.BytesIO(store().get_bytes(key))) as img:
+            img.load()
+            return img.convert("L") if img.mode not in ("L", "RGB") else img.copy()
+
+    before = {r.index: r.ocr for r in results}
+    if not reread_tables(results, image_of):
+        return
+    for r in results:
+        if r.ocr is not before[r.index] and r.ocr is not None:
+            page = by_index[r.index]
+            data = store().get_bytes(page.image_key) if page.image_key else None
+            ocr = _with_page_number(r.ocr, data) if data else r.ocr
+            page.ocr = ocr_to_json(ocr)
+            page.text = ocr.text
+
+
 def _with_page_number(ocr: PageOCR, upright: bytes) -> PageOCR:
     """Add the paper page number when the page's OCR missed it (see scanning.paper_numbers)."""
     import io
@@ -210,6 +245,7 @@ def finish_scan(job_id: int) -> None:
             return
         scan = s.get(Scan, job.scan_id)
         assert scan is not None
+        _reread_tables(scan)
         operations.add_scan_to_volume(scan)
         job.state = "done"
         job.finished_at = utcnow()

@@ -39,7 +39,7 @@ for name in ("routes", "shell"):
     main.add_command({"routes": routes_command, "shell": shell_command}[name])
 
 
-@main.command("run", context_settings={"ignore_unknown_options": True})
+@main.command("run", with_appcontext=False, context_settings={"ignore_unknown_options": True})
 @click.option("--worker/--no-worker", default=True, show_default=True,
               help="Start a background worker beside the web service (embedded default).")
 @click.argument("flask_args", nargs=-1, type=click.UNPROCESSED)
@@ -67,7 +67,7 @@ def run(ctx: click.Context, worker: bool, flask_args: tuple[str, ...]) -> None:
             proc.wait(timeout=30)
 
 
-@main.command("worker")
+@main.command("worker", with_appcontext=False)
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: cores).")
 def worker(concurrency: int | None) -> None:
     """Run a background worker (Celery) for this ecase's broker."""
@@ -96,7 +96,7 @@ def _first_admin(app: Any) -> None:
         click.echo(f"已创建管理员账号 admin，初始密码（只显示这一次）：{password}", err=True)
 
 
-@main.command("settings")
+@main.command("settings", with_appcontext=False)
 @click.option("--markdown", is_flag=True, help="Print the settings table as Markdown.")
 def settings_cmd(markdown: bool) -> None:
     """List every setting with its default and meaning."""
@@ -114,7 +114,7 @@ from ecase.demo import demo_command  # noqa: E402
 main.add_command(demo_command)
 
 
-@main.command("extract")
+@main.command("extract", with_appcontext=False)
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
               help="Output format.")

@@ -100,13 +100,22 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         a = flat.find("接报民警", max(0, b[0] - 14), b[0])
         seg_start = a[1] if a else max(0, b[0] - 5)
         seg = before[seg_start:]
-        m2 = re.search(rf"([{S.CJK}]{{2,4}})$", seg.rstrip("：: "))
+        m2 = re.search(rf"([{S.CJK}]{{2,6}})$", seg.rstrip("：: "))
         if m2:
-            s = seg_start + m2.start(1)
-            out["receiving_officer"] = flat.value(m2.group(1), s, s + len(m2.group(1)))
+            name = _strip_label(m2.group(1), "接报民警")
+            if 2 <= len(name) <= 4:
+                s = seg_start + m2.end(1) - len(name)
+                out["receiving_officer"] = flat.value(name, s, s + len(name))
     # ticked boxes: the mark printed before each option
     src_at = flat.find("110指令") or flat.find("工作中发现")
-    op_at = flat.find("属于本单位管辖")
+    # the first opinion option; "属于本单位管辖" alone also matches inside 不属于本单位管辖
+    # (a later option) exactly when the first one's 属 was misread, so anchor on the options
+    op_at = None
+    for _, opt in OPINIONS[:2]:
+        f = flat.find(opt)
+        if f and (op_at is None or f[0] < op_at[0]):
+            op_at = f
+    op_at = op_at or flat.find("属于本单位管辖")
     if src_at:
         seg_end = op_at[0] if op_at else len(t)
         pick = _ticked(flat, max(0, src_at[0] - 2), seg_end, SOURCES, stop_after="其他")
@@ -116,13 +125,17 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         else:
             src_end = None
         # the summary sits between the source options and the opinion options
-        s0 = flat.find("简要案情")
+        s0 = flat.find("简要案情", min_score=74)  # one character of the label lost
         lo = s0[1] if s0 else src_end
         if lo is not None and op_at:
             hi = op_at[0] - 1
             h = flat.find("受案意见", lo, op_at[0])
             if h:
                 hi = h[0]
+            # the first option's row (its tick box first) is no part of the summary
+            row_start = max((b for b in flat.breaks if b <= op_at[0]), default=None)
+            if row_start is not None and lo < row_start < hi:
+                hi = row_start
             fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
             if fv is not None:
                 out["summary"] = fv
@@ -134,6 +147,15 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         d = S.last_date(flat, op_at[0])
         put(out, "accepted_on", d)
     return out
+
+
+def _strip_label(value: str, label: str) -> str:
+    """``value`` without a remnant of the printed ``label`` read into it (报民于东 → 于东):
+    the longest prefix made only of the label's characters, if two characters remain."""
+    k = 0
+    while k < len(value) and value[k] in label:
+        k += 1
+    return value[k:] if k and len(value) - k >= 2 else value
 
 
 def _cell_value(flat: Flat, lo: int, hi: int, left_of: int) -> FieldValue | None:
@@ -306,7 +328,11 @@ def _procuratorate(flat: Flat) -> FieldValue | None:
     m = re.search(rf"[{S.CJK}]{{2,20}}?人民检察院", flat.text[start:])
     if not m:
         return None
-    return flat.value(m.group(0), start + m.start(), start + m.end())
+    s = start + m.start()
+    # 此致 read as 此至/此到 on the addressee's row: the salutation is no part of the name
+    if not a and re.match(r"此[致至到政效]", m.group(0)) and len(m.group(0)) >= 9:
+        s += 2
+    return flat.value(flat.text[s:start + m.end()], s, start + m.end())
 
 
 def read_arrest_request(pages: list[PageText], known: tuple[str, ...]) -> Fields:

@@ -52,7 +52,9 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
     for k in sorted(known, key=len, reverse=True):
         if k and text.startswith(k, pos):
             return flat.value(k, pos, pos + len(k))
-    m = re.match(rf"[{CJK}]{{2,{maxlen}}}", text[pos:flat.row_end(pos)])
+    # look two characters past the longest name, so that a stop word right after a
+    # full-length name (钱玉凯可能…) is seen and not read as part of it
+    m = re.match(rf"[{CJK}]{{2,{maxlen + 2}}}", text[pos:flat.row_end(pos)])
     if not m:
         return None
     name = m.group(0)
@@ -60,6 +62,7 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
         i = name.find(stop, 2)
         if i >= 2:
             name = name[:i]
+    name = name[:maxlen]
     if len(name) < 2:
         return None
     return flat.value(name, pos, pos + len(name))

@@ -1,0 +1,88 @@
+"""Fields read right despite the OCR slips seen on real scans: a label read into its value,
+a misread first option, a salutation glued to the addressee, a stop word after a full name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scanning.recognition import recognize
+from scanning.types import PageResult
+
+AUTH = "青川市公安局东河区分局"
+OPINIONS = ["属于本单位管辖的刑事案件，建议及时立案侦查", "属于本单位管辖的行政案件，建议及时调查处理",
+            "不属于本单位管辖，建议移送有关单位处理", "不属于公安机关职责范围，不予调查处理", "其他"]
+
+
+def form(make_page: Callable[..., PageResult], sources: str, opinions: list[str]) -> PageResult:
+    return make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, "姓名 李明 性别 男 出生日期 1980年1月2日")],
+        [(300, "接报民警"), (600, "王强"), (1100, "接报时间 2018年1月16日10时30分")],
+        [(300, "案件来源"), (600, sources)],
+        [(300, "简要案"), (600, "2018年1月16日，报案人李明报称其电动车")],
+        [(300, "情"), (600, "被盗，请求处理。")],
+        *[[(300, "受案意见" if i == 0 else ""), (600, o)] for i, o in enumerate(opinions)],
+        [(600, "受案部门负责人：赵刚")], [(600, "2018年1月16日")],
+    ])
+
+
+def test_misread_first_opinion_is_not_taken_from_a_later_option(make_page: Callable[..., PageResult]) -> None:
+    # 属 of the first (ticked) option read as 届; "属于本单位管辖" then only occurs in 不属于…
+    sources = "口110指令 口工作中发现 回报案 口投案 口移送 口扭送 口其他"
+    opinions = ["国" + OPINIONS[0].replace("属", "届", 1)] + ["口" + o for o in OPINIONS[1:]]
+    f = recognize([form(make_page, sources, opinions)])[0].plain_fields()
+    assert f["opinion"] == "criminal"
+    assert f["summary"] == "2018年1月16日，报案人李明报称其电动车被盗，请求处理。"
+
+
+def test_summary_label_with_a_lost_character(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, "姓名 李明 性别 男")],
+        [(300, "案件来"), (600, "口110指令 口工作中发现 回报案 口投案 口移送 口扭送 口其")],
+        [(300, "源"), (600, "他")],
+        [(300, "简要案|"), (600, "2018年1月16日，报案人李明报称其电动车被盗。")],
+        [(300, "受案意"), (600, "回" + OPINIONS[0])], *[[(600, "口" + o)] for o in OPINIONS[1:]],
+        [(600, "2018年1月16日")],
+    ])
+    f = recognize([page])[0].plain_fields()
+    assert f["summary"] == "2018年1月16日，报案人李明报称其电动车被盗。"
+
+
+def test_officer_label_remnant_is_dropped(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, "姓名 李明 性别 男")],
+        [(300, "接报民"), (560, "王强"), (1100, "接报时间 2018年1月16日10时30分")],
+        [(300, "警")],
+    ])
+    f = recognize([page])[0].plain_fields()
+    assert f["receiving_officer"] == "王强"
+
+
+def test_salutation_misread_is_not_part_of_the_procuratorate(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [
+        AUTH, "提请批准逮捕书", "青东公（刑）提捕字〔2018〕7号",
+        "犯罪嫌疑人张立军，男，1980年1月2日出生。",
+        "张立军盗窃案，由我局于2018年1月3日立案侦查。",
+        "根据《中华人民共和国刑事诉讼法》第八十七条之规定，特提请批准逮捕。",
+        "此至青川市东河区人民检察院", "2018年2月1日",
+    ])
+    f = recognize([page])[0].plain_fields()
+    assert f["procuratorate"] == "青川市东河区人民检察院"
+
+
+def test_stop_word_after_a_full_length_name(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [
+        AUTH, "取保候审决定书", "青东公（刑）取保字〔2018〕9号",
+        "我局正在侦查张立军盗窃案，因犯罪嫌疑人欧阳立军可能判处管制，根据《中华人民共和国刑事诉讼法》",
+        "第六十七条之规定，决定对其取保候审，期限从2018年1月5日起算。",
+        "犯罪嫌疑人应当交纳保证金壹仟元。", "2018年1月5日",
+    ])
+    f = recognize([page])[0].plain_fields()
+    assert f["suspect_name"] == "欧阳立军"
+    page2 = make_page(1, [
+        AUTH, "取保候审决定书", "青东公（刑）取保字〔2018〕9号",
+        "我局正在侦查张立军盗窃案，因犯罪嫌疑人钱玉凯可能判处管制，根据",
+    ])
+    assert recognize([page2])[0].plain_fields()["suspect_name"] == "钱玉凯"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 from scanning.types import FieldValue
 
 from . import slots as S
@@ -120,6 +122,15 @@ def _line_value(pt: PageText, labels: tuple[str, ...]) -> FieldValue | None:
     return None
 
 
+_DIGIT = r"[0-9Il|\]!Oo]"
+_DIGIT_FOLD = str.maketrans("Il|]!Oo", "1111100")
+
+
+def _digits(text: str) -> int:
+    """A number printed alone in a blank, with the usual OCR slips for 1 and 0 folded."""
+    return int(text.translate(_DIGIT_FOLD))
+
+
 def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     pt = pages[0]
     out: Fields = {}
@@ -136,10 +147,13 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
         v = normalize_case_no(m.group(0))
         if v:
             out["case_no"] = flat.value(v, m.start(), m.end())
-    m = re.search(r"第([0-9]{1,3})\S?卷.{0,3}?共([0-9]{1,3})\S?卷", flat.text)
+    # 第1卷共1卷: the closing 卷 is often misread and a lone 1 read as ] or l
+    m = re.search(rf"第({_DIGIT}{{1,3}})\S?卷.{{0,3}}?共({_DIGIT}{{1,3}})(?![0-9])(?!\S?页)", flat.text)
     if m:
-        out["volume_no"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
-        out["volume_count"] = flat.value(int(m.group(2)), m.start(2), m.end(2))
+        no, count = _digits(m.group(1)), _digits(m.group(2))
+        if 0 < no <= count:
+            out["volume_no"] = flat.value(no, m.start(1), m.end(1))
+            out["volume_count"] = flat.value(count, m.start(2), m.end(2))
     a = flat.find("起止日期") or flat.find("起止") or flat.find("自")
     found = S.dates(flat, a[0]) if a else []
     if len(found) < 2:  # the label misread: the row holding two dates joined by 至
@@ -170,10 +184,26 @@ def read_backup_sheet(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     m = re.search(r"共有?(?:文书材料)?([0-9]{1,4})页", flat.text)
     if m:
         out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
-    put(out, "compiled_by", S.name_after(flat, "立卷人"))
-    put(out, "checked_by", S.name_after(flat, "检查人"))
+    put(out, "compiled_by", S.name_after(flat, "立卷人") or _labelled_name(pt, "立卷人", "检查人"))
+    put(out, "checked_by", S.name_after(flat, "检查人") or _labelled_name(pt, "检查人", "立卷人"))
     put(out, "compiled_on", S.date_after(flat, "立卷时间", window=3) or S.date_after(flat, "立卷日期", window=3) or S.last_date(flat))
     return out
+
+
+def _labelled_name(pt: PageText, label: str, other: str) -> FieldValue | None:
+    """The name after ``label：`` on a row whose label was misread (立眷人, 多查人): the row's
+    label, up to the colon, is one character off ``label`` and further from ``other``."""
+    for i in range(len(pt.rows)):
+        row = pt.row_text(i)
+        m = re.match(rf"(\S{{2,4}}?)：([{S.CJK}]{{2,4}})", row)
+        if not m:
+            continue
+        head = m.group(1)[-len(label):]
+        d_own, d_other = Levenshtein.distance(head, label), Levenshtein.distance(head, other)
+        if d_own <= 1 and d_own < d_other:
+            off = pt.row_start[i] + m.start(2)
+            return pt.value(m.group(2), off, off + len(m.group(2)))
+    return None
 
 
 READERS = {

@@ -86,3 +86,17 @@ def test_stop_word_after_a_full_length_name(make_page: Callable[..., PageResult]
         "我局正在侦查张立军盗窃案，因犯罪嫌疑人钱玉凯可能判处管制，根据",
     ])
     assert recognize([page2])[0].plain_fields()["suspect_name"] == "钱玉凯"
+
+
+def test_cover_volume_numbers_with_misread_ones(make_page: Callable[..., PageResult]) -> None:
+    for row, want in (("第1卷共]卷", (1, 1)), ("第1卷共1郑", (1, 1)), ("第2卷 共l3卷", (2, 13))):
+        cover = make_page(1, [AUTH, "刑 事 诉 讼 卷 宗", "案件名称：张伟盗窃案", "本卷共37页", row, "保管期限：长期"])
+        f = recognize([cover])[0].plain_fields()
+        assert (f.get("volume_no"), f.get("volume_count")) == want, row
+        assert f["page_count"] == 37
+
+
+def test_backup_sheet_labels_misread(make_page: Callable[..., PageResult]) -> None:
+    backup = make_page(2, ["卷内备考表", "本卷共有文书材料37页。", "立眷人：李明", "多查人：赵刚", "立卷时间：二〇一八年五月三日"])
+    f = recognize([backup])[0].plain_fields()
+    assert f["compiled_by"] == "李明" and f["checked_by"] == "赵刚"

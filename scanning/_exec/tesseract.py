@@ -1,21 +1,23 @@
 """Tesseract, the OCR engine: is it installed, which version, and run it on one image.
 
-The image goes to Tesseract on stdin as uncompressed PNM (no temporary file, no PNG
-compression cost) and the TSV comes back on stdout: the same table pytesseract's
-``image_to_data`` returns, read here directly so that each call can carry its own
-environment (``OMP_THREAD_LIMIT=1``) and timeout.
+Recognition goes through pytesseract's ``image_to_data`` (the project's chosen binding),
+which returns Tesseract's TSV table; ``scanning.ocr`` parses it. ecase runs one Tesseract
+thread per page and parallelises across pages, so this module sets
+``OMP_THREAD_LIMIT=1`` for the Tesseract processes it starts (pytesseract passes the
+environment on). Every call carries a timeout.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import shutil
 
 from PIL import Image
 
-from scanning._exec import ProgramFailed, run
+from scanning._exec import BASE_ENV, ProgramFailed, ProgramTimeout, run
 from scanning.errors import MissingDependencyError
 
 PROGRAM = "tesseract"
@@ -52,18 +54,28 @@ def _pnm_bytes(image: Image.Image) -> bytes:
 
 
 def tsv(image: Image.Image, *, lang: str, psm: int, timeout: float = 300, dpi: int | None = None) -> str:
-    """Run Tesseract on ``image`` and return its TSV output (one row per box)."""
-    args = [PROGRAM, "stdin", "stdout", "-l", lang, "--psm", str(psm)]
-    if dpi:
-        args += ["--dpi", str(dpi)]
-    args.append("tsv")
+    """Run Tesseract on ``image`` (through pytesseract) and return its TSV (one row per box)."""
+    import pytesseract
+
+    for name, value in BASE_ENV.items():
+        os.environ.setdefault(name, value)
+    config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
+    if image.mode not in ("L", "RGB", "1"):
+        image = image.convert("RGB")
     try:
-        out = run(args, input=_pnm_bytes(image), timeout=timeout)
-    except ProgramFailed as e:
-        if "Failed loading language" in e.stderr:
+        text: str = pytesseract.image_to_data(image, lang=lang, config=config, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as e:
+        raise MissingDependencyError(PROGRAM) from e
+    except pytesseract.TesseractError as e:
+        message = str(e.message) if hasattr(e, "message") else str(e)
+        if "Failed loading language" in message:
             raise MissingDependencyError(f"tesseract-ocr-{lang}", "language data not installed") from e
+        raise ProgramFailed(PROGRAM, int(getattr(e, "status", 1) or 1), message) from e
+    except RuntimeError as e:  # pytesseract's timeout
+        if "timeout" in str(e).lower():
+            raise ProgramTimeout(f"{PROGRAM} ran longer than {timeout} s and was stopped") from e
         raise
-    return out.stdout.decode("utf-8", "replace")
+    return text
 
 
 def osd(image: Image.Image, *, timeout: float = 60) -> str:

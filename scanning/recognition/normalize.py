@@ -151,9 +151,30 @@ def normalize_doc_no(text: str) -> str | None:
         if 0 <= k < len(head) - len(marker) - 1:
             head = head[k + len(marker):]
     head = re.sub(r"[.·．、]", "", head)
-    head = re.sub(r"[(（]+", "（", head)
-    head = re.sub(r"[)）]+", "）", head)
+    head = re.sub(r"[(（〈《]+", "（", head)
+    head = re.sub(r"[)）〉》]+", "）", head)
+    head = _repair_police_head(head)
     return f"{head}字〔{m.group('year')}〕{m.group('serial')}号"
+
+
+# the police number's head is {abbreviation}公（刑|行）{kind}: a kind of the formats read one
+# character off is put right (a bureau's own kinds, of other lengths, are left as read)
+POLICE_KINDS = ("受案", "立", "立告", "不立", "拘", "取保", "解保", "提捕", "捕", "诉", "行罚决")
+
+
+def _repair_police_head(head: str) -> str:
+    """Put right the slips OCR makes in ``…公（刑）kind``: one stray character between 公 and
+    the bracket (公人（行）), a lost closing bracket (公（刑立), a kind of three or more
+    characters with one character misread (行昼决)."""
+    m = re.fullmatch(r"(?P<abbr>.*?公)(?P<stray>[^（）]?)（?(?P<cat>[刑行])）?(?P<kind>[\u4e00-\u9fff]{1,4})", head)
+    if not m or ("（" not in head and "）" not in head):
+        return head
+    kind = m.group("kind")
+    if kind not in POLICE_KINDS and len(kind) >= 3:
+        near = [k for k in POLICE_KINDS if len(k) == len(kind) and sum(a != b for a, b in zip(k, kind)) == 1]
+        if len(near) == 1:
+            kind = near[0]
+    return f"{m.group('abbr')}（{m.group('cat')}）{kind}"
 
 
 def doc_no_kind(normal: str) -> str | None:

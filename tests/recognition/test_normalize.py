@@ -98,3 +98,15 @@ def test_id_checksum() -> None:
 
 def test_case_number_with_o_for_zero() -> None:
     assert normalize_case_no("案件编号：A37O1050200002018010012") == "A3701050200002018010012"
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("安东公人（行）行罚决字〔2016〕975号", "安东公（行）行罚决字〔2016〕975号"),  # a stray character before the bracket
+    ("东中公（刑立字〔2020〕844号", "东中公（刑）立字〔2020〕844号"),  # the closing bracket lost
+    ("岱槐公（行）行昼决字〔2016〕438号", "岱槐公（行）行罚决字〔2016〕438号"),  # a kind one character off
+    ("济天公（刑）立字〔2018〕00123号", "济天公（刑）立字〔2018〕00123号"),
+    ("济天公（刑）经侦字〔2018〕12号", "济天公（刑）经侦字〔2018〕12号"),  # a bureau's own kind is kept
+    ("泺源槐荫政复决字〔2021〕808号", "泺源槐荫政复决字〔2021〕808号"),  # not a police number
+])
+def test_police_number_head_repaired(raw: str, want: str) -> None:
+    assert normalize_doc_no(raw) == want

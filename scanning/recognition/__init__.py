@@ -11,6 +11,8 @@ Parts:
   back to its word (provenance), with fuzzy anchor search.
 - :mod:`.classify`: which document a page starts: fuzzy title, fixed phrases, number kind.
 - :mod:`.slots`, :mod:`.fields`, :mod:`.fields_admin`, :mod:`.catalog`: field readers.
+- :mod:`.charges`: the closed list of charges that ends a case name, to put right a
+  charge misread by one character.
 - :mod:`.split`: pages to documents (blank pages, continuation pages, ``other``).
 - :mod:`.crosscheck`: the volume's redundancy (recurring names, numbers, the catalog),
   with conflicts recorded on the documents.

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from scanning.types import FieldValue
 
 from .catalog import entry_rows
+from .charges import fix_charge
 from .classify import TITLE_TEXT
 from .split import Draft
 
@@ -184,7 +185,22 @@ def authority_where_printed(drafts: list[Draft]) -> None:
                                                                     "conf": None, "source": "volume"}])
 
 
+def charges(drafts: list[Draft]) -> None:
+    """Case names end with a charge of a closed list: a charge misread by one character is
+    put right (see :mod:`.charges`); the reading stays in ``raw`` and in the conflicts."""
+    for d in drafts:
+        fv = d.fields.get("case_name")
+        if fv is None or not isinstance(fv.value, str):
+            continue
+        fixed = fix_charge(fv.value)
+        if fixed != fv.value:
+            d.fields["case_name"] = FieldValue(fixed, fv.page, fv.box, fv.conf, fv.raw)
+            _record(d, "case_name", fixed, [_cand(fv, "page"), {"value": fixed, "page": None, "conf": None,
+                                                                 "source": "charge list"}])
+
+
 def crosscheck(drafts: list[Draft]) -> None:
+    charges(drafts)
     reconcile_strings(drafts, ("case_name",))
     reconcile_strings(drafts, ("authority",))
     authority_where_printed(drafts)

@@ -1,0 +1,36 @@
+"""Case names end with a charge of a closed list: one misread character of it is put right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from scanning.recognition import recognize
+from scanning.recognition.charges import fix_charge
+from scanning.types import PageResult
+
+
+@pytest.mark.parametrize("read,want", [
+    ("金平云寻峰滋事案", "金平云寻衅滋事案"),
+    ("文化路被寻峰滋事案", "文化路被寻衅滋事案"),
+    ("黎兰盗穷案", "黎兰盗窃案"),
+    ("张伟盗窃案", "张伟盗窃案"),  # already a charge
+    ("黄兰艳抢夺案", "黄兰艳抢夺案"),  # a charge as read: the name part is never "corrected" (艳抢夺 ≠ 被抢夺)
+    ("幸福里被资案", "幸福里被资案"),  # near several (被盗, 被抢, 被骗, 被打): left as read
+    ("于杰健抢寺案", "于杰健抢寺案"),  # near 抢劫 and 抢夺: left as read
+    ("赵大同案", "赵大同案"),
+    ("盗穷", "盗穷"),  # not a case name
+])
+def test_fix_charge(read: str, want: str) -> None:
+    assert fix_charge(read) == want
+
+
+def test_case_name_charge_fixed_with_provenance(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, ["青川市公安局东河区分局", "立案决定书", "青东公（刑）立字〔2018〕12号",
+                         "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对",
+                         "林帅寻峡滋事案立案侦查。", "2018年1月17日"])
+    doc = recognize([page])[0]
+    fv = doc.fields["case_name"]
+    assert fv.value == "林帅寻衅滋事案" and fv.raw == "林帅寻峡滋事案" and fv.page == 1
+    assert any(c["field"] == "case_name" for c in doc.conflicts)

@@ -219,15 +219,29 @@ def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], pa
     if d and "date" not in entry:
         entry["date"] = _fv(d[0][2], page, cell, text)
         return
-    if re.search(r"[\u4e00-\u9fff]{2,}", plain) and "title" not in entry:
+    if re.search(r"[\u4e00-\u9fff]{2,}", plain) and not NUMBER_HEAD.search(plain):
         _title(entry, plain, cell, page)
 
 
+# the head of a document number split off its digits by a column cut (汪槐公（刑）提捕字):
+# never a title
+NUMBER_HEAD = re.compile(r"公[（(]?[刑行]?[)）]?[\u4e00-\u9fff]{0,4}字|政复决字|字$")
+
+
+def _title_score(text: str) -> float:
+    t = re.sub(r"[^\u4e00-\u9fff（）]", "", text)
+    best = process.extractOne(t, KNOWN_TITLES, scorer=fuzz.ratio) if t else None
+    return best[1] if best else 0.0
+
+
 def _title(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int) -> None:
+    """The title cell; of two cells that could be the title, the one nearer a known title wins."""
     t = re.sub(r"[^\u4e00-\u9fff（）]", "", text)
     if not t:
         return
     best = process.extractOne(t, KNOWN_TITLES, scorer=fuzz.ratio)
+    if "title" in entry and (best[1] if best else 0.0) <= _title_score(entry["title"].raw):
+        return
     value = best[0] if best and best[1] >= 70 else t
     entry["title"] = _fv(value, page, cell, text)
 

@@ -101,3 +101,21 @@ def test_rule_read_as_one_before_a_page_number(make_page: Callable[..., PageResu
                       row("3", "青东公（刑）诉字〔2018〕9号", "起诉意见书", "2018.03.19", "3-4")])
     entries = recognize([p])[0].plain_fields()["entries"]
     assert [(e["first_page"], e["last_page"]) for e in entries] == [(1, 1), (2, 2), (3, 4)]
+
+
+def test_number_head_cut_off_its_digits_is_not_the_title() -> None:
+    from scanning.recognition.catalog import _classify_cell
+    from scanning.types import Word
+
+    def cell(text: str, x: int) -> list[Word]:
+        return [Word(text, (x, 100, x + 40 * len(text), 140), 90.0, 0)]
+
+    entry: dict = {}
+    for text, x in (("汪槐公（刑）提捕字写", 270), ("提请批准逮捕书", 760), ("2018年3月31日", 1100)):
+        _classify_cell(entry, text, cell(text, x), 2)
+    assert entry["title"].value == "提请批准逮捕书" and entry["date"].value == "2018-03-31"
+    # of two candidate title cells, the one nearer a known title wins whatever the order
+    entry = {}
+    for text, x in (("国史", 270), ("取保候审决定书", 760)):
+        _classify_cell(entry, text, cell(text, x), 2)
+    assert entry["title"].value == "取保候审决定书"

@@ -262,20 +262,37 @@ def entries_value(pages: list[PageText]) -> FieldValue | None:
 
 
 def _page_sequence(rows: list[dict[str, FieldValue]]) -> None:
-    """Page ranges follow one another: a range read as 12 where 2 was due is a table rule
-    read as 1 before the number; the catalog's own order is the evidence."""
-    prev_last = 0
-    for r in rows:
-        fp, lp = r.get("first_page"), r.get("last_page")
-        if fp is None or lp is None:
-            prev_last = 0
-            continue
-        due = prev_last + 1
-        if prev_last and fp.value != due and str(fp.value).startswith("1") and str(fp.value)[1:] == str(due):
-            shift = lambda v: int(str(v)[1:]) if str(v).startswith("1") and len(str(v)) > 1 else v  # noqa: E731
-            r["first_page"] = FieldValue(due, fp.page, fp.box, fp.conf * 0.8, fp.raw)
-            r["last_page"] = FieldValue(shift(lp.value) if lp.value != fp.value else due, lp.page, lp.box, lp.conf * 0.8, lp.raw)
-        prev_last = r["last_page"].value
+    """Page ranges follow one another, from page 1: a number that does not fit between the
+    rows around it is read again as the two slips OCR makes in a page cell, a table rule
+    read as 1 before the number (17 for 7) or a lost dash (12 for 1-2); the catalog's own
+    order is the evidence, and a reading that fits is never changed."""
+    known = [i for i, r in enumerate(rows) if r.get("first_page") is not None and r.get("last_page") is not None]
+    prev_last, prev_i = 0, -1
+    for n, i in enumerate(known):
+        r = rows[i]
+        fp, lp = r["first_page"], r["last_page"]
+        due = prev_last + (i - prev_i)  # each row between without a range holds at least a page
+        nxt = rows[known[n + 1]]["first_page"].value if n + 1 < len(known) else None
+        gap_after = known[n + 1] - i if n + 1 < len(known) else 0
+
+        def fits(a: int, b: int) -> bool:
+            return due <= a <= b and (nxt is None or b + gap_after <= nxt)
+
+        exact = prev_i >= 0 and i - prev_i == 1  # the row before has its range: due is certain
+        if not fits(fp.value, lp.value) or (exact and fp.value != due):
+            sf, sl = str(fp.value), str(lp.value)
+            fixed: tuple[int, int] | None = None
+            strip = lambda t: int(t[1:]) if t.startswith("1") and len(t) > 1 else None  # noqa: E731
+            a, b = strip(sf), (strip(sl) if sl != sf else strip(sf))
+            if a is not None and b is not None and a == due and fits(a, b):
+                fixed = (a, b)
+            elif (sf == sl and len(sf) == 2 and fits(int(sf[0]), int(sf[1])) and int(sf[0]) == due
+                  and not fits(fp.value, lp.value)):
+                fixed = (int(sf[0]), int(sf[1]))
+            if fixed:
+                r["first_page"] = FieldValue(fixed[0], fp.page, fp.box, round(fp.conf * 0.8, 3), fp.raw)
+                r["last_page"] = FieldValue(fixed[1], lp.page, lp.box, round(lp.conf * 0.8, 3), lp.raw)
+        prev_last, prev_i = r["last_page"].value, i
 
 
 def entry_rows(pages: list[PageText]) -> list[dict[str, FieldValue]]:

@@ -119,3 +119,21 @@ def test_number_head_cut_off_its_digits_is_not_the_title() -> None:
     for text, x in (("国史", 270), ("取保候审决定书", 760)):
         _classify_cell(entry, text, cell(text, x), 2)
     assert entry["title"].value == "取保候审决定书"
+
+
+def _pages_of(make_page: Callable[..., PageResult], cells: list[str]) -> list[tuple[int, int] | None]:
+    titles = ["受案登记表", "立案决定书", "询问笔录", "拘留证", "逮捕证", "起诉意见书"]
+    rows = [row(str(k + 1), "", titles[k], f"2018.01.{16 + k}", c) for k, c in enumerate(cells)]
+    cat = make_page(2, ["卷内文书目录", header(), *rows])
+    entries = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat])[1].plain_fields()["entries"]
+    return [(e["first_page"], e["last_page"]) if "first_page" in e else None for e in entries]
+
+
+def test_page_cells_read_again_only_where_they_do_not_fit(make_page: Callable[..., PageResult]) -> None:
+    # a rule read as 1 before the number (11 for 1, 13 for 3), a lost dash (12 for 1-2)
+    assert _pages_of(make_page, ["11", "2", "13", "4-6"]) == [(1, 1), (2, 2), (3, 3), (4, 6)]
+    assert _pages_of(make_page, ["12", "3", "4"]) == [(1, 2), (3, 3), (4, 4)]
+    # a row without a range between: 17 does not fit before 11, 7 does
+    assert _pages_of(make_page, ["5", "", "17", "11"])[2] == (7, 7)
+    # readings that fit are kept
+    assert _pages_of(make_page, ["1", "2-11", "12", "13-15"]) == [(1, 1), (2, 11), (12, 12), (13, 15)]

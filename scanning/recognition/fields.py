@@ -285,7 +285,9 @@ def read_bail_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
 def read_bail_release_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     out = common(pages, "released_on", ("予以解除",))
     flat = Flat(pages[0])
-    first = S.dates(flat)
+    # the bail's start is the date before 对{name}决定取保候审, never the date of issue below
+    anchor = flat.find("决定取保候审") or flat.find("决定取保")
+    first = S.dates(flat, 0, anchor[0]) if anchor else S.dates(flat)
     r = S.slot(flat, "对", "决定取保", start=0, maxlen=8, minlen=2)
     if first:
         out["bail_started_on"] = first[0]

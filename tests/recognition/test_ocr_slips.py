@@ -100,3 +100,15 @@ def test_backup_sheet_labels_misread(make_page: Callable[..., PageResult]) -> No
     backup = make_page(2, ["卷内备考表", "本卷共有文书材料37页。", "立眷人：李明", "多查人：赵刚", "立卷时间：二〇一八年五月三日"])
     f = recognize([backup])[0].plain_fields()
     assert f["compiled_by"] == "李明" and f["checked_by"] == "赵刚"
+
+
+def test_bail_release_start_is_never_the_date_of_issue(make_page: Callable[..., PageResult]) -> None:
+    def page(date: str) -> PageResult:
+        return make_page(1, [AUTH, "解除取保候审决定书", "青东公（刑）解保字〔2019〕975号",
+                             f"本局于{date}对邱兰决定取保候审，现因不应当追究其刑事责任，根据《中华人民共和国",
+                             "刑事诉讼法》第七十九条之规定，决定予以解除。", AUTH, "2019年4月16日"])
+    f = recognize([page("20195年2月1日")])[0].plain_fields()  # the start date garbled
+    assert "bail_started_on" not in f
+    assert f["suspect_name"] == "邱兰" and f["released_on"] == "2019-04-16"
+    f = recognize([page("2019年2月1日")])[0].plain_fields()
+    assert f["bail_started_on"] == "2019-02-01" and f["released_on"] == "2019-04-16"

@@ -150,7 +150,29 @@ def authority(pt: PageText) -> FieldValue | None:
         if m:
             s = pt.row_start[i] + m.start()
             return pt.value(m.group(0), s, s + len(m.group(0)))
+        if i + 1 < len(pt.rows):
+            fv = _split_heading(pt, i)
+            if fv:
+                return fv
     return None
+
+
+def _split_heading(pt: PageText, i: int) -> FieldValue | None:
+    """A letter-spaced heading Tesseract cut into two rows at the same height (云台公安东河区分局
+    and 市局): its words, side by side, put back in reading order."""
+    a, b = pt.rows[i], pt.rows[i + 1]
+    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    if overlap < 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1]):
+        return None
+    ws = sorted(a.words + b.words, key=lambda w: w.box[0])
+    text = "".join(re.sub(r"\s+", "", w.text) for w in ws)
+    m = AUTHORITY_RE.fullmatch(text) or AUTHORITY_RE.search(text)
+    if not m:
+        return None
+    box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws), max(w.box[3] for w in ws))
+    confs = [w.conf for w in ws if w.conf >= 0]
+    conf = sum(confs) / len(confs) / 100.0 if confs else 0.5
+    return FieldValue(m.group(0), pt.index, box, round(min(max(conf, 0.0), 1.0), 3), text)
 
 
 def doc_no(pt: PageText, region: float = 0.4) -> FieldValue | None:

@@ -112,3 +112,21 @@ def test_bail_release_start_is_never_the_date_of_issue(make_page: Callable[..., 
     assert f["suspect_name"] == "邱兰" and f["released_on"] == "2019-04-16"
     f = recognize([page("2019年2月1日")])[0].plain_fields()
     assert f["bail_started_on"] == "2019-02-01" and f["released_on"] == "2019-04-16"
+
+
+def test_letter_spaced_authority_cut_into_two_rows(make_page: Callable[..., PageResult]) -> None:
+    from scanning.types import Word
+
+    page = make_page(1, ["", "", "不予立案通知书", "青东公（刑）不立字〔2019〕298号", "李明：",
+                         "你（单位）于2019年6月1日报称的张伟盗窃案，我局经审查认为没有犯罪事实，决定不予立案。",
+                         "2019年7月2日"])
+    assert page.ocr is not None
+    # 青川 公安 东河区分局 on one row; 市 and 局, read with boxes twice as tall (a smudge
+    # below them), form a row of their own at the same height
+    spaced = [("青", 800), ("川", 900), ("市", 1000), ("公", 1100), ("安", 1200), ("局", 1300), ("东", 1400),
+              ("河", 1500), ("区", 1600), ("分", 1700), ("局", 1800)]
+    for ch, x in spaced:
+        tall = x in (1000, 1300)
+        page.ocr.words.append(Word(ch, (x, 200, x + 60, 330 if tall else 260), 88.0, 1 if tall else 0))
+    f = recognize([page])[0].plain_fields()
+    assert f["authority"] == "青川市公安局东河区分局"

@@ -25,6 +25,10 @@ SQUARE_OPEN, SQUARE_CLOSE = "〔[【［", "〕]】］"
 _ARABIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
+# the same with OCR noise inside the year (二人〇一九, 二GO一九, 二C〇一六): up to two stray
+# characters among the four numerals, beside the seal where such slips are common
+_CN_DATE_NOISY = re.compile(rf"([{CN_DIGIT_CHARS}][^年月日\d\s，。]{{3,6}}?)\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
+                            rf"([一二三四五六七八九十]{{1,3}})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
 
 
@@ -69,6 +73,19 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
         if mo and d:
             iso = _make_date(int(year), mo, d)
+            if iso:
+                out.append((m.start(), m.end(), iso))
+    for m in _CN_DATE_NOISY.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, _ in out):
+            continue
+        raw = m.group(1)
+        digits = [c for c in raw if c in CN_DIGIT]
+        if len(digits) != 4 or len(raw) - 4 > 2:
+            continue
+        year = int("".join(str(CN_DIGIT[c]) for c in digits))
+        mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
+        if 1950 <= year <= 2099 and mo and d:
+            iso = _make_date(year, mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))
     if compact:

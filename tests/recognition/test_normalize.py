@@ -110,3 +110,17 @@ def test_case_number_with_o_for_zero() -> None:
 ])
 def test_police_number_head_repaired(raw: str, want: str) -> None:
     assert normalize_doc_no(raw) == want
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("二人〇一九年七月二日", "2019-07-02"),  # a stray character inside the year
+    ("二GO一九年五月十四日", "2019-05-14"),
+    ("二C〇一六年七月七日", "2016-07-07"),
+])
+def test_chinese_date_with_noise_in_the_year(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["他们二人一起在一九年五月", "二人〇一人九人年七月二日", "OO二C〇年驼甩二十八日"])
+def test_noise_is_not_a_date(text: str) -> None:
+    assert parse_date(text) is None

@@ -71,7 +71,7 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
     for m in _CN_DATE.finditer(text):
         year = "".join(str(CN_DIGIT[c]) for c in m.group(1))
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
-        if mo and d:
+        if mo and d and 1950 <= int(year) <= 2099:  # 三〇一九 is 二〇一九 misread, not a year
             iso = _make_date(int(year), mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))

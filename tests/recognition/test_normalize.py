@@ -121,6 +121,6 @@ def test_chinese_date_with_noise_in_the_year(text: str, iso: str) -> None:
     assert parse_date(text) == iso
 
 
-@pytest.mark.parametrize("text", ["他们二人一起在一九年五月", "二人〇一人九人年七月二日", "OO二C〇年驼甩二十八日"])
+@pytest.mark.parametrize("text", ["三〇一九年三月十三日", "他们二人一起在一九年五月", "二人〇一人九人年七月二日", "OO二C〇年驼甩二十八日"])
 def test_noise_is_not_a_date(text: str) -> None:
     assert parse_date(text) is None

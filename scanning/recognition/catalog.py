@@ -218,6 +218,10 @@ def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], pa
     d = find_dates(plain, compact=True)
     if d and "date" not in entry:
         entry["date"] = _fv(d[0][2], page, cell, text)
+        # the title and date columns read as one cell (no rule seen between them)
+        before = plain[:d[0][0]]
+        if re.search(r"[\u4e00-\u9fff]{2,}", before) and not NUMBER_HEAD.search(before):
+            _title(entry, before, cell, page)
         return
     if re.search(r"[\u4e00-\u9fff]{2,}", plain) and not NUMBER_HEAD.search(plain):
         _title(entry, plain, cell, page)

@@ -137,3 +137,14 @@ def test_page_cells_read_again_only_where_they_do_not_fit(make_page: Callable[..
     assert _pages_of(make_page, ["5", "", "17", "11"])[2] == (7, 7)
     # readings that fit are kept
     assert _pages_of(make_page, ["1", "2-11", "12", "13-15"]) == [(1, 1), (2, 11), (12, 12), (13, 15)]
+
+
+def test_title_and_date_read_as_one_cell() -> None:
+    from scanning.recognition.catalog import _classify_cell
+    from scanning.types import Word
+
+    entry: dict = {}
+    for text, x in (("青东公（刑）解保字[2018]544号", 355), ("解除取保候审决定书2018年7月11日", 967), ("11", 1624)):
+        _classify_cell(entry, text, [Word(text, (x, 100, x + 40 * len(text), 140), 90.0, 0)], 3)
+    assert entry["title"].value == "解除取保候审决定书" and entry["date"].value == "2018-07-11"
+    assert entry["doc_no"].value == "青东公（刑）解保字〔2018〕544号" and entry["first_page"].value == 11

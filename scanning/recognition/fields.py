@@ -83,7 +83,7 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
     out = common(pages, None)
     flat = Flat(pages[0])
     t = flat.text
-    put(out, "reporter_name", S.name_after(flat, "姓名", until="性别"))
+    put(out, "reporter_name", S.name_after(flat, "姓名", until="性别") or _name_before(flat, "性别", ("报案人", "姓名")))
     m = re.search(r"(?:证件号码|身份证号码|号码)：?([0-9Xx]{15,18})", t)
     if m:
         v = m.group(1).upper()
@@ -100,7 +100,7 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         a = flat.find("接报民警", max(0, b[0] - 14), b[0])
         seg_start = a[1] if a else max(0, b[0] - 5)
         seg = before[seg_start:]
-        m2 = re.search(rf"([{S.CJK}]{{2,6}})$", seg.rstrip("：: "))
+        m2 = re.search(rf"([{S.CJK}]{{2,6}})$", seg.rstrip(S.PUNCT))
         if m2:
             name = _strip_label(m2.group(1), "接报民警")
             if 2 <= len(name) <= 4:
@@ -147,6 +147,21 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         d = S.last_date(flat, op_at[0])
         put(out, "accepted_on", d)
     return out
+
+
+def _name_before(flat: Flat, anchor: str, labels: tuple[str, ...]) -> FieldValue | None:
+    """The name that opens the row of ``anchor`` when the row's label was not read
+    (郭云飞 性别 女 …): the ideographs from the row start up to ``anchor``."""
+    a = flat.find(anchor)
+    if not a:
+        return None
+    row_start = max((b for b in flat.breaks if b <= a[0]), default=0)
+    p = f"[{re.escape(S.PUNCT)}]*"
+    heads = "".join(f"(?:{label})?{p}" for label in labels)  # the row's labels, where read
+    m = re.fullmatch(rf"{p}{heads}([{S.CJK}]{{2,4}}){p}", flat.text[row_start:a[0]])
+    if not m:
+        return None
+    return flat.value(m.group(1), row_start + m.start(1), row_start + m.end(1))
 
 
 def _strip_label(value: str, label: str) -> str:

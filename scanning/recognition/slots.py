@@ -19,7 +19,8 @@ CJK = r"\u4e00-\u9fff"
 PUNCT = "：:，,。；;、 \n|“”\"'‘’·.（）()《》〈〉"
 AUTHORITY_RE = re.compile(rf"[{CJK}]{{2,16}}?(?:公安局[{CJK}]{{1,8}}?分局|公安局|公安分局|人民政府|人民法院|人民检察院)")
 # Words that begin the clause after a name in a sentence (因犯罪嫌疑人{name}可能判处…)
-NAME_STOPS = ("可能", "涉嫌", "系", "因", "患有", "正在", "怀孕", "符合", "已", "于", "的", "等", "在", "不")
+NAME_STOPS = ("可能", "涉嫌", "系", "因", "患有", "正在", "怀孕", "符合", "已", "于", "的", "等", "在", "不",
+              "性别", "出生")  # the form's next cells when a label between was lost
 
 
 def clean_value(text: str) -> str:

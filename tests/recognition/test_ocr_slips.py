@@ -130,3 +130,29 @@ def test_letter_spaced_authority_cut_into_two_rows(make_page: Callable[..., Page
         page.ocr.words.append(Word(ch, (x, 200, x + 60, 330 if tall else 260), 88.0, 1 if tall else 0))
     f = recognize([page])[0].plain_fields()
     assert f["authority"] == "青川市公安局东河区分局"
+
+
+def _reporter_form(make_page: Callable[..., PageResult], reporter_row: str, officer_row: list[tuple[int, str]]) -> PageResult:
+    return make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, reporter_row)],
+        [(300, "身份证件"), (600, "居民身份证 证件号码 11010519491231002X")],
+        officer_row,
+        [(300, "案件来源"), (600, "口110指令 口工作中发现 回报案 口投案 口移送 口扭送 口其他")],
+    ])
+
+
+def test_reporter_name_when_a_neighbouring_label_was_lost(make_page: Callable[..., PageResult]) -> None:
+    officer = [(300, "接报民警"), (600, "王强"), (1100, "接报时间 2018年1月16日10时30分")]
+    # 性别 lost: the name stops where 出生日期 begins
+    f = recognize([_reporter_form(make_page, "姓名 白国健 出生日期 1991年8月28日", officer)])[0].plain_fields()
+    assert f["reporter_name"] == "白国健"
+    # 姓名 lost: the name opens the row before 性别
+    f = recognize([_reporter_form(make_page, "郭云飞 性别 女 出生日期 1960年9月16日", officer)])[0].plain_fields()
+    assert f["reporter_name"] == "郭云飞"
+
+
+def test_officer_between_table_rules(make_page: Callable[..., PageResult]) -> None:
+    officer = [(300, "接报民管|"), (560, "钟云龙|"), (1100, "接报时间 2018年5月26日18时30分")]
+    f = recognize([_reporter_form(make_page, "姓名 李明 性别 男", officer)])[0].plain_fields()
+    assert f["receiving_officer"] == "钟云龙"

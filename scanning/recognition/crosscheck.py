@@ -22,6 +22,9 @@ from scanning.types import FieldValue
 from .catalog import entry_rows
 from .charges import fix_charge
 from .classify import TITLE_TEXT
+from .fields_admin import labelled_name
+from .slots import name_after
+from .text import Flat
 from .split import Draft
 
 DATE_FIELD = {
@@ -199,6 +202,23 @@ def charges(drafts: list[Draft]) -> None:
                                                                  "source": "charge list"}])
 
 
+def compiler_on_cover(drafts: list[Draft]) -> None:
+    """The cover names the volume's compiler (立卷人) as the backup sheet does: where the two
+    readings look like misreadings of one another, the one read with more confidence wins."""
+    covers = [d for d in drafts if d.type == "dossier_cover" and d.pages]
+    for d in drafts:
+        own = d.fields.get("compiled_by")
+        if d.type != "backup_sheet" or own is None or not covers:
+            continue
+        pt = covers[0].pages[0]
+        other = name_after(Flat(pt), "立卷人") or labelled_name(pt, "立卷人", "检查人")
+        if other is None or other.value == own.value or Levenshtein.distance(other.value, own.value) > 1:
+            continue
+        if other.conf > own.conf + 0.05:
+            d.fields["compiled_by"] = FieldValue(other.value, other.page, other.box, other.conf, other.raw)
+        _record(d, "compiled_by", d.fields["compiled_by"].value, [_cand(own, "page"), _cand(other, "dossier_cover")])
+
+
 def crosscheck(drafts: list[Draft]) -> None:
     charges(drafts)
     reconcile_strings(drafts, ("case_name",))
@@ -206,4 +226,5 @@ def crosscheck(drafts: list[Draft]) -> None:
     authority_where_printed(drafts)
     reconcile_names(drafts)
     same_number(drafts)
+    compiler_on_cover(drafts)
     against_catalog(drafts)

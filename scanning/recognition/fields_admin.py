@@ -184,13 +184,13 @@ def read_backup_sheet(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     m = re.search(r"共有?(?:文书材料)?([0-9]{1,4})页", flat.text)
     if m:
         out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
-    put(out, "compiled_by", S.name_after(flat, "立卷人") or _labelled_name(pt, "立卷人", "检查人"))
-    put(out, "checked_by", S.name_after(flat, "检查人") or _labelled_name(pt, "检查人", "立卷人"))
+    put(out, "compiled_by", S.name_after(flat, "立卷人") or labelled_name(pt, "立卷人", "检查人"))
+    put(out, "checked_by", S.name_after(flat, "检查人") or labelled_name(pt, "检查人", "立卷人"))
     put(out, "compiled_on", S.date_after(flat, "立卷时间", window=3) or S.date_after(flat, "立卷日期", window=3) or S.last_date(flat))
     return out
 
 
-def _labelled_name(pt: PageText, label: str, other: str) -> FieldValue | None:
+def labelled_name(pt: PageText, label: str, other: str) -> FieldValue | None:
     """The name after ``label：`` on a row whose label was misread (立眷人, 多查人): the row's
     label, up to the colon, is one character off ``label`` and further from ``other``."""
     for i in range(len(pt.rows)):

@@ -148,3 +148,15 @@ def test_title_and_date_read_as_one_cell() -> None:
         _classify_cell(entry, text, [Word(text, (x, 100, x + 40 * len(text), 140), 90.0, 0)], 3)
     assert entry["title"].value == "解除取保候审决定书" and entry["date"].value == "2018-07-11"
     assert entry["doc_no"].value == "青东公（刑）解保字〔2018〕544号" and entry["first_page"].value == 11
+
+
+def test_compiler_read_on_cover_and_backup_sheet(make_page: Callable[..., PageResult]) -> None:
+    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "本卷共3页", "立卷人：孙敏文"], conf=90.0)
+    backup = make_page(2, ["卷内备考表", "本卷共有文书材料3页。", "立卷人：孙人敏文", "检查人：赵刚"], conf=55.0)
+    docs = recognize([cover, backup])
+    f = docs[1].plain_fields()
+    assert f["compiled_by"] == "孙敏文" and f["checked_by"] == "赵刚"
+    assert any(c["field"] == "compiled_by" for c in docs[1].conflicts)
+    # a different person on the cover is no misreading: the sheet keeps its own
+    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "立卷人：王立强"], conf=90.0)
+    assert recognize([cover, backup])[1].plain_fields()["compiled_by"] == "孙人敏文"

@@ -46,7 +46,11 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
             lead = raw.find(v[:1]) if v else 0
             if v:
                 out["violation"] = flat.value(v, a[1] + lead, a[1] + lead + len(v))
-    put(out, "penalty", S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2) or S.slot(flat, "给予", "处罚", maxlen=40, minlen=2))
+    pen = S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2) or S.slot(flat, "给予", "处罚", maxlen=40, minlen=2)
+    if pen:  # 拘留十日: the unit after a number of days misread as 目/曰
+        fv = pen[0]
+        fixed = re.sub(r"(拘留[一二三四五六七八九十]{1,3})[目曰]", r"\1日", fv.value)
+        put(out, "penalty", S.with_value(fv, fixed))
     return out
 
 

@@ -80,6 +80,8 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
             continue
         raw = m.group(1)
         digits = [c for c in raw if c in CN_DIGIT]
+        if len(raw) == 4 and raw[0] == "二" and raw[1] not in CN_DIGIT and all(c in CN_DIGIT for c in raw[2:]):
+            digits = ["二", "〇", raw[2], raw[3]]  # 二〇一八 with its 〇, the usual casualty, misread (二外一八)
         if len(digits) != 4 or len(raw) - 4 > 2:
             continue
         year = int("".join(str(CN_DIGIT[c]) for c in digits))
@@ -143,7 +145,7 @@ def parse_amount(text: str) -> int | float | None:
 
 _BR = r"[^\d\u4e00-\u9fff号]"
 _DOC_NO = re.compile(
-    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)字\s*{_BR}{{0,2}}[1lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:{_BR}{{1,2}}|[1jJlI|])?\s*"
+    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)字\s*{_BR}{{0,2}}[01lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:[1jJlI|]?{_BR}{{1,2}}|[1jJlI|])?\s*"
     r"(?P<serial>\d{1,6})\s*号"
 )
 

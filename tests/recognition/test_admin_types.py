@@ -55,3 +55,11 @@ def test_cover_and_backup_sheet(make_page: Callable[..., PageResult]) -> None:
         "case_no": "A3701050200002018010012", "volume_no": 1, "volume_count": 2, "opened_on": "2018-01-16",
         "closed_on": "2018-05-02", "retention": "长期", "page_count": 37}
     assert docs[1].plain_fields() == {"page_count": 37, "compiled_by": "李明", "checked_by": "赵刚", "compiled_on": "2018-05-03"}
+
+
+def test_penalty_days_unit_misread(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "行政处罚决定书", "青东公（行）行罚决字〔2018〕9号", "违法行为人：李明，男。",
+                         "现查明2018年1月2日，李明在和平街殴打他人。",
+                         "根据《中华人民共和国治安管理处罚法》第四十三条之规定，决定给予行政拘留十目，并处罚款五百元的处罚。",
+                         AUTH, "2018年1月5日"])
+    assert recognize([page])[0].plain_fields()["penalty"] == "行政拘留十日，并处罚款五百元"

@@ -124,3 +124,17 @@ def test_chinese_date_with_noise_in_the_year(text: str, iso: str) -> None:
 @pytest.mark.parametrize("text", ["三〇一九年三月十三日", "他们二人一起在一九年五月", "二人〇一人九人年七月二日", "OO二C〇年驼甩二十八日"])
 def test_noise_is_not_a_date(text: str) -> None:
     assert parse_date(text) is None
+
+
+def test_year_of_the_2000s_with_its_zero_misread() -> None:
+    assert parse_date("二外一八年六月三日") == "2018-06-03"
+    assert parse_date("三外一八年六月三日") is None  # only 二〇 opens a year of this century
+
+
+@pytest.mark.parametrize("raw,want", [
+    ("兴北公（刑）受案字[20181]00841号", "兴北公（刑）受案字〔2018〕00841号"),  # a rule read as 1 after the year
+    ("华中公（刑）受案字[02017]689号", "华中公（刑）受案字〔2017〕689号"),  # and as 0 before it
+    ("东中公（刑）立字〔2018〕1号", "东中公（刑）立字〔2018〕1号"),
+])
+def test_rules_read_as_digits_around_the_year(raw: str, want: str) -> None:
+    assert normalize_doc_no(raw) == want

@@ -207,6 +207,10 @@ def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -
             f = flat.find(opt, pos, hi, min_score=85 if len(opt) > 3 else 101)
             if not f:
                 break
+            if f[0] > 0 and t[f[0] - 1] == opt[0] != t[f[0]]:
+                # a fuzzy alignment that starts one character late (a stray 和 inside the
+                # label shifts it): the label's first character is no tick mark
+                f = (f[0] - 1, f[1])
             if not any(s <= f[0] < e or f[0] <= s < f[1] for s, e, _ in found):
                 found.append((f[0], f[1], opt))
                 break

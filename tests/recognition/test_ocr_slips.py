@@ -156,3 +156,12 @@ def test_officer_between_table_rules(make_page: Callable[..., PageResult]) -> No
     officer = [(300, "接报民管|"), (560, "钟云龙|"), (1100, "接报时间 2018年5月26日18时30分")]
     f = recognize([_reporter_form(make_page, "姓名 李明 性别 男", officer)])[0].plain_fields()
     assert f["receiving_officer"] == "钟云龙"
+
+
+def test_stray_character_inside_an_option_label(make_page: Callable[..., PageResult]) -> None:
+    # a spurious 和 inside the labels shifts their fuzzy alignment by one character
+    sources = "口110指令 口工作中发现 回报案 口投案 口移送 口扭送 口其他"
+    labels = [o.replace("案件", "和案件", 1) for o in OPINIONS]
+    opinions = ["口" + labels[0], "国" + labels[1]] + ["口" + o for o in labels[2:]]
+    f = recognize([form(make_page, sources, opinions)])[0].plain_fields()
+    assert f["opinion"] == "administrative"

@@ -138,3 +138,8 @@ def test_year_of_the_2000s_with_its_zero_misread() -> None:
 ])
 def test_rules_read_as_digits_around_the_year(raw: str, want: str) -> None:
     assert normalize_doc_no(raw) == want
+
+
+def test_capital_thousand_with_a_stroke_lost() -> None:
+    assert parse_amount("壹什元") == 1000
+    assert parse_amount("贰万叁什元") == 23000

@@ -30,10 +30,13 @@ def rules(findings: list, rule: str) -> list:
 
 
 def test_rule_codes_match_rules_md() -> None:
+    import re
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[3] / "shared" / "domain" / "RULES.md").read_text()
-    import re
+    rules_md = Path(__file__).resolve().parents[3] / "shared" / "domain" / "RULES.md"
+    if not rules_md.exists():
+        pytest.skip("../shared/domain/RULES.md is absent (the project's shared folder lies beside the repository)")
+    text = rules_md.read_text(encoding="utf-8")
 
     in_doc = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.M))
     assert in_doc == set(RULE_CODES)

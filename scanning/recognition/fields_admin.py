@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from scanning.types import FieldValue
@@ -135,6 +136,27 @@ def _digits(text: str) -> int:
     return int(text.translate(_DIGIT_FOLD))
 
 
+COVER_TITLES = [("criminal_main", "刑事诉讼卷宗"), ("criminal_secondary", "侦查工作卷"), ("administrative", "行政案件卷宗"),
+                ("reconsideration", "行政复议卷宗"), ("litigation", "行政诉讼卷宗")]
+
+
+def _garbled_kind(pt: PageText) -> FieldValue | None:
+    """The volume kind from a cover title too garbled to match (行政复以管示): the title row
+    (a short row in the top third) nearest one kind's title, clearly nearer than any other kind."""
+    for i, row in enumerate(pt.rows):
+        if row.box[1] > pt.height * 0.33:
+            break
+        text = re.sub(rf"[^{S.CJK}]", "", pt.row_text(i))
+        if not 4 <= len(text) <= 8 or S.AUTHORITY_RE.search(text):
+            continue
+        scores = sorted(((fuzz.ratio(text, title), code) for code, title in COVER_TITLES), reverse=True)
+        (best, code), (second, _) = scores[0], scores[1]
+        if best >= 50 and best - second >= 15:
+            s = pt.row_start[i]
+            return S.with_value(pt.value(code, s, s + len(pt.row_text(i))), code)
+    return None
+
+
 def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     pt = pages[0]
     out: Fields = {}
@@ -145,6 +167,8 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
         if a:
             out["volume_kind"] = flat.value(code, *a)
             break
+    else:
+        put(out, "volume_kind", _garbled_kind(pt))
     put(out, "case_name", _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由")))
     m = re.search(r"[AJ][0-9OoIl]{22}(?![0-9])", flat.text)
     if m:

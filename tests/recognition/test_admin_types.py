@@ -63,3 +63,11 @@ def test_penalty_days_unit_misread(make_page: Callable[..., PageResult]) -> None
                          "根据《中华人民共和国治安管理处罚法》第四十三条之规定，决定给予行政拘留十目，并处罚款五百元的处罚。",
                          AUTH, "2018年1月5日"])
     assert recognize([page])[0].plain_fields()["penalty"] == "行政拘留十日，并处罚款五百元"
+
+
+def test_cover_kind_from_a_garbled_title(make_page: Callable[..., PageResult]) -> None:
+    cover = make_page(1, [AUTH, "行政复以管示", "案件名称：张伟殴打他人案", "保管期限：长期"])
+    assert recognize([cover])[0].plain_fields()["volume_kind"] == "reconsideration"
+    # equally near two kinds (行政…卷宗): no kind rather than a guess
+    cover = make_page(1, [AUTH, "行政某某卷宗", "案件名称：张伟殴打他人案", "保管期限：长期"])
+    assert "volume_kind" not in recognize([cover])[0].plain_fields()

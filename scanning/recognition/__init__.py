@@ -13,6 +13,8 @@ Parts:
 - :mod:`.slots`, :mod:`.fields`, :mod:`.fields_admin`, :mod:`.catalog`: field readers.
 - :mod:`.charges`: the closed list of charges that ends a case name, to put right a
   charge misread by one character.
+- :mod:`.places`: the city and district every institution of the volume carries, to put
+  right a one-character misreading seen on one line only.
 - :mod:`.split`: pages to documents (blank pages, continuation pages, ``other``).
 - :mod:`.crosscheck`: the volume's redundancy (recurring names, numbers, the catalog),
   with conflicts recorded on the documents.

@@ -23,6 +23,7 @@ from .catalog import entry_rows
 from .charges import fix_charge
 from .classify import TITLE_TEXT
 from .fields_admin import labelled_name
+from .places import reconcile_places
 from .slots import name_after
 from .text import Flat
 from .split import Draft
@@ -219,8 +220,17 @@ def compiler_on_cover(drafts: list[Draft]) -> None:
         _record(d, "compiled_by", d.fields["compiled_by"].value, [_cand(own, "page"), _cand(other, "dossier_cover")])
 
 
+def places(drafts: list[Draft]) -> None:
+    """City and district names misread by one character (see :mod:`.places`)."""
+    by_id = {id(d.fields): d for d in drafts}
+    for fields, name, old, new in reconcile_places([d.fields for d in drafts]):
+        _record(by_id[id(fields)], name, new, [_cand(old, "page"), {"value": new, "page": None, "conf": None,
+                                                                   "source": "volume places"}])
+
+
 def crosscheck(drafts: list[Draft]) -> None:
     charges(drafts)
+    places(drafts)
     reconcile_strings(drafts, ("case_name",))
     reconcile_strings(drafts, ("authority",))
     authority_where_printed(drafts)

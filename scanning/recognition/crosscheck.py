@@ -24,7 +24,7 @@ from .charges import fix_charge
 from .classify import TITLE_TEXT
 from .fields_admin import labelled_name
 from .places import reconcile_places
-from .slots import name_after
+from .slots import AUTHORITY_RE, name_after
 from .text import Flat
 from .split import Draft
 
@@ -223,7 +223,17 @@ def compiler_on_cover(drafts: list[Draft]) -> None:
 def places(drafts: list[Draft]) -> None:
     """City and district names misread by one character (see :mod:`.places`)."""
     by_id = {id(d.fields): d for d in drafts}
-    for fields, name, old, new in reconcile_places([d.fields for d in drafts]):
+    # rows that print nothing but an institution's name (the signature above the seal)
+    evidence = []
+    for d in drafts:
+        for pt in d.pages:
+            for i in range(len(pt.rows)):
+                row = pt.row_text(i)
+                m = AUTHORITY_RE.fullmatch(row.strip("。.，, "))
+                if m:
+                    s = pt.row_start[i]
+                    evidence.append(pt.value(m.group(0), s, s + len(row)))
+    for fields, name, old, new in reconcile_places([d.fields for d in drafts], tuple(evidence)):
         _record(by_id[id(fields)], name, new, [_cand(old, "page"), {"value": new, "page": None, "conf": None,
                                                                    "source": "volume places"}])
 

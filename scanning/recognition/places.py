@@ -30,24 +30,26 @@ def _parts(value: str) -> list[tuple[int, str]]:
     return [(m.start(1), m.group(1))] if m else []
 
 
-def reconcile_places(fields_list: list[dict[str, FieldValue]]) -> list[tuple[dict[str, FieldValue], str, FieldValue, str]]:
+def reconcile_places(fields_list: list[dict[str, FieldValue]], evidence: tuple[FieldValue, ...] = ()
+                     ) -> list[tuple[dict[str, FieldValue], str, FieldValue, str]]:
     """Put right one-character misreadings of the volume's city and district names.
 
-    ``fields_list`` holds each document's fields; they are changed in place. Returns the
-    changes as (fields, name, old value, new value) so the caller can record them.
+    ``fields_list`` holds each document's fields; they are changed in place. ``evidence``
+    adds other lines that print an institution's name (the signature above the seal); they
+    count as readings and are not changed. Returns the changes as (fields, name, old value,
+    new value) so the caller can record them.
     """
     # distinct printed lines (page, box) on which each (slot, position, char) was read
     seen: dict[tuple[int, int, str], set[tuple[int | None, object]]] = defaultdict(set)
     words: dict[tuple[int, str], set[tuple[int | None, object]]] = defaultdict(set)
-    for fields in fields_list:
-        for name in PLACE_FIELDS:
-            fv = fields.get(name)
-            if fv is None or not isinstance(fv.value, str):
-                continue
-            for slot, (_, text) in enumerate(_parts(fv.value)):
-                words[(slot, text)].add((fv.page, fv.box))
-                for k, ch in enumerate(text):
-                    seen[(slot, k, ch)].add((fv.page, fv.box))
+    readings = [fields.get(name) for fields in fields_list for name in PLACE_FIELDS] + list(evidence)
+    for fv in readings:
+        if fv is None or not isinstance(fv.value, str):
+            continue
+        for slot, (_, text) in enumerate(_parts(fv.value)):
+            words[(slot, text)].add((fv.page, fv.box))
+            for k, ch in enumerate(text):
+                seen[(slot, k, ch)].add((fv.page, fv.box))
     changes = []
     for fields in fields_list:
         for name in PLACE_FIELDS:

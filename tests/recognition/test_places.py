@@ -35,3 +35,12 @@ def test_another_district_read_on_two_lines_is_kept() -> None:
     ]
     assert reconcile_places(docs) == []
     assert docs[3]["authority"].value == "青川市西城区人民法院"
+
+
+def test_signature_lines_count_as_readings() -> None:
+    docs = [{"authority": fv("兴平市公安局天于区分局", 1), "procuratorate": fv("兴平市天宁区人民检察院", 2)}]
+    assert reconcile_places(docs) == []  # one reading against one: left alone
+    signature = fv("兴平市公安局天宁区分局", 3)
+    reconcile_places(docs, (signature,))
+    assert docs[0]["authority"].value == "兴平市公安局天宁区分局"
+    assert signature.value == "兴平市公安局天宁区分局" and docs[0]["procuratorate"].value == "兴平市天宁区人民检察院"

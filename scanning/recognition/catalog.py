@@ -229,7 +229,7 @@ def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], pa
 
 # the head of a document number split off its digits by a column cut (汪槐公（刑）提捕字):
 # never a title
-NUMBER_HEAD = re.compile(r"公[（(]?[刑行]?[)）]?[\u4e00-\u9fff]{0,4}字|政复决字|字$")
+NUMBER_HEAD = re.compile(r"公[（(]?[刑行]?[)）]?[\u4e00-\u9fff]{0,4}字|政复决字|字$|^[\u4e00-\u9fff]{1,3}公$")
 
 
 def _title_score(text: str) -> float:
@@ -244,6 +244,10 @@ def _title(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int)
     if not t:
         return
     best = process.extractOne(t, KNOWN_TITLES, scorer=fuzz.ratio)
+    # a known title printed whole inside a cell that also caught a number's pieces
+    inside = next((k for k in sorted(KNOWN_TITLES, key=len, reverse=True) if len(k) >= 4 and k in t), None)
+    if inside and (best is None or best[1] < 70):
+        best = (inside, 100.0, 0)
     if "title" in entry and (best[1] if best else 0.0) <= _title_score(entry["title"].raw):
         return
     value = best[0] if best and best[1] >= 70 else t

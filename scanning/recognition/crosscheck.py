@@ -137,7 +137,9 @@ def against_catalog(drafts: list[Draft]) -> None:
                 continue
             cands_ = [_cand(own, "page"), _cand(cv, "catalog")]
             similar = _similar(str(own.value), str(cv.value)) or Levenshtein.distance(str(own.value), str(cv.value)) <= 1
-            if similar and cv.conf > own.conf + 0.05:
+            # a number whose head was lost in a catalog cell (立字〔2018〕846号) never replaces a whole one
+            partial = name == "doc_no" and len(str(cv.value)) < len(str(own.value)) - 1
+            if similar and cv.conf > own.conf + 0.05 and not partial:
                 d.fields[name] = FieldValue(cv.value, own.page, own.box, cv.conf, own.raw)
             elif similar and i < len(entries) and entries[i].get(cat_name) == cv.value:
                 entries[i][cat_name] = own.value

@@ -160,3 +160,28 @@ def test_compiler_read_on_cover_and_backup_sheet(make_page: Callable[..., PageRe
     # a different person on the cover is no misreading: the sheet keeps its own
     cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "立卷人：王立强"], conf=90.0)
     assert recognize([cover, backup])[1].plain_fields()["compiled_by"] == "孙人敏文"
+
+
+def test_number_pieces_in_cells_and_titles_inside_them() -> None:
+    from scanning.recognition.catalog import _classify_cell
+    from scanning.types import Word
+
+    def run(cells: list[tuple[str, int]]) -> dict:
+        entry: dict = {}
+        for text, x in cells:
+            _classify_cell(entry, text, [Word(text, (x, 100, x + 40 * len(text), 140), 90.0, 0)], 2)
+        return entry
+
+    # the abbreviation alone in a cell (the rest of the number in the next) is no title
+    e = run([("浅槐公", 270), ("立案决定书", 760), ("2018年3月28日", 1100)])
+    assert e["title"].value == "立案决定书"
+    # a known title printed whole inside a cell that caught a number's pieces
+    e = run([("东中公人刑解保子解除取保候审决定书号", 270)])
+    assert e["title"].value == "解除取保候审决定书"
+
+
+def test_catalog_number_without_its_head_never_replaces_the_documents(make_page: Callable[..., PageResult]) -> None:
+    cat = make_page(2, ["卷内文书目录", header(), row("1", "立字〔2018〕128号", "立案决定书", "2018.01.17", "1")], conf=95.0)
+    doc = _decision(make_page, 3, "张伟盗窃案", "青东公（刑）立字〔2018〕128号", conf=60.0)
+    docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat, doc])
+    assert docs[2].fields["doc_no"].value == "青东公（刑）立字〔2018〕128号"

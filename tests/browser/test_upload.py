@@ -49,6 +49,9 @@ def test_bad_file_message_in_the_page(app: Any, live_server: str, browser_page: 
     page.fill("input[name=case_no]", "A3701050200002018010001")
     page.set_input_files("input[type=file]", str(bad))
     page.click("#submit")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('上传失败')")
+    # the refusal comes after the bytes are stored and the file inspected in a sandboxed
+    # child process: allow for a loaded CI machine
+    page.wait_for_function("document.querySelector('#status').textContent.includes('上传失败')",
+                           timeout=120_000)
     status = page.inner_text("#status")
     assert "卷宗.pdf" in status and "不支持" in status

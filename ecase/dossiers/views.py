@@ -71,13 +71,11 @@ def page_image(page_id: int) -> Response:
     return send_blob(key, media or "application/octet-stream")
 
 
-def _as_png(data: bytes, max_side: int | None = None) -> Response:
+def _as_png(data: bytes) -> Response:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as img:
         img = img.convert("RGB") if img.mode not in ("RGB", "L") else img
-        if max_side:
-            img.thumbnail((max_side, max_side))
         out = io.BytesIO()
         img.save(out, "PNG")
     resp = Response(out.getvalue(), mimetype="image/png")

@@ -29,7 +29,6 @@ from scanning.pdf import Bookmark, PdfPage, VolumeMeta, build_volume_pdf
 log = logging.getLogger(__name__)
 
 DOSSIER_PAGE_TYPES = ("dossier_cover", "catalog", "backup_sheet")
-DATE_FIELDS = ("issued_on", "decided_on", "accepted_on", "released_on", "compiled_on", "starts_on")
 
 
 def _pdf_pages(version: VolumeVersion) -> Iterator[PdfPage]:
@@ -51,13 +50,6 @@ def _pdf_pages(version: VolumeVersion) -> Iterator[PdfPage]:
                       width=p.width or 0, height=p.height or 0, dpi=float(p.dpi or 300),
                       rotation=p.rotation, skew_deg=p.skew_deg,
                       words=ocr.words if ocr else (), label=vp.label, **upright)
-
-
-def document_date(values: dict[str, Any]) -> str | None:
-    for name in DATE_FIELDS:
-        if values.get(name):
-            return str(values[name])
-    return None
 
 
 def bookmarks(version: VolumeVersion) -> list[Bookmark]:
@@ -105,7 +97,7 @@ def document_entries(version: VolumeVersion) -> list[dict[str, Any]]:
     for d in version.documents:
         values = d.values()
         out.append({"seq": d.seq, "type": d.type, "title": d.title, "doc_no": values.get("doc_no"),
-                    "date": document_date(values), "first_page": d.first_position,
+                    "date": Document.date_of(values), "first_page": d.first_position,
                     "last_page": d.last_position, "first_label": labels.get(d.first_position),
                     "fields": values})
     return out
@@ -174,9 +166,3 @@ def export_case(actor: Actor, case: Case, out_path: Path, *, include_secondary: 
     log.info("case %s exported by %s to %s", case.case_no, actor.name, out_path.name)
     return manifest
 
-
-def document_of(version: VolumeVersion, position: int) -> Document | None:
-    for d in version.documents:
-        if d.first_position <= position <= d.last_position:
-            return d
-    return None

@@ -177,12 +177,15 @@ def _reread_tables(scan: Scan) -> None:
     results = [page_result(p, p.scan_index) for p in pages]
     by_index = {p.scan_index: p for p in pages}
 
+    fetched: dict[int, bytes] = {}
+
     def image_of(result: PageResult) -> Image.Image | None:
         page = by_index[result.index]
         key = page.image_key
         if key is None:
             return None
-        with Image.open(io.BytesIO(store().get_bytes(key))) as img:
+        fetched[result.index] = store().get_bytes(key)
+        with Image.open(io.BytesIO(fetched[result.index])) as img:
             img.load()
             return img.convert("L") if img.mode not in ("L", "RGB") else img.copy()
 
@@ -192,7 +195,7 @@ def _reread_tables(scan: Scan) -> None:
     for r in results:
         if r.ocr is not before[r.index] and r.ocr is not None:
             page = by_index[r.index]
-            data = store().get_bytes(page.image_key) if page.image_key else None
+            data = fetched.get(r.index)
             ocr = _with_page_number(r.ocr, data) if data else r.ocr
             page.ocr = ocr_to_json(ocr)
             page.text = ocr.text

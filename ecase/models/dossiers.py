@@ -35,6 +35,9 @@ VOLUME_KINDS: dict[str, str] = {
 
 PAGE_STATES = ("pending", "done", "failed")
 
+#: the fields that date a document (FORMS.md names), in order of preference
+DATE_FIELDS = ("issued_on", "decided_on", "accepted_on", "released_on", "compiled_on", "starts_on")
+
 
 class Volume(Base):
     __tablename__ = "volumes"
@@ -180,6 +183,14 @@ class Document(Base):
         for c in self.corrections:
             out[c.name] = c.value
         return out
+
+    @staticmethod
+    def date_of(values: dict[str, Any]) -> str | None:
+        """The ISO date of a document from its field values (the first date field read)."""
+        for name in DATE_FIELDS:
+            if values.get(name):
+                return str(values[name])
+        return None
 
 
 class DocumentField(Base):

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from ecase import db
 from ecase.models import Case, Document, Volume
+from ecase.models.dossiers import DATE_FIELDS
 from ecase.tasks import celery
 from search import Index, IndexLockedError, PageRecord
 
 log = logging.getLogger(__name__)
 
-DATE_FIELDS = ("issued_on", "decided_on", "accepted_on", "released_on", "compiled_on", "starts_on")
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +44,7 @@ def page_key(volume_id: int, position: int) -> str:
 
 
 def _date(values: dict[str, Any]) -> dt.date | None:
+    """The first date field that reads as a date (a reviewer's correction may not)."""
     for name in DATE_FIELDS:
         v = values.get(name)
         if isinstance(v, str):

@@ -165,6 +165,7 @@ def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
     per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     fields_ok = fields_all = 0
     field_miss: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: list[tuple[str, str, Any, Any]] = []  # (scan, type.field, want, got)
     rot_ok = rot_all = blank_ok = blank_all = 0
     for item, res in zip(items, results):
         truth = item["truth"]
@@ -189,12 +190,16 @@ def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
                         g = rows.get(e["seq"], {})
                         for k, v in e.items():
                             ok = g.get(k) == v
+                            if not ok:
+                                misses.append((item["name"], f"catalog[{e['seq']}].{k}", v, g.get(k)))
                             fields_ok += ok
                             fields_all += 1
                             field_miss[f"catalog.{k}"][0] += ok
                             field_miss[f"catalog.{k}"][1] += 1
                     continue
                 ok = gd["fields"].get(name) == value
+                if not ok:
+                    misses.append((item["name"], f"{key[0]}.{name}", value, gd["fields"].get(name)))
                 fields_ok += ok
                 fields_all += 1
                 field_miss[f"{key[0]}.{name}"][0] += ok
@@ -213,7 +218,7 @@ def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
     f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     return {"per_type": dict(per_type), "doc_f1": f1, "field_acc": fields_ok / max(fields_all, 1),
             "fields": fields_all, "rotation_acc": rot_ok / max(rot_all, 1), "blank_acc": blank_ok / max(blank_all, 1),
-            "field_detail": dict(field_miss)}
+            "field_detail": dict(field_miss), "misses": misses}
 
 
 def main() -> None:
@@ -224,6 +229,7 @@ def main() -> None:
     ap.add_argument("--psm", type=int, default=int(os.environ.get("ECASE_BENCH_PSM", "6")), help="oracle mode's Tesseract psm")
     ap.add_argument("--only", default=None, help="only scans whose name starts with this")
     ap.add_argument("--fields", action="store_true", help="print accuracy per type.field")
+    ap.add_argument("--misses", action="store_true", help="print every wrong field: scan, field, wanted, got")
     ap.add_argument("--reuse-pages", action="store_true",
                     help="extract mode: cache the pipeline's page results and re-run only recognition")
     args = ap.parse_args()
@@ -246,6 +252,9 @@ def main() -> None:
         for k, (ok, n) in sorted(sc["field_detail"].items()):
             if ok < n:
                 print(f"  field {k:40} {ok}/{n}")
+    if args.misses:
+        for name, fieldname, want, got in sc["misses"]:
+            print(f"  miss {name} {fieldname}: want {want!r} got {got!r}")
     print(f"scans={len(items)} pages={pages} mode={args.mode} doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
           f"fields={sc['fields']} rotation_acc={sc['rotation_acc']:.4f} blank_acc={sc['blank_acc']:.4f} "
           f"sec_per_page={elapsed / max(pages, 1):.3f}")

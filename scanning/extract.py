@@ -10,7 +10,9 @@ Page indexes are 1-based in scan order over all files given; ``rotation`` is the
 turn that made the page upright; field names and formats are FORMS.md's; a field not
 found is left out; catalog rows are a list under ``entries``. With ``provenance=True``
 each document also carries ``provenance`` (page, box, conf, raw per field) and
-``conflicts``.
+``conflicts``. With a ``lexicon`` (:class:`scanning.recognition.lexicon.Lexicon`, the
+bureau's own names) misread institution names and number heads are put right; the JSON's
+shape is the same.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from PIL import Image
 
 from scanning.recognition import recognize
+from scanning.recognition.lexicon import Lexicon
 from scanning.recognition.split import split
 from scanning.types import Document, PageOCR, PageResult
 
@@ -62,9 +65,10 @@ def document_json(d: Document, provenance: bool = False) -> dict[str, Any]:
     return out
 
 
-def extract_pages(pages: Sequence[PageResult], *, provenance: bool = False) -> dict[str, Any]:
+def extract_pages(pages: Sequence[PageResult], *, provenance: bool = False,
+                  lexicon: Lexicon | None = None) -> dict[str, Any]:
     """The contract JSON for pages already cleaned and OCR'd (no files, no OCR here)."""
-    docs = recognize(list(pages))
+    docs = recognize(list(pages), lexicon=lexicon)
     return {"pages": [page_json(p) for p in pages], "documents": [document_json(d, provenance) for d in docs]}
 
 
@@ -128,11 +132,12 @@ def scan_pages(paths: list[Path], *, jobs: int | None = None) -> list[PageResult
     return pages
 
 
-def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = False) -> dict[str, Any]:
+def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = False,
+            lexicon: Lexicon | None = None) -> dict[str, Any]:
     """Read scan files (PDF, TIFF, JPEG, PNG, ZIP, folders), clean and OCR every page, recognise.
 
     Cleanup and OCR are :func:`scanning.pipeline.process_scan`'s (in parallel over
     ``jobs`` processes); pages of table documents are read again as one block
-    (:func:`reread_tables`); then recognition, and the JSON.
+    (:func:`reread_tables`); then recognition (against ``lexicon`` when given), and the JSON.
     """
-    return extract_pages(scan_pages(paths, jobs=jobs), provenance=provenance)
+    return extract_pages(scan_pages(paths, jobs=jobs), provenance=provenance, lexicon=lexicon)

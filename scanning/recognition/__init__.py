@@ -18,6 +18,8 @@ Parts:
 - :mod:`.split`: pages to documents (blank pages, continuation pages, ``other``).
 - :mod:`.crosscheck`: the volume's redundancy (recurring names, numbers, the catalog),
   with conflicts recorded on the documents.
+- :mod:`.lexicon`: the bureau's own names (institutions, the heads of document numbers),
+  when given, put in place of close misreadings of them (last, after the cross-checks).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from scanning.types import Document, PageResult
 
 from .classify import TITLE_TEXT, classify_page
 from .crosscheck import crosscheck
+from .lexicon import Lexicon, correct_fields
 from .normalize import normalize_doc_no, parse_amount, parse_date, parse_datetime
 from .split import Draft, read_fields, split
 from .text import PageText
@@ -47,8 +50,20 @@ def _known_names(drafts: list[Draft]) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if 2 <= len(n) <= 4))
 
 
-def recognize(pages: list[PageResult]) -> list[Document]:
-    """The documents of a scan, in page order; see the package docstring."""
+def apply_lexicon(drafts: list[Draft], lexicon: Lexicon | None) -> None:
+    """Misread institution names and number heads put right against ``lexicon``; each
+    change is recorded in the document's conflicts (the reading, and the names list)."""
+    for ch in correct_fields([d.fields for d in drafts], lexicon):
+        drafts[ch.index].conflicts.append({"field": ch.field, "chosen": ch.new, "candidates": [
+            {"value": ch.old, "page": ch.page, "conf": ch.conf, "source": "page"},
+            {"value": ch.new, "page": None, "conf": None, "source": "volume names" if ch.agreed else "names"}]})
+
+
+def recognize(pages: list[PageResult], lexicon: Lexicon | None = None) -> list[Document]:
+    """The documents of a scan, in page order; see the package docstring.
+
+    ``lexicon``: the bureau's known names (:mod:`.lexicon`); without it nothing is
+    corrected against a list."""
     drafts = split(pages)
     for d in drafts:
         d.fields = read_fields(d)
@@ -58,10 +73,11 @@ def recognize(pages: list[PageResult]) -> list[Document]:
             if d.type in ("bail_decision", "arrest_request", "detention_warrant", "arrest_warrant"):
                 d.fields = read_fields(d, known)
     crosscheck(drafts)
+    apply_lexicon(drafts, lexicon)
     return [d.to_document() for d in drafts]
 
 
 __all__ = [
-    "PageText", "RecognitionError", "TITLE_TEXT", "classify_page", "normalize_doc_no", "parse_amount", "parse_date",
+    "Lexicon", "PageText", "RecognitionError", "TITLE_TEXT", "classify_page", "normalize_doc_no", "parse_amount", "parse_date",
     "parse_datetime", "recognize",
 ]

@@ -1,0 +1,273 @@
+"""The bureau's own names: OCR misreadings of them put right against a configured list.
+
+Tesseract's chi_sim cannot write some characters at all (泺 is not in its character set)
+and misreads rare ones (岱 as 贷, 槐荫 as 枫荫 or 槐萌), yet a bureau knows the names it
+prints every day: its own full name, its 机关代字 (the head of its document numbers,
+岱槐公), the procuratorate, court, government and detention centre it deals with. A
+:class:`Lexicon` holds such names; :func:`correct_fields` puts a value right when what the
+page shows is a close, unambiguous misreading of one of them.
+
+The file (UTF-8, one entry a line, ``#`` starts a comment)::
+
+    岱西市公安局槐荫区分局      # institutions, as printed in full
+    岱西市槐荫区人民检察院
+    岱槐公                      # the head of the bureau's numbers (before （刑）/（行）)
+    岱西槐荫政复决              # another body's head: the part before 字
+    鲁0105                      # a court's code in its case numbers （2018）鲁0105行初1号 (or 鲁 alone)
+
+What is corrected: institution fields (``authority``, ``court``, ``procuratorate``,
+``detention_center``, ``respondent``, ``defendant``, ``addressee``) against entries of five
+characters or more, and the head of document numbers (the bureau's ``…公``, another body's
+part before 字, a court number's place and code) against entries of the head's length,
+in the documents' ``doc_no`` and the catalog's rows.
+
+When a value is replaced (never otherwise):
+
+* *close*: at most one character differs in a name of up to seven characters, a quarter
+  of them in longer ones (one character lost or added in names of eight or more);
+* *unambiguous*: one entry is nearest, and the next is further off;
+* or, second pass, *the volume agrees*: the entry's replacing characters all occur in the
+  names already matched in the volume (the bureau's city and district), no other entry
+  within reach does, and at most half of the characters differ. This is how a 机关代字 of
+  three characters whose first one OCR cannot write is put right when a list holds many
+  bureaus (泺槐公, 青槐公, 东槐公 … are all one character from 激槐公), and how a court
+  number's place character is.
+
+The value becomes the entry's spelling; ``raw`` keeps what OCR read, the confidence is
+lowered a little (more for the second pass), and the caller records the change as a
+conflict. An entry is never put where no reading of it is printed, and a value not near
+any entry, or near two, is left as read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from scanning.types import FieldValue
+
+NAME_FIELDS = ("authority", "court", "procuratorate", "detention_center", "respondent", "defendant", "addressee")
+MIN_NAME = 5  # a person's name is at most four characters: shorter entries never replace a name field
+STRICT_FACTOR = 0.95  # confidence kept by a close, unambiguous correction
+AGREED_FACTOR = 0.85  # and by one the volume's other names decided
+
+_POLICE_NO = re.compile(r"^(?P<head>[^（）〔〕]+?)(?P<rest>（[刑行]）[^〔]*字〔.*)$")
+_OTHER_NO = re.compile(r"^(?P<head>[^（）〔〕]+?)(?P<rest>字〔.*)$")
+_COURT_NO = re.compile(r"^(?P<year>（\d{4}）)(?P<place>[\u4e00-\u9fff]{1,2})(?P<code>\d{0,6})(?P<rest>[\u4e00-\u9fff]{1,3}\d{1,6}号)$")
+_BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "〔", "]": "〕", "【": "〔", "】": "〕"})
+
+
+def _clean(entry: str) -> str:
+    """An entry as values are written: no white space, full-width round brackets, no 字 or
+    （刑）/（行） after a number's head."""
+    e = re.sub(r"\s+", "", entry).translate(_BRACKETS)
+    e = re.sub(r"（[刑行]）.*$", "", e)
+    if len(e) > 1 and e.endswith("字"):
+        e = e[:-1]
+    return e
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Known names (institutions and number heads), in the spelling to put in place of a misreading."""
+
+    entries: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Lexicon:
+        seen: dict[str, None] = {}
+        for n in names:
+            e = _clean(n)
+            if e:
+                seen.setdefault(e, None)
+        return cls(tuple(seen))
+
+    @classmethod
+    def parse(cls, text: str) -> Lexicon:
+        """Entries from the text of a names file: one a line, ``#`` to the end of a line is a comment."""
+        return cls.of(line.split("#", 1)[0] for line in text.lstrip("\ufeff").splitlines())
+
+    @classmethod
+    def load(cls, path: str | Path) -> Lexicon:
+        return cls.parse(Path(path).read_text(encoding="utf-8"))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.entries
+
+    def __or__(self, other: Lexicon) -> Lexicon:
+        return Lexicon.of(self.entries + other.entries)
+
+    def nearest(self, text: str, support: frozenset[str] | set[str] = frozenset(), *, name: bool = False) -> str | None:
+        """The entry ``text`` is a misreading of, or None (``text`` itself when it is an entry).
+
+        ``name``: ``text`` is an institution field (entries of five characters or more; one
+        character lost or added is a difference too). ``support``: the characters of the
+        volume's names already matched, for the second pass (see the module docstring).
+        """
+        m = self._match(text, support, name=name)
+        return m[0] if m else None
+
+    def _match(self, text: str, support: frozenset[str] | set[str], *, name: bool) -> tuple[str, bool] | None:
+        """(entry, decided by the volume's names) or None."""
+        if not text:
+            return None
+        if text in self.entries:
+            return text, False
+        n = len(text)
+        scored: list[tuple[int, str, frozenset[str]]] = []
+        for e in self.entries:
+            if name:
+                if len(e) < MIN_NAME or abs(len(e) - n) > (1 if min(n, len(e)) >= 8 else 0):
+                    continue
+            elif len(e) != n:
+                continue
+            d, new = _difference(text, e)
+            scored.append((d, e, new))
+        if not scored:
+            return None
+        scored.sort(key=lambda t: t[0])
+        best_d, best = scored[0][0], scored[0][1]
+        second_d = scored[1][0] if len(scored) > 1 else None
+        if best_d <= _budget(n) and (second_d is None or second_d > best_d):
+            return best, False
+        if not support:
+            return None
+        reach = max(1, n // 2)
+        agreed = [(d, e) for d, e, new in scored if d <= reach and new <= support]
+        if not agreed:
+            return None
+        d0 = agreed[0][0]
+        # the one entry the volume's names agree with, and nearer than any other it could be
+        if len([e for d, e in agreed if d == d0]) == 1 and d0 <= best_d + 1:
+            return agreed[0][1], True
+        return None
+
+
+def _budget(n: int) -> int:
+    """How many characters may differ in a close match of a value of ``n`` characters."""
+    if n < 3:
+        return 0
+    return 1 if n < 8 else n // 4
+
+
+def _difference(text: str, entry: str) -> tuple[int, frozenset[str]]:
+    """Edits from ``text`` to ``entry`` and the characters the entry puts in."""
+    if len(text) == len(entry):
+        new = [b for a, b in zip(text, entry) if a != b]
+        return len(new), frozenset(new)
+    ops = Levenshtein.editops(text, entry)
+    return len(ops), frozenset(entry[op.dest_pos] for op in ops if op.tag in ("replace", "insert"))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value put right: which document (index in the list given), field, the reading, the entry."""
+
+    index: int
+    field: str  # ``doc_no`` or ``entries[3].doc_no`` for a catalog row
+    old: Any
+    new: Any
+    agreed: bool  # decided by the volume's other names (second pass)
+    page: int | None = None  # where the reading was made, and its confidence
+    conf: float | None = None
+
+
+def _doc_no_parts(value: str) -> list[tuple[str, str, str]]:
+    """(before, head, after) splits of a normalised number, the head to be matched; a
+    court number gives its place with code (鲁0105) and its place alone (鲁)."""
+    m = _COURT_NO.match(value)
+    if m:
+        out = []
+        if m.group("code"):
+            out.append((m.group("year"), m.group("place") + m.group("code"), m.group("rest")))
+        out.append((m.group("year"), m.group("place"), m.group("code") + m.group("rest")))
+        return out
+    m = _POLICE_NO.match(value) or _OTHER_NO.match(value)
+    return [("", m.group("head"), m.group("rest"))] if m else []
+
+
+def _correct_doc_no(value: str, lex: Lexicon, support: frozenset[str]) -> tuple[str, bool] | None:
+    for before, head, after in _doc_no_parts(value):
+        m = lex._match(head, support, name=False)
+        if m:
+            return before + m[0] + after, m[1]
+    return None
+
+
+def _scaled(fv: FieldValue, value: Any, agreed: bool) -> FieldValue:
+    return FieldValue(value, fv.page, fv.box, round(fv.conf * (AGREED_FACTOR if agreed else STRICT_FACTOR), 3), fv.raw)
+
+
+def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | None) -> list[Change]:
+    """Put right, in place, the misread institution names and number heads of a volume's
+    documents (each document's fields, in a list). Returns the changes made."""
+    if not lex:
+        return []
+    changes: list[Change] = []
+
+    def values() -> Iterable[tuple[int, str, str, Any]]:
+        """(document, field, kind, current value) of every value the lexicon may correct."""
+        for i, fields in enumerate(fields_list):
+            for fname, fv in fields.items():
+                if fname in NAME_FIELDS and isinstance(fv.value, str):
+                    yield i, fname, "name", fv.value
+                elif fname == "doc_no" and isinstance(fv.value, str):
+                    yield i, fname, "doc_no", fv.value
+                elif fname == "entries" and isinstance(fv.value, list):
+                    for k, row in enumerate(fv.value):
+                        if isinstance(row, dict) and isinstance(row.get("doc_no"), str):
+                            yield i, f"entries[{k}].doc_no", "doc_no", row["doc_no"]
+
+    def put(i: int, fname: str, new: Any, agreed: bool) -> None:
+        fields = fields_list[i]
+        if fname.startswith("entries["):
+            k = int(fname[len("entries["):fname.index("]")])
+            fv = fields["entries"]
+            row = fv.value[k]
+            old = row["doc_no"]
+            row["doc_no"] = new
+        else:
+            fv = fields[fname]
+            old = fv.value
+            fields[fname] = _scaled(fv, new, agreed)
+        changes.append(Change(i, fname, old, new, agreed, fv.page, fv.conf))
+
+    support: set[str] = set()
+    pending: list[tuple[int, str, str, Any]] = []
+    for i, fname, kind, value in list(values()):  # first pass: close and unambiguous on its own
+        if kind == "name":
+            m = lex._match(value, frozenset(), name=True)
+        else:
+            m = _correct_doc_no(value, lex, frozenset())
+        if m is None:
+            pending.append((i, fname, kind, value))
+            continue
+        new = m[0]
+        if kind == "name":
+            support.update(new)
+        else:
+            support.update("".join(h for _, h, _ in _doc_no_parts(new) if h in lex.entries))
+        if new != value:
+            put(i, fname, new, False)
+    if not support:
+        return changes
+    agreed_support = frozenset(support)
+    for i, fname, kind, value in pending:  # second pass: the volume's matched names decide
+        if kind == "name":
+            m = lex._match(value, agreed_support, name=True)
+        else:
+            m = _correct_doc_no(value, lex, agreed_support)
+        if m is not None and m[0] != value:
+            put(i, fname, m[0], m[1])
+    return changes

@@ -23,24 +23,31 @@ in the documents' ``doc_no`` and the catalog's rows.
 
 When a value is replaced (never otherwise):
 
-* *close*: at most one character differs in a name of up to seven characters, a quarter
-  of them in longer ones (one character lost or added in names of eight or more);
-* *unambiguous*: one entry is nearest, and the next is further off;
-* or, second pass, *the volume agrees*: the entry's replacing characters all occur in the
-  names already matched in the volume (the bureau's city and district), no other entry
-  within reach does, and at most half of the characters differ. This is how a 机关代字 of
-  three characters whose first one OCR cannot write is put right when a list holds many
-  bureaus (泺槐公, 青槐公, 东槐公 … are all one character from 激槐公), and how a court
-  number's place character is.
+* first pass, *close and unambiguous*: one character differs (in a name of eight
+  characters or more, one lost or added counts as one), and every other entry differs
+  more;
+* second pass, *the volume agrees*: the places named by the values the first pass matched
+  (泺源市公安局槐荫区分局 names 泺源 and 槐荫; 岱槐公 names 岱槐) supply every character
+  the entry puts in, no other entry as near is so supplied, and at most a quarter of a
+  name's characters (a third of a number head's) differ. This is how a 机关代字 of three
+  characters whose first one OCR cannot write is put right when the list holds many
+  bureaus (泺槐公, 青槐公, 东槐公 … are all one character from 激槐公), how a court
+  number's place character is, and a name with two slips (激源市槐萌区人民法院);
+* never when a whole city or district of the entry differs from what was read
+  (青川市… is another bureau, not a misreading of 泺源市…);
+* a salutation or stray mark of up to two characters read before an institution's name
+  (此臻 for 此致) is dropped when the rest is close to an entry by the first pass.
 
 The value becomes the entry's spelling; ``raw`` keeps what OCR read, the confidence is
 lowered a little (more for the second pass), and the caller records the change as a
-conflict. An entry is never put where no reading of it is printed, and a value not near
-any entry, or near two, is left as read.
+conflict. A value not near any entry, or as near to two, is left as read. What is left
+to chance: a number of another bureau one character off the bureau's own head (青槐公
+against 泺槐公) is read as the bureau's, as it would be by eye.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,21 +58,29 @@ from rapidfuzz.distance import Levenshtein
 
 from scanning.types import FieldValue
 
+from .normalize import half_width
+
+log = logging.getLogger(__name__)
 NAME_FIELDS = ("authority", "court", "procuratorate", "detention_center", "respondent", "defendant", "addressee")
 MIN_NAME = 5  # a person's name is at most four characters: shorter entries never replace a name field
+MAX_LEAD = 2  # characters read before an institution's name that may be dropped
 STRICT_FACTOR = 0.95  # confidence kept by a close, unambiguous correction
 AGREED_FACTOR = 0.85  # and by one the volume's other names decided
 
 _POLICE_NO = re.compile(r"^(?P<head>[^（）〔〕]+?)(?P<rest>（[刑行]）[^〔]*字〔.*)$")
 _OTHER_NO = re.compile(r"^(?P<head>[^（）〔〕]+?)(?P<rest>字〔.*)$")
 _COURT_NO = re.compile(r"^(?P<year>（\d{4}）)(?P<place>[\u4e00-\u9fff]{1,2})(?P<code>\d{0,6})(?P<rest>[\u4e00-\u9fff]{1,3}\d{1,6}号)$")
+# the words of institutions' names that are no place: what is left of a matched name is the
+# volume's city and district (泺源市公安局槐荫区分局 -> 泺源, 槐荫), which the second pass trusts
+_GENERIC = re.compile(r"公安局|分局|人民检察院|检察院|人民法院|法院|人民政府|政府|看守所|拘留所|派出所|公安|政复决|复决|"
+                      r"[省市区县公\d（）]")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "〔", "]": "〕", "【": "〔", "】": "〕"})
 
 
 def _clean(entry: str) -> str:
-    """An entry as values are written: no white space, full-width round brackets, no 字 or
-    （刑）/（行） after a number's head."""
-    e = re.sub(r"\s+", "", entry).translate(_BRACKETS)
+    """An entry as values are written: no white space, ASCII digits, full-width round
+    brackets, no 字 or （刑）/（行） after a number's head."""
+    e = half_width(re.sub(r"\s+", "", entry)).replace(" ", "").translate(_BRACKETS)
     e = re.sub(r"（[刑行]）.*$", "", e)
     if len(e) > 1 and e.endswith("字"):
         e = e[:-1]
@@ -113,7 +128,8 @@ class Lexicon:
 
         ``name``: ``text`` is an institution field (entries of five characters or more; one
         character lost or added is a difference too). ``support``: the characters of the
-        volume's names already matched, for the second pass (see the module docstring).
+        places the volume's names already matched name, for the second pass (see the
+        module docstring).
         """
         m = self._match(text, support, name=name)
         return m[0] if m else None
@@ -132,42 +148,87 @@ class Lexicon:
                     continue
             elif len(e) != n:
                 continue
-            d, new = _difference(text, e)
+            d, new, places_replaced = _difference(text, e)
+            if name and places_replaced:
+                continue  # a whole city or district differs: another institution, not a misreading
             scored.append((d, e, new))
         if not scored:
             return None
         scored.sort(key=lambda t: t[0])
         best_d, best = scored[0][0], scored[0][1]
         second_d = scored[1][0] if len(scored) > 1 else None
-        if best_d <= _budget(n) and (second_d is None or second_d > best_d):
+        if best_d <= (1 if n >= 3 else 0) and (second_d is None or second_d > best_d):
             return best, False
         if not support:
             return None
-        reach = max(1, n // 2)
+        reach = max(1, n // 4 if name else n // 3)
         agreed = [(d, e) for d, e, new in scored if d <= reach and new <= support]
         if not agreed:
             return None
         d0 = agreed[0][0]
-        # the one entry the volume's names agree with, and nearer than any other it could be
+        # the one entry the volume's names agree with, and no further than one from the nearest
         if len([e for d, e in agreed if d == d0]) == 1 and d0 <= best_d + 1:
             return agreed[0][1], True
         return None
 
 
-def _budget(n: int) -> int:
-    """How many characters may differ in a close match of a value of ``n`` characters."""
-    if n < 3:
-        return 0
-    return 1 if n < 8 else n // 4
+def _place_runs(entry: str) -> list[range]:
+    """Positions of the places an institution's name carries (泺源市公安局槐荫区分局: 0-1, 6-7)."""
+    generic = [False] * len(entry)
+    for m in _GENERIC.finditer(entry):
+        for k in range(m.start(), m.end()):
+            generic[k] = True
+    runs, start = [], None
+    for k, g in enumerate(generic + [True]):
+        if not g and start is None:
+            start = k
+        elif g and start is not None:
+            runs.append(range(start, k))
+            start = None
+    return runs
 
 
-def _difference(text: str, entry: str) -> tuple[int, frozenset[str]]:
-    """Edits from ``text`` to ``entry`` and the characters the entry puts in."""
+def _difference(text: str, entry: str) -> tuple[int, frozenset[str], bool]:
+    """Edits from ``text`` to ``entry``, the characters the entry puts in, and whether a
+    place of the entry (a city, a district) is replaced as a whole."""
     if len(text) == len(entry):
-        new = [b for a, b in zip(text, entry) if a != b]
-        return len(new), frozenset(new)
-    ops = Levenshtein.editops(text, entry)
-    return len(ops), frozenset(entry[op.dest_pos] for op in ops if op.tag in ("replace", "insert"))
+        changed = [k for k, (a, b) in enumerate(zip(text, entry)) if a != b]
+        d = len(changed)
+    else:
+        ops = [op for op in Levenshtein.editops(text, entry) if op.tag in ("replace", "insert")]
+        changed = [op.dest_pos for op in ops]
+        d = Levenshtein.distance(text, entry)
+    at = set(changed)
+    whole = any(all(k in at for k in run) for run in _place_runs(entry) if len(run) >= 2)
+    return d, frozenset(entry[k] for k in changed), whole
+
+
+_loaded: dict[str, tuple[float, Lexicon]] = {}
+
+
+def load_names(path: str | Path | None) -> Lexicon | None:
+    """The names file at ``path`` (read again when it changes), or None when there is none.
+
+    A file that cannot be read is logged and treated as absent: recognition never fails
+    for want of a list of names.
+    """
+    if not path:
+        return None
+    p = Path(path)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        return None
+    hit = _loaded.get(str(p))
+    if hit is not None and hit[0] == mtime:
+        return hit[1]
+    try:
+        lex = Lexicon.load(p)
+    except (OSError, UnicodeDecodeError) as e:
+        log.warning("names file %s not used: %s", p, e)
+        return None
+    _loaded[str(p)] = (mtime, lex)
+    return lex
 
 
 @dataclass(frozen=True)
@@ -197,12 +258,31 @@ def _doc_no_parts(value: str) -> list[tuple[str, str, str]]:
     return [("", m.group("head"), m.group("rest"))] if m else []
 
 
+def _match_name(value: str, lex: Lexicon, support: frozenset[str]) -> tuple[str, bool] | None:
+    """An institution field's entry; a salutation or stray mark read before the name (此臻
+    for 此致) is dropped when what follows it is close to an entry on its own."""
+    m = lex._match(value, support, name=True)
+    if m is not None:
+        return m
+    for k in range(1, MAX_LEAD + 1):
+        if len(value) - k >= 8:
+            m = lex._match(value[k:], frozenset(), name=True)
+            if m is not None:
+                return m
+    return None
+
+
 def _correct_doc_no(value: str, lex: Lexicon, support: frozenset[str]) -> tuple[str, bool] | None:
     for before, head, after in _doc_no_parts(value):
         m = lex._match(head, support, name=False)
         if m:
             return before + m[0] + after, m[1]
     return None
+
+
+def _place_chars(entry: str) -> set[str]:
+    """The characters of the places a matched entry names (泺源市公安局槐荫区分局: 泺源槐荫; 岱槐公: 岱槐)."""
+    return set(_GENERIC.sub("", entry))
 
 
 def _scaled(fv: FieldValue, value: Any, agreed: bool) -> FieldValue:
@@ -247,7 +327,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
     pending: list[tuple[int, str, str, Any]] = []
     for i, fname, kind, value in list(values()):  # first pass: close and unambiguous on its own
         if kind == "name":
-            m = lex._match(value, frozenset(), name=True)
+            m = _match_name(value, lex, frozenset())
         else:
             m = _correct_doc_no(value, lex, frozenset())
         if m is None:
@@ -255,9 +335,11 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
             continue
         new = m[0]
         if kind == "name":
-            support.update(new)
+            support |= _place_chars(new)
         else:
-            support.update("".join(h for _, h, _ in _doc_no_parts(new) if h in lex.entries))
+            for _, head, _ in _doc_no_parts(new):
+                if head in lex.entries:
+                    support |= _place_chars(head)
         if new != value:
             put(i, fname, new, False)
     if not support:
@@ -265,7 +347,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
     agreed_support = frozenset(support)
     for i, fname, kind, value in pending:  # second pass: the volume's matched names decide
         if kind == "name":
-            m = lex._match(value, agreed_support, name=True)
+            m = _match_name(value, lex, agreed_support)
         else:
             m = _correct_doc_no(value, lex, agreed_support)
         if m is not None and m[0] != value:

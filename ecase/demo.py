@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import current_app
@@ -24,6 +25,9 @@ from sqlalchemy import select
 from ecase import db
 from ecase.access import Actor
 from ecase.models import Case, Unit, User
+
+if TYPE_CHECKING:
+    from scanning.synthetic.facts import CaseFacts
 
 log = logging.getLogger(__name__)
 DEMO_SEED = 7
@@ -97,6 +101,7 @@ def demo_command(seed: int, incidents: int, cases: int) -> None:
         click.echo(f"演示卷宗已存在：{facts.case_no} {facts.case_name}")
     else:
         click.echo(f"正在生成并识别演示卷宗：{facts.case_no} {facts.case_name} …")
+        _write_names(facts)
         scan = default_scan(seed, "criminal_main")
         demo_dir = data_dir / "demo"
         demo_dir.mkdir(exist_ok=True)
@@ -113,6 +118,18 @@ def demo_command(seed: int, incidents: int, cases: int) -> None:
         operations.queue_job(job)
         click.echo(f"演示卷宗已入库：{len(scan.images)} 页。")
     _record_findings()
+
+
+def _write_names(f: CaseFacts) -> None:
+    """The demo bureau's own names for recognition (DATA_DIR/names.txt), unless a file is there
+    or the setting names a file elsewhere."""
+    data_dir = Path(current_app.config["DATA_DIR"])
+    path = Path(current_app.config.get("NAMES_FILE") or data_dir / "names.txt")
+    if path.exists() or path.parent.resolve() != data_dir.resolve():
+        return
+    lines = ["# 本局及常打交道的机关（识别时据此纠正 OCR 误认）", f.authority, f.procuratorate, f.court,
+             f.review_body, f.detention_center, "# 文号机关代字", f"{f.abbrev}公"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _record_findings() -> None:

@@ -60,13 +60,17 @@ def add_scan_to_volume(scan: Scan) -> VolumeVersion:
 def recognize_version(version: VolumeVersion) -> list[Document]:
     """Run recognition over the version's pages and store the documents and labels."""
     # imported here: recognition is heavy and only workers and commands need it
+    from flask import current_app
+
     from scanning import recognition
+    from scanning.recognition.lexicon import load_names
     from scanning.reconcile import assign_paper_labels, page_types_from_documents
 
     s = db.session()
     pages = [vp.page for vp in version.pages]
     results = [page_result(p, i) for i, p in enumerate(pages, start=1)]
-    docs = recognition.recognize(results)
+    # the bureau's own names (NAMES_FILE, default DATA_DIR/names.txt) when the file exists
+    docs = recognition.recognize(results, lexicon=load_names(current_app.config.get("NAMES_FILE")))
     version.documents.clear()  # delete-orphan: a re-run replaces the machine's reading
     s.flush()
     stored = []

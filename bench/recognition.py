@@ -46,6 +46,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scanning.types import OCR_FORMAT  # noqa: E402
 from scanning.synthetic import DOCUMENT_TYPES, VOLUME_KINDS, make_case, make_damage, make_style, render_volume, write_scan  # noqa: E402
 
 CACHE = ROOT / ".cache" / "bench-recognition"
@@ -128,7 +129,7 @@ def run_oracle(item: dict[str, Any], psm: int, lexicons: tuple[Any, ...] = (None
             continue
         im = Image.frombytes(mode, size, data)
         up = im.rotate(-tp["rotation"], expand=True) if tp["rotation"] else im
-        key = hashlib.sha1(up.tobytes() + f"psm{psm}".encode()).hexdigest()
+        key = hashlib.sha1(up.tobytes() + f"psm{psm}-f{OCR_FORMAT}".encode()).hexdigest()
         cached = ocr_cache / f"{key}.pkl"
         if cached.exists():
             ocr = pickle.loads(cached.read_bytes())
@@ -171,13 +172,13 @@ def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int, reuse:
 
     store = CACHE / "pages"
     store.mkdir(parents=True, exist_ok=True)
-    cached = store / f"{item['name']}-{CORPUS_VERSION}.pkl"
+    cached = store / f"{item['name']}-{CORPUS_VERSION}-f{OCR_FORMAT}.pkl"
     if cached.exists():
         pages = pickle.loads(cached.read_bytes())
     else:
         pages = _page_results(process_scan([item["path"]], jobs=jobs))
         cached.write_bytes(pickle.dumps(pages))
-    refined = store / f"{item['name']}-{CORPUS_VERSION}-tables.pkl"
+    refined = store / f"{item['name']}-{CORPUS_VERSION}-f{OCR_FORMAT}-tables.pkl"
     if refined.exists():
         pages = pickle.loads(refined.read_bytes())
     else:  # the table re-read of extract(), on the scanned images turned as the pipeline turned them

@@ -86,15 +86,17 @@ def _words_read(ocr: PageOCR | None) -> int:
 
 
 def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Image.Image | None]) -> int:
-    """OCR the pages of table documents again as one block; keep the fuller reading.
+    """OCR the pages of table documents again: cell by cell when the page has a ruled grid
+    (:func:`scanning.tables.read_table`), else as one block, keeping the fuller reading.
 
     ``image_of`` gives a page's upright image (as OCR'd by the pipeline) or None.
     Returns how many pages were replaced.
     """
     from scanning.ocr import ocr_image
     from scanning.pages import suppress_red
+    from scanning.tables import read_table
 
-    wanted = {p for d in split(pages) if d.type in TABLE_TYPES for p in range(d.first_page, d.last_page + 1)}
+    wanted = {p: d.type for d in split(pages) if d.type in TABLE_TYPES for p in range(d.first_page, d.last_page + 1)}
     replaced = 0
     for page in pages:
         if page.index not in wanted or page.blank or page.ocr is None:
@@ -103,6 +105,11 @@ def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Imag
         if img is None:
             continue
         grey, _ = suppress_red(img)
+        table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog")
+        if table is not None:
+            page.ocr = table
+            replaced += 1
+            continue
         again = ocr_image(grey, psm=TABLE_PSM)
         if _words_read(again) > _words_read(page.ocr):
             page.ocr = again

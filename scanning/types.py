@@ -14,6 +14,9 @@ from typing import Any
 
 Box = tuple[int, int, int, int]
 
+#: Changes whenever PageOCR's fields change: caches of pickled readings key on it.
+OCR_FORMAT = 2
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
@@ -30,14 +33,33 @@ class Line:
     conf: float
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell of a ruled table, read on its own (see :mod:`scanning.tables`).
+
+    ``row`` and ``col`` count from 0 at the table's top left; ``box`` is the cell between
+    its rules; ``text`` what was read in it; ``digits`` the same cell read as a number
+    (digits and dashes only), one reading per OCR model, when it was asked for and the
+    cell is short enough to hold one, else empty.
+    """
+
+    row: int
+    col: int
+    box: Box
+    text: str
+    conf: float
+    digits: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class PageOCR:
-    """What was read on one upright page."""
+    """What was read on one upright page; ``cells`` when the page holds a ruled table read cell by cell."""
 
     width: int
     height: int
     words: list[Word] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ecase.models import Page
-from scanning.types import Line, PageOCR, PageResult, Word
+from scanning.types import Cell, Line, PageOCR, PageResult, Word
 
 
 def ocr_to_json(ocr: PageOCR) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "width": ocr.width,
         "height": ocr.height,
         "words": [[w.text, *w.box, round(w.conf, 1), w.line] for w in ocr.words],
         "lines": [[ln.text, *ln.box, round(ln.conf, 1)] for ln in ocr.lines],
     }
+    if ocr.cells:
+        out["cells"] = [[c.row, c.col, *c.box, c.text, round(c.conf, 1), list(c.digits)] for c in ocr.cells]
+    return out
 
 
 def ocr_from_json(data: dict[str, Any] | None) -> PageOCR | None:
@@ -25,6 +28,7 @@ def ocr_from_json(data: dict[str, Any] | None) -> PageOCR | None:
         height=data["height"],
         words=[Word(w[0], (w[1], w[2], w[3], w[4]), w[5], w[6]) for w in data["words"]],
         lines=[Line(ln[0], (ln[1], ln[2], ln[3], ln[4]), ln[5]) for ln in data["lines"]],
+        cells=[Cell(c[0], c[1], (c[2], c[3], c[4], c[5]), c[6], c[7], tuple(c[8])) for c in data.get("cells", ())],
     )
 
 

@@ -53,13 +53,22 @@ def _pnm_bytes(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def tsv(image: Image.Image, *, lang: str, psm: int, timeout: float = 300, dpi: int | None = None) -> str:
-    """Run Tesseract on ``image`` (through pytesseract) and return its TSV (one row per box)."""
+def tsv(
+    image: Image.Image, *, lang: str, psm: int, timeout: float = 300, dpi: int | None = None, whitelist: str | None = None
+) -> str:
+    """Run Tesseract on ``image`` (through pytesseract) and return its TSV (one row per box).
+
+    ``whitelist`` limits the characters Tesseract may answer with (e.g. digits only).
+    """
     import pytesseract
 
     for name, value in BASE_ENV.items():
         os.environ.setdefault(name, value)
     config = f"--psm {psm}" + (f" --dpi {dpi}" if dpi else "")
+    if whitelist:
+        if not re.fullmatch(r"[0-9A-Za-z~\-]+", whitelist):
+            raise ValueError(f"whitelist must be plain ASCII letters, digits, - or ~: {whitelist!r}")
+        config += f" -c tessedit_char_whitelist={whitelist}"
     if image.mode not in ("L", "RGB", "1"):
         image = image.convert("RGB")
     try:

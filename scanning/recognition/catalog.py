@@ -6,16 +6,25 @@ column; within a row, words are gathered into cells by horizontal overlap (a wra
 lines share their left edge, neighbouring cells are separated by padding and a rule), and
 each cell is recognised by what it holds: a document number, a date, a page range, or the
 title. Nothing depends on the column order or widths of one bureau's form.
+
+When the page's table was read cell by cell along its rules (:mod:`scanning.tables`,
+``PageText.cells``), the rows and columns are the rules' own: each ruled row is one
+entry, the header cells name the columns (a page without a header row keeps the
+columns of the page before), and sequence and page numbers come from the cell's
+digits-only reading. A cell under no known header, or that does not hold what its
+header says, is recognised by its content as above.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from scanning.types import Box, FieldValue, Word
+from scanning.types import Box, Cell, FieldValue, Word
 
 from .classify import TITLES
 from .normalize import find_dates, half_width, normalize_doc_no
@@ -305,7 +314,177 @@ def _page_sequence(rows: list[dict[str, FieldValue]]) -> None:
 
 def entry_rows(pages: list[PageText]) -> list[dict[str, FieldValue]]:
     out: list[dict[str, FieldValue]] = []
+    roles: dict[int, str] = {}
     for pt in pages:
-        out.extend(read_catalog_page(pt, out[-1]["seq"].value if out else 0))
+        prev = out[-1]["seq"].value if out else 0
+        if pt.cells:
+            last = next((r["last_page"].value for r in reversed(out) if "last_page" in r), 0)
+            rows, roles = read_catalog_grid(pt, prev, roles, last)
+            out.extend(rows)
+        else:
+            out.extend(read_catalog_page(pt, prev))
     _page_sequence(out)
     return out
+
+
+#: Header labels of a catalog's columns, and what each column holds.
+COLUMN_ROLES = {
+    "序号": "seq", "顺序号": "seq", "文号": "doc_no", "文书名称": "title", "题名": "title", "文件题名": "title",
+    "日期": "date", "页号": "pages", "页次": "pages", "页码": "pages", "备注": "", "责任者": "",
+}
+
+
+def _header_role(text: str) -> str | None:
+    """The role of a header cell (``""`` for a known column of no interest), or None."""
+    t = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    if not t or len(t) > 6:
+        return None
+    if t in COLUMN_ROLES:
+        return COLUMN_ROLES[t]
+    best = process.extractOne(t, list(COLUMN_ROLES), scorer=fuzz.ratio, score_cutoff=66)
+    return COLUMN_ROLES[best[0]] if best else None
+
+
+def _cell_words(pt: PageText, cell: Cell) -> list[Word]:
+    x0, y0, x1, y1 = cell.box
+    return [w for w in pt.words if x0 <= (w.box[0] + w.box[2]) / 2 <= x1 and y0 <= (w.box[1] + w.box[3]) / 2 <= y1]
+
+
+def _cell_fv(value: Any, pt: PageText, cell: Cell, ws: list[Word], raw: str) -> FieldValue:
+    if ws:
+        return _fv(value, pt.index, ws, raw)
+    return FieldValue(value, pt.index, cell.box, 0.6, raw)
+
+
+def read_catalog_grid(
+    pt: PageText, prev_seq: int = 0, roles: dict[int, str] | None = None, prev_last: int = 0
+) -> tuple[list[dict[str, FieldValue]], dict[int, str]]:
+    """The rows of a catalog page read cell by cell; and the column roles, for the next page.
+
+    ``prev_seq`` and ``prev_last`` are the last sequence number and page of the rows
+    before (on earlier pages).
+    """
+    table: dict[int, dict[int, Cell]] = {}
+    for cell in pt.cells:
+        table.setdefault(cell.row, {})[cell.col] = cell
+    roles = dict(roles or {})
+    out: list[dict[str, FieldValue]] = []
+    for r in sorted(table):
+        cells = table[r]
+        found = {c: _header_role(cell.text) for c, cell in cells.items()}
+        if sum(1 for v in found.values() if v is not None) >= 2:
+            roles = {c: v for c, v in found.items() if v is not None}
+            continue
+        if not roles:
+            roles = _number_columns(table)
+        entry: dict[str, FieldValue] = {}
+        for c in sorted(cells):
+            cell = cells[c]
+            ws = _cell_words(pt, cell)
+            text = fold(re.sub(r"[\s|“”\"]+", "", cell.text))
+            role = roles.get(c)
+            if role == "":
+                continue
+            if role == "seq" and _grid_number(entry, "seq", pt, cell, ws, text, prev_seq + 1):
+                continue
+            if role == "pages" and _grid_number(entry, "pages", pt, cell, ws, text, prev_last + 1 if prev_last else None):
+                continue
+            if role == "date" and _grid_date(entry, pt, cell, ws, text):
+                continue
+            if not text:
+                continue
+            if role == "title" and not find_dates(half_width(text), compact=True):
+                _title(entry, text, ws or _cell_stub(cell), pt.index)
+                continue
+            _classify_cell(entry, text, ws or _cell_stub(cell), pt.index)
+        if len(entry) < 2:
+            continue
+        if "seq" not in entry or (prev_seq and entry["seq"].value < prev_seq and entry["seq"].conf < 0.9):
+            box = (min(c.box[0] for c in cells.values()), min(c.box[1] for c in cells.values()),
+                   max(c.box[2] for c in cells.values()), max(c.box[3] for c in cells.values()))
+            entry["seq"] = FieldValue(prev_seq + 1, pt.index, box, 0.3, entry["seq"].raw if "seq" in entry else "")
+        prev_seq = entry["seq"].value
+        if "last_page" in entry:
+            prev_last = entry["last_page"].value
+        out.append(entry)
+    return out, roles
+
+
+def _number_columns(table: dict[int, dict[int, Cell]]) -> dict[int, str]:
+    """Roles of a headerless table's number columns: the leftmost column of small numbers
+    holds the sequence, a later one the pages."""
+    counts: dict[int, int] = {}
+    for cells in table.values():
+        for c, cell in cells.items():
+            if any(PAGES_RE.match(r.replace(" ", "")) for r in (*cell.digits, half_width(cell.text))):
+                counts[c] = counts.get(c, 0) + 1
+    numeric = sorted(c for c, n in counts.items() if n >= max(1, len(table) / 2))
+    roles: dict[int, str] = {}
+    if numeric:
+        roles[numeric[0]] = "seq"
+    if len(numeric) > 1:
+        roles[numeric[-1]] = "pages"
+    return roles
+
+
+def _grid_date(entry: dict[str, FieldValue], pt: PageText, cell: Cell, ws: list[Word], text: str) -> bool:
+    """A date cell: the text reading, else the digits-only reading when it is a whole date.
+
+    The digits reading of 2018.03.24 is 20180324; of 2018年5月20日 it has no year-month
+    separators (and 年 may come back as 4), so only eight digits that make a real date count.
+    """
+    d = find_dates(half_width(text), compact=True) if text else []
+    if d:
+        entry["date"] = _cell_fv(d[0][2], pt, cell, ws, text)
+        return True
+    for raw in cell.digits:
+        m = re.fullmatch(r"((?:19|20)\d\d)(\d\d)(\d\d)", raw)
+        if not m:
+            continue
+        try:
+            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            continue
+        entry["date"] = _cell_fv(value, pt, cell, ws, raw)
+        return True
+    return False
+
+
+def _cell_stub(cell: Cell) -> list[Word]:
+    return [Word(cell.text, cell.box, cell.conf)]
+
+
+def _grid_number(
+    entry: dict[str, FieldValue], role: str, pt: PageText, cell: Cell, ws: list[Word], text: str, due: int | None
+) -> bool:
+    """A sequence number or page range from a number cell.
+
+    The cell's readings (digits-only ones first, then the text) are candidates; the one
+    the numbering expects (``due``: the next sequence number, or the page after the last
+    row's) wins, else the one most readings agree on, else the first.
+    """
+    found: list[tuple[str, int, int]] = []
+    for raw in (*cell.digits, half_width(text)):
+        raw = raw.replace(" ", "")
+        if role == "seq" and re.fullmatch(r"\d{1,3}", raw):
+            found.append((raw, int(raw), int(raw)))
+        m = PAGES_RE.match(raw) if role == "pages" else None
+        if m:
+            a = int(m.group(1))
+            b = int(m.group(2)) if m.group(2) else a
+            if a <= b:
+                found.append((raw, a, b))
+    if not found:
+        return False
+    votes = Counter((a, b) for _, a, b in found)
+    best = next((f for f in found if due is not None and f[1] == due), None)
+    if best is None:
+        top = max(votes.values())
+        best = next(f for f in found if votes[(f[1], f[2])] == top)
+    raw, a, b = best
+    if role == "seq":
+        entry["seq"] = _cell_fv(a, pt, cell, ws, raw)
+    else:
+        entry["first_page"] = _cell_fv(a, pt, cell, ws, raw)
+        entry["last_page"] = _cell_fv(b, pt, cell, ws, raw)
+    return True

@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from scanning.types import Box, FieldValue, PageOCR, PageResult, Word
+from scanning.types import Box, Cell, FieldValue, PageOCR, PageResult, Word
 
 from .normalize import FULL_TO_HALF
 
@@ -55,12 +55,14 @@ class PageText:
     char_word: list[int] = field(default_factory=list)  # -1 for row separators
     words: list[Word] = field(default_factory=list)
     row_start: list[int] = field(default_factory=list)  # offset of each row in text
+    cells: list[Cell] = field(default_factory=list)  # a ruled table read cell by cell, if any
 
     # -- building -----------------------------------------------------------------
     @classmethod
     def from_page(cls, page: PageResult) -> PageText:
         ocr = page.ocr or PageOCR(width=1, height=1)
         pt = cls(page.index, ocr.width, ocr.height)
+        pt.cells = list(ocr.cells)
         words = [w for w in ocr.words if w.text.strip()]
         pt.rows = group_rows(words)
         parts: list[str] = []

@@ -17,7 +17,7 @@ from scanning.recognition import recognize
 from scanning.synthetic import make_case, make_style, render_document
 from scanning.synthetic.documents import BUILDERS
 from scanning.synthetic.style import Style
-from scanning.types import PageOCR, PageResult
+from scanning.types import OCR_FORMAT, PageOCR, PageResult
 
 CACHE = Path(__file__).resolve().parents[2] / ".cache" / "recognition-ocr"
 TYPES = ["acceptance_form", "filing_decision", "detention_warrant", "bail_decision", "arrest_warrant",
@@ -26,7 +26,7 @@ TYPES = ["acceptance_form", "filing_decision", "detention_warrant", "bail_decisi
 
 def _ocr(img) -> PageOCR:  # type: ignore[no-untyped-def]
     grey = img.convert("L")
-    key = hashlib.sha256(grey.tobytes()).hexdigest()[:32]
+    key = hashlib.sha256(grey.tobytes() + f"ocr-format-{OCR_FORMAT}".encode()).hexdigest()[:32]
     path = CACHE / f"{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())

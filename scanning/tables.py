@@ -1,0 +1,435 @@
+"""Ruled tables: find the grid of rules on a page, read every cell on its own.
+
+Tesseract's layout analysis reads a ruled table badly: a rule next to a digit becomes
+``1`` or ``|`` (page 7 read as 17), a narrow column of sequence or page numbers is
+dropped, two cells on one line are read as one word. Forms such as the catalog
+(卷内文书目录) are printed as ruled tables, and the rules themselves say where every
+cell is. So:
+
+1. :func:`find_grid` finds the long horizontal and vertical rules (runs of dark pixels
+   much longer than any character, a few pixels of slant tolerated), and from them the
+   rows and columns of the table. Pages without such a grid are left to the normal path.
+2. :func:`read_cells` erases the rules, cuts out every cell that holds ink, trims it to
+   its ink and stacks the cuts one under another on a white sheet with a clear gap
+   between them: one Tesseract call reads every cell of the page as a block of short
+   lines (psm 6), and each word read is put back in its cell by where it sits on the
+   sheet, with its box in page coordinates. Cells that hold ink but came back empty
+   (a lone digit is often dropped) are read once more, enlarged, one line each.
+
+Nothing here knows what the table is for: :mod:`scanning.recognition.catalog` gives
+the columns their meaning from the header cells.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from scanning.types import Box, Cell, Line, PageOCR, Word
+
+#: A rule is a run of dark pixels at least this share of the page's width (horizontal);
+#: a vertical rule must cross this share of the table's rows.
+MIN_HRULE = 0.25
+MIN_VRULE = 0.6
+#: Share of a row's height a vertical rule darkens (strokes of characters stay far below).
+VRULE_COVER = 0.7
+#: Rows and columns narrower than this (pixels at 300 dpi) are the two sides of one thick rule.
+MIN_GAP_300 = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Positions (pixels) of the horizontal rules (ys) and vertical rules (xs) of one table."""
+
+    ys: list[int]
+    xs: list[int]
+    thickness: int
+
+    @property
+    def box(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def cell_boxes(self) -> list[tuple[int, int, Box]]:
+        return [
+            (r, c, (self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]))
+            for r in range(len(self.ys) - 1)
+            for c in range(len(self.xs) - 1)
+        ]
+
+
+def _otsu(grey: np.ndarray) -> int:
+    hist = np.bincount(grey.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    omega = np.cumsum(hist) / total
+    mu = np.cumsum(hist * np.arange(256)) / total
+    mu_t = mu[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma = (mu_t * omega - mu) ** 2 / (omega * (1 - omega))
+    sigma = np.nan_to_num(sigma)
+    return int(np.argmax(sigma))
+
+
+def dark_mask(grey: np.ndarray) -> np.ndarray:
+    """Ink: darker than Otsu's threshold (never lighter than mid-grey paper)."""
+    return grey <= min(_otsu(grey), 200)
+
+
+def _longest_runs(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of ``mask``: longest run of True allowing holes up to ``gap``; its start and end."""
+    h, w = mask.shape
+    if gap > 0:  # close small holes along the row: a pixel is ink if ink lies within gap on both sides
+        csum = np.concatenate([np.zeros((h, 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)], axis=1)
+        idx = np.arange(w)
+        left = csum[:, idx + 1] - csum[:, np.maximum(idx - gap, 0)]
+        right = csum[:, np.minimum(idx + gap + 1, w)] - csum[:, idx]
+        mask = mask | ((left > 0) & (right > 0))
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    d = np.diff(padded, axis=1)
+    best = np.zeros(h, np.int64)
+    start = np.zeros(h, np.int64)
+    end = np.zeros(h, np.int64)
+    rs, cs = np.nonzero(d == 1)
+    re_, ce = np.nonzero(d == -1)
+    # starts and ends come in the same order row by row
+    lengths = ce - cs
+    for r, s, n in zip(rs, cs, lengths):
+        if n > best[r]:
+            best[r], start[r], end[r] = n, s, s + n
+    return best, start, end
+
+
+def _group(positions: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Consecutive positions (allowing ``min_gap`` - 1 missing) as (first, last) runs."""
+    out: list[tuple[int, int]] = []
+    for p in positions.tolist():
+        if out and p - out[-1][1] < min_gap:
+            out[-1] = (out[-1][0], p)
+        else:
+            out.append((p, p))
+    return out
+
+
+def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
+    """The rules of the largest ruled table on the page, or None."""
+    a = np.asarray(grey.convert("L") if isinstance(grey, Image.Image) else grey)
+    if a.ndim != 2 or min(a.shape) < 50:
+        return None
+    h, w = a.shape
+    ink = dark_mask(a)
+    tol = max(2, round(dpi / 100))  # broken pixels tolerated along a rule
+    slant = max(2, round(dpi / 60))  # rows a rule may wander over (a page left a little skewed)
+    min_gap = max(4, round(MIN_GAP_300 * dpi / 300))
+    # horizontal rules: a row's ink smeared over a few rows up and down, runs along x
+    smeared = ink.copy()
+    for k in range(1, slant):
+        smeared[k:] |= ink[:-k]
+        smeared[:-k] |= ink[k:]
+    hbest, hstart, hend = _longest_runs(smeared, tol)
+    hrows = np.nonzero(hbest >= MIN_HRULE * w)[0]
+    if len(hrows) < 3:
+        return None
+    hlines = _group(hrows, min_gap)
+    ys = [(a0 + b0) // 2 for a0, b0 in hlines]
+    if len(ys) < 3:
+        return None
+    top, bottom = ys[0], ys[-1]
+    # a slightly slanted rule is long in several neighbouring rows: their runs together span it
+    long_run = hbest >= MIN_HRULE * w
+    x_lo = int(np.median([hstart[a0:b0 + 1][long_run[a0:b0 + 1]].min() for a0, b0 in hlines]))
+    x_hi = int(np.median([hend[a0:b0 + 1][long_run[a0:b0 + 1]].max() for a0, b0 in hlines]))
+    # vertical rules, band by band between horizontal rules (a short band is hardly
+    # slanted): x positions dark over most of a band's height, kept when most bands agree
+    per_band: list[list[int]] = []
+    for ya, yb in zip(ys, ys[1:]):
+        band = ink[ya:yb + 1, max(0, x_lo - 3 * tol):x_hi + 3 * tol + 1]
+        near = band.copy()  # a pixel of slant either side
+        near[:, 1:] |= band[:, :-1]
+        near[:, :-1] |= band[:, 1:]
+        # dark over most of the band's height: a rule, even one broken by a worn scan
+        cols = np.nonzero(near.mean(axis=0) >= VRULE_COVER)[0] + max(0, x_lo - 3 * tol)
+        per_band.append([(p + q) // 2 for p, q in _group(cols, min_gap)])
+    if not per_band:
+        return None
+    found = sorted(x for xs_ in per_band for x in xs_)
+    xs = []
+    for p, q in _group(np.array(found), 3 * tol):
+        members = [x for x in found if p <= x <= q]
+        if len(members) >= max(2, MIN_VRULE * len(per_band)) or (len(per_band) == 1 and members):
+            xs.append(int(np.median(members)))
+    if len(xs) < 3:
+        return None
+    # rules above or below the table (a title's underline, a signature line) cross no column rule
+    crossed = [sum(1 for x in xs if any(abs(x - f) <= 3 * tol for f in band)) >= 2 for band in per_band]
+    first = crossed.index(True) if True in crossed else 0
+    last = len(crossed) - crossed[::-1].index(True) if True in crossed else len(crossed)
+    ys = ys[first:last + 1]
+    hlines = hlines[first:last + 1]
+    if len(ys) < 2:
+        return None
+    vlines = [(x, x) for x in xs]
+    thick = max(1, int(np.median([b0 - a0 + 1 for a0, b0 in hlines + vlines])))
+    return Grid(ys=ys, xs=xs, thickness=thick)
+
+
+def _long_runs(ink: np.ndarray, min_len: int) -> np.ndarray:
+    """The pixels of ``ink`` lying in a horizontal run of at least ``min_len`` pixels."""
+    h, w = ink.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = ink
+    d = np.diff(padded, axis=1)
+    rs, cs = np.nonzero(d == 1)
+    _, ce = np.nonzero(d == -1)  # ends pair with starts, row by row
+    out = np.zeros((h, w), bool)
+    for r, a, b in zip(rs, cs, ce):
+        if b - a >= min_len:
+            out[r, a:b] = True
+    return out
+
+
+def erase_rules(grey: np.ndarray, grid: Grid, dpi: int = 300) -> np.ndarray:
+    """A copy of ``grey`` with the table's rules painted white.
+
+    Rule pixels are those in long straight runs of ink (longer than any stroke of a
+    character), horizontal or vertical, near the grid's lines: a slightly slanted or
+    broken rule is removed wherever it really runs, and a character touching a rule
+    keeps its strokes. The grey fringe of a rule goes with it (one pixel around).
+    """
+    ink = dark_mask(grey)
+    min_len = max(12, round(0.2 * dpi))  # a fifth of an inch: no stroke of a character is that long
+    rules = _long_runs(ink, min_len) | _long_runs(ink.T, min_len).T
+    near = np.zeros_like(ink)
+    reach = grid.thickness + max(2, round(dpi / 60)) * 2
+    x0, y0, x1, y1 = grid.box
+    for y in grid.ys:
+        near[max(0, y - reach) : y + reach + 1, max(0, x0 - reach) : x1 + reach + 1] = True
+    for x in grid.xs:
+        near[max(0, y0 - reach) : y1 + reach + 1, max(0, x - reach) : x + reach + 1] = True
+    rules &= near
+    grown = rules.copy()
+    grown[1:] |= rules[:-1]
+    grown[:-1] |= rules[1:]
+    grown[:, 1:] |= rules[:, :-1]
+    grown[:, :-1] |= rules[:, 1:]
+    out = grey.copy()
+    out[grown] = 255
+    return out
+
+
+def _ink_box(cut: np.ndarray, min_pixels: int) -> tuple[int, int, int, int] | None:
+    """Bounding box of the ink in a cell cut (None when it holds too little to be text)."""
+    ink = dark_mask_fixed(cut)
+    if int(ink.sum()) < min_pixels:
+        return None
+    rows = np.nonzero(ink.any(axis=1))[0]
+    cols = np.nonzero(ink.any(axis=0))[0]
+    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+
+
+def dark_mask_fixed(a: np.ndarray) -> np.ndarray:
+    return a < 140
+
+
+@dataclass(slots=True)
+class _Cut:
+    row: int
+    col: int
+    cell: Box  # the cell between its rules, page coordinates
+    ink: Box  # the ink inside it, page coordinates
+    at: int = 0  # top of the cut on the sheet
+
+
+def _stack(page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, scale: float = 1.0) -> Image.Image:
+    width = max(c.ink[2] - c.ink[0] for c in cuts)
+    total = sum(c.ink[3] - c.ink[1] for c in cuts) + gap * (len(cuts) + 1)
+    sheet = Image.new("L", (int(width * scale) + 2 * margin, int(total * scale) + 2 * margin), 255)
+    y = margin + int(gap * scale)
+    for c in cuts:
+        x0, y0, x1, y1 = c.ink
+        part = Image.fromarray(page[y0:y1, x0:x1])
+        if scale != 1.0:
+            part = part.resize((max(1, int((x1 - x0) * scale)), max(1, int((y1 - y0) * scale))), Image.Resampling.LANCZOS)
+        c.at = y
+        sheet.paste(part, (margin, y))
+        y += part.height + int(gap * scale)
+    return sheet
+
+
+def _assign(ocr: PageOCR, cuts: list[_Cut], margin: int, scale: float) -> dict[int, list[Word]]:
+    """Words of the sheet put back into their cuts, boxes in page coordinates."""
+    tops = [c.at for c in cuts]
+    out: dict[int, list[Word]] = {}
+    for w in ocr.words:
+        cy = (w.box[1] + w.box[3]) / 2
+        k = max((i for i, t in enumerate(tops) if t <= cy + 1), default=None)
+        if k is None:
+            continue
+        c = cuts[k]
+        height = (c.ink[3] - c.ink[1]) * scale
+        if cy > c.at + height + 2:
+            continue
+        x0 = round((w.box[0] - margin) / scale) + c.ink[0]
+        x1 = round((w.box[2] - margin) / scale) + c.ink[0]
+        y0 = round((w.box[1] - c.at) / scale) + c.ink[1]
+        y1 = round((w.box[3] - c.at) / scale) + c.ink[1]
+        box = (max(c.cell[0], x0), max(c.cell[1], y0), min(c.cell[2], x1), min(c.cell[3], y1))
+        out.setdefault(k, []).append(Word(w.text, box, w.conf, w.line))
+    return out
+
+
+def read_cells(
+    grey: Image.Image, grid: Grid, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False
+) -> list[tuple[Cell, list[Word]]]:
+    """Every cell of ``grid`` that holds text, read; words with page-coordinate boxes.
+
+    With ``numbers``, short cells are also read as numbers (``Cell.digits``).
+    """
+    from scanning.ocr import ocr_image
+
+    a = np.asarray(grey.convert("L"))
+    clean = erase_rules(a, grid, dpi)
+    inset = grid.thickness // 2 + max(2, round(dpi / 100))
+    min_pixels = max(6, round((dpi / 100) ** 2 * 2))
+    cuts: list[_Cut] = []
+    for r, c, (x0, y0, x1, y1) in grid.cell_boxes():
+        ix0, iy0, ix1, iy1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+        if ix1 - ix0 < 4 or iy1 - iy0 < 4:
+            continue
+        ib = _ink_box(clean[iy0:iy1, ix0:ix1], min_pixels)
+        if ib is None:
+            continue
+        pad = max(2, round(dpi / 100))
+        ink = (max(ix0, ix0 + ib[0] - pad), max(iy0, iy0 + ib[1] - pad), min(ix1, ix0 + ib[2] + pad), min(iy1, iy0 + ib[3] + pad))
+        cuts.append(_Cut(r, c, (x0, y0, x1, y1), ink))
+    if not cuts:
+        return []
+    line_h = int(np.median([c.ink[3] - c.ink[1] for c in cuts]))
+    gap = max(line_h, round(0.15 * dpi))
+    margin = gap
+    sheet = _stack(clean, cuts, gap, margin)
+    words = _assign(ocr_image(sheet, lang=lang, psm=6, dpi=dpi), cuts, margin, 1.0)
+    missing = [i for i in range(len(cuts)) if not words.get(i)]
+    if missing:  # read again, twice the size, what came back empty
+        again = [cuts[i] for i in missing]
+        sheet2 = _stack(clean, again, gap, margin, scale=2.0)
+        more = _assign(ocr_image(sheet2, lang=lang, psm=6, dpi=dpi), again, margin, 2.0)
+        for j, i in enumerate(missing):
+            if more.get(j):
+                words[i] = more[j]
+    digits = _read_digits(clean, cuts, line_h, dpi) if numbers else {}
+    out: list[tuple[Cell, list[Word]]] = []
+    for i, cut in enumerate(cuts):
+        ws = sorted(words.get(i, []), key=lambda w: (w.line, w.box[0]))
+        if not ws and not digits.get(i):
+            continue
+        text = _join(ws)
+        confs = [w.conf for w in ws if w.conf >= 0]
+        cell = Cell(cut.row, cut.col, cut.cell, text, sum(confs) / len(confs) if confs else -1.0, digits.get(i, ()))
+        out.append((cell, ws))
+    return out
+
+
+def _read_digits(page: np.ndarray, cuts: list[_Cut], line_h: int, dpi: int) -> dict[int, tuple[str, ...]]:
+    """Short cells (one line, a few characters wide) read again as numbers, each on its own.
+
+    Tesseract's Chinese model reads a lone digit in a box as a look-alike character
+    (7 as 了, 4 as 人, 1 as |), and a digit standing alone on a line of a stacked sheet
+    is often dropped. Each short cell is read as one line (psm 7) told to answer with
+    digits and dashes only, by the English model and by the Chinese one: their errors
+    differ (measured on the catalogs of bench/recognition.py's corpus: English reads
+    more cells, Chinese misreads fewer), so both readings are offered, English first.
+    Which cells hold numbers, and which reading fits, is for the reader of the table to
+    decide (from its header and the numbering): this only offers the readings.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scanning._exec import tesseract
+    from scanning.ocr import parse_tsv
+
+    short = [
+        i for i, c in enumerate(cuts)
+        if (c.ink[3] - c.ink[1]) <= 1.6 * line_h and (c.ink[2] - c.ink[0]) <= 4 * (c.ink[3] - c.ink[1])
+    ][:MAX_NUMBER_CELLS]
+    if not short:
+        return {}
+    langs = [lang for lang in ("eng", "chi_sim") if lang in tesseract.languages()]
+    margin = max(10, line_h // 2)
+
+    def read(i: int) -> tuple[int, tuple[str, ...]]:
+        x0, y0, x1, y1 = cuts[i].ink
+        one = Image.new("L", (x1 - x0 + 2 * margin, y1 - y0 + 2 * margin), 255)
+        one.paste(Image.fromarray(page[y0:y1, x0:x1]), (margin, margin))
+        readings = []
+        for lang in langs:
+            tsv = tesseract.tsv(one, lang=lang, psm=7, dpi=dpi, whitelist=DIGITS)
+            readings.append("".join(w.text for w in parse_tsv(tsv, one.width, one.height).words if w.conf >= 0))
+        return i, tuple(readings)
+
+    # each reading is a Tesseract process of its own: run as many at once as there are cores
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        return {i: r for i, r in pool.map(read, short) if any(r)}
+
+
+#: What a number cell may hold.
+DIGITS = "0123456789-"
+#: At most this many cells of a page are read as numbers (each costs two Tesseract runs).
+MAX_NUMBER_CELLS = 80
+
+
+def _join(words: list[Word]) -> str:
+    from scanning.ocr import join_words
+
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    return "".join(join_words(ws) for ws in lines.values())
+
+
+def read_table(
+    grey: Image.Image, ocr: PageOCR, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False
+) -> PageOCR | None:
+    """The page's reading with its ruled table read cell by cell, or None without a grid.
+
+    Words and lines outside the table are kept from ``ocr`` (the page's own reading);
+    inside it they are replaced by the cells' words, one line per cell line, and the
+    cells are listed in ``cells``.
+    """
+    grid = find_grid(grey, dpi)
+    if grid is None or len(grid.ys) < 3 or len(grid.xs) < 3:
+        return None
+    cells = read_cells(grey, grid, dpi=dpi, lang=lang, numbers=numbers)
+    if not cells:
+        return None
+    x0, y0, x1, y1 = grid.box
+
+    def inside(b: Box) -> bool:
+        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+        return x0 <= cx <= x1 and y0 <= cy <= y1
+
+    out = PageOCR(width=ocr.width, height=ocr.height)
+    outside: dict[int, list[Word]] = {}
+    for w in ocr.words:
+        if not inside(w.box):
+            outside.setdefault(w.line, []).append(w)
+    for ws in outside.values():
+        _add_line(out, ws)
+    for cell, words in cells:
+        by_line: dict[int, list[Word]] = {}
+        for w in words:
+            by_line.setdefault(w.line, []).append(w)
+        for ws in by_line.values():
+            _add_line(out, ws)
+        out.cells.append(cell)
+    return out
+
+
+def _add_line(ocr: PageOCR, words: list[Word]) -> None:
+    n = len(ocr.lines)
+    confs = [w.conf for w in words if w.conf >= 0]
+    box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
+           max(w.box[2] for w in words), max(w.box[3] for w in words))
+    ocr.lines.append(Line(_join(words), box, sum(confs) / len(confs) if confs else -1.0))
+    ocr.words.extend(Word(w.text, w.box, w.conf, n) for w in words)

@@ -42,11 +42,17 @@ MIN_GAP_300 = 14
 
 @dataclass(frozen=True, slots=True)
 class Grid:
-    """Positions (pixels) of the horizontal rules (ys) and vertical rules (xs) of one table."""
+    """Positions (pixels) of one table's rules: horizontal ``ys``, vertical ``xs``.
+
+    ``xs`` are the rules that run through (most of) the table; ``row_xs[r]`` those of
+    row ``r`` alone, which may have more (a row split into more cells, as on a form
+    whose first rows hold 姓名 | 性别 | 出生日期) or fewer (cells merged across a rule).
+    """
 
     ys: list[int]
     xs: list[int]
     thickness: int
+    row_xs: list[list[int]]
 
     @property
     def box(self) -> Box:
@@ -54,9 +60,9 @@ class Grid:
 
     def cell_boxes(self) -> list[tuple[int, int, Box]]:
         return [
-            (r, c, (self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]))
-            for r in range(len(self.ys) - 1)
-            for c in range(len(self.xs) - 1)
+            (r, c, (xs[c], self.ys[r], xs[c + 1], self.ys[r + 1]))
+            for r, xs in enumerate(self.row_xs)
+            for c in range(len(xs) - 1)
         ]
 
 
@@ -168,11 +174,18 @@ def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
     last = len(crossed) - crossed[::-1].index(True) if True in crossed else len(crossed)
     ys = ys[first:last + 1]
     hlines = hlines[first:last + 1]
+    per_band = per_band[first:last]
     if len(ys) < 2:
         return None
+    # each row: the table's own rules (a rule missing in one row is wear, not a merged
+    # cell: the table's rules run through most rows), plus the rules of that row alone
+    row_xs = []
+    for band in per_band:
+        extra = [x for x in band if all(abs(x - g) > 3 * tol for g in xs)]
+        row_xs.append(sorted(xs + extra))
     vlines = [(x, x) for x in xs]
     thick = max(1, int(np.median([b0 - a0 + 1 for a0, b0 in hlines + vlines])))
-    return Grid(ys=ys, xs=xs, thickness=thick)
+    return Grid(ys=ys, xs=xs, thickness=thick, row_xs=row_xs)
 
 
 def _long_runs(ink: np.ndarray, min_len: int) -> np.ndarray:
@@ -206,8 +219,10 @@ def erase_rules(grey: np.ndarray, grid: Grid, dpi: int = 300) -> np.ndarray:
     x0, y0, x1, y1 = grid.box
     for y in grid.ys:
         near[max(0, y - reach) : y + reach + 1, max(0, x0 - reach) : x1 + reach + 1] = True
-    for x in grid.xs:
-        near[max(0, y0 - reach) : y1 + reach + 1, max(0, x - reach) : x + reach + 1] = True
+    for r, xs in enumerate(grid.row_xs):
+        ya, yb = grid.ys[r], grid.ys[r + 1]
+        for x in xs:
+            near[max(0, ya - reach) : yb + reach + 1, max(0, x - reach) : x + reach + 1] = True
     rules &= near
     grown = rules.copy()
     grown[1:] |= rules[:-1]

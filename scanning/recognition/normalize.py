@@ -30,6 +30,11 @@ _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六�
 # characters among the four numerals, beside the seal where such slips are common
 _CN_DATE_NOISY = re.compile(rf"([{CN_DIGIT_CHARS}][^年月日\d\s，。]{{3,6}}?)\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
                             rf"([一二三四五六七八九十]{{1,3}})\s*日")
+# Arabic digits misread as look-alikes (2018年了月11日): only inside the full 年…月…日 frame
+LOOKALIKE_DIGIT = {"了": "7", "l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0", "Z": "2", "z": "2",
+                   "S": "5", "s": "5", "B": "8", "q": "9", "g": "9"}
+_LOOKALIKES = re.escape("".join(LOOKALIKE_DIGIT))
+_ARABIC_DATE_NOISY = re.compile(rf"((?:19|20)\d\d)\s*年\s*([\d{_LOOKALIKES}]{{1,2}})\s*月\s*([\d{_LOOKALIKES}]{{1,2}})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
 
 
@@ -67,6 +72,13 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in _ARABIC_DATE.finditer(text):
         iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            out.append((m.start(), m.end(), iso))
+    for m in _ARABIC_DATE_NOISY.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, _ in out):
+            continue
+        mo, d = (int("".join(LOOKALIKE_DIGIT.get(c, c) for c in g)) for g in (m.group(2), m.group(3)))
+        iso = _make_date(int(m.group(1)), mo, d)
         if iso:
             out.append((m.start(), m.end(), iso))
     for m in _CN_DATE.finditer(text):

@@ -31,6 +31,20 @@ def test_dates_in_both_numeral_styles(text: str, iso: str) -> None:
     assert parse_date(text) == iso
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("2018年了月11日", "2018-07-11"),  # 7 read as 了
+    ("2018年l2月3l日", "2018-12-31"),  # 1 read as l
+    ("2019年O5月2O日", "2019-05-20"),
+])
+def test_arabic_dates_with_look_alike_digits_inside_the_frame(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["了月11日", "2018年了月", "2018了11", "2018年了了了月1日"])
+def test_look_alikes_outside_a_whole_frame_are_no_date(text: str) -> None:
+    assert parse_date(text) is None
+
+
 @pytest.mark.parametrize("text", ["2018年2月30日", "二〇一八年十三月一日", "年 月 日", "本证已于    年  月  日"])
 def test_impossible_or_empty_dates_are_not_dates(text: str) -> None:
     assert parse_date(text) is None

@@ -36,7 +36,9 @@ When a value is replaced (never otherwise):
 * never when a whole city or district of the entry differs from what was read
   (青川市… is another bureau, not a misreading of 泺源市…);
 * a salutation or stray mark of up to two characters read before an institution's name
-  (此臻 for 此致) is dropped when the rest is close to an entry by the first pass.
+  (此臻 for 此致) is dropped when the rest is close to an entry by the first pass;
+* in free text (``summary``, ``violation``), a city or district one character off one that
+  the volume's matched names name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right.
 
 The value becomes the entry's spelling; ``raw`` keeps what OCR read, the confidence is
 lowered a little (more for the second pass), and the caller records the change as a
@@ -61,6 +63,8 @@ from scanning.types import FieldValue
 from .normalize import half_width
 
 log = logging.getLogger(__name__)
+#: Free text that names places (the summary of a report, the facts of a violation).
+TEXT_FIELDS = ("summary", "violation")
 NAME_FIELDS = ("authority", "court", "procuratorate", "detention_center", "respondent", "defendant", "addressee")
 MIN_NAME = 5  # a person's name is at most four characters: shorter entries never replace a name field
 MAX_LEAD = 2  # characters read before an institution's name that may be dropped
@@ -280,6 +284,32 @@ def _correct_doc_no(value: str, lex: Lexicon, support: frozenset[str]) -> tuple[
     return None
 
 
+_PLACE = re.compile(r"(?:(?![省市区县局])[\u4e00-\u9fff]){2}[市区县]")
+
+
+def _correct_places(fields_list: Sequence[dict[str, FieldValue]], places: set[str], changes: list[Change]) -> None:
+    """In free text, a city or district read one character off one the volume's own names
+    name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right; anything else is left as read."""
+    if not places:
+        return
+    for i, fields in enumerate(fields_list):
+        for fname in TEXT_FIELDS:
+            fv = fields.get(fname)
+            if fv is None or not isinstance(fv.value, str):
+                continue
+            text = fv.value
+            for k in range(len(text) - 2):
+                piece = text[k:k + 3]
+                if piece in places or piece[2] not in "市区县":
+                    continue
+                near = [p for p in places if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
+                if len(near) == 1:
+                    text = text[:k] + near[0] + text[k + 3:]
+            if text != fv.value:
+                changes.append(Change(i, fname, fv.value, text, True, fv.page, fv.conf))
+                fields[fname] = _scaled(fv, text, True)
+
+
 def _place_chars(entry: str) -> set[str]:
     """The characters of the places a matched entry names (泺源市公安局槐荫区分局: 泺源槐荫; 岱槐公: 岱槐)."""
     return set(_GENERIC.sub("", entry))
@@ -324,6 +354,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
         changes.append(Change(i, fname, old, new, agreed, fv.page, fv.conf))
 
     support: set[str] = set()
+    places: set[str] = set()  # the cities and districts (泺源市, 槐荫区) of the names matched
     pending: list[tuple[int, str, str, Any]] = []
     for i, fname, kind, value in list(values()):  # first pass: close and unambiguous on its own
         if kind == "name":
@@ -336,6 +367,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
         new = m[0]
         if kind == "name":
             support |= _place_chars(new)
+            places |= set(_PLACE.findall(new))
         else:
             for _, head, _ in _doc_no_parts(new):
                 if head in lex.entries:
@@ -344,6 +376,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
             put(i, fname, new, False)
     if not support:
         return changes
+    _correct_places(fields_list, places, changes)
     agreed_support = frozenset(support)
     for i, fname, kind, value in pending:  # second pass: the volume's matched names decide
         if kind == "name":

@@ -213,3 +213,27 @@ def test_names_file_setting_defaults_to_the_data_directory(tmp_path: Path) -> No
     assert settings.load(None, {"ECASE_DATA_DIR": str(tmp_path)})["NAMES_FILE"] == str(tmp_path.resolve() / "names.txt")
     other = tmp_path / "bureau-names.txt"
     assert settings.load(None, {"ECASE_DATA_DIR": str(tmp_path), "ECASE_NAMES_FILE": str(other)})["NAMES_FILE"] == str(other)
+
+
+# --- places in free text ---------------------------------------------------------------------
+
+def test_a_place_of_the_volume_misread_in_free_text_is_put_right() -> None:
+    lex = Lexicon.parse(NAMES)
+    summary = "2018年3月27日，报案人李明报称其在贷西市槐萌区幸福里83号发生盗窃一事，请求公安机关处理。"
+    docs = [{"authority": fv("贷西市公安局槐荫区分局")}, {"summary": fv(summary)}]
+    changes = correct_fields(docs, lex)
+    assert docs[1]["summary"].value == summary.replace("贷西市", "岱西市").replace("槐萌区", "槐荫区")
+    assert docs[1]["summary"].raw == summary  # the reading is kept
+    assert any(c.field == "summary" for c in changes)
+
+
+def test_free_text_places_are_left_alone_without_a_matched_name_or_when_another_place() -> None:
+    lex = Lexicon.parse(NAMES)
+    summary = "报案人李明报称其在贷西市东城区幸福里83号发生盗窃一事"
+    alone = [{"summary": fv(summary)}]  # nothing in the volume matched the bureau's names
+    correct_fields(alone, lex)
+    assert alone[0]["summary"].value == summary
+    other = "报案人李明报称其在青川市历城区幸福里83号发生盗窃一事"  # two characters off: another city
+    docs = [{"authority": fv(BUREAU)}, {"summary": fv(other)}]
+    correct_fields(docs, lex)
+    assert docs[1]["summary"].value == other

@@ -11,9 +11,13 @@ Parts
 ``query``      the query language (words, "phrases", AND/OR/NOT, field:value) -> Whoosh
 ``index``      :class:`Index`: open/create, schema-version check, locked incremental
                writes, resumable reindex into a fresh directory swapped in atomically
+``postings``   a term's postings in a segment as numpy arrays (docnums, counts,
+               ``docnum << 32 | position`` keys) and :class:`~search.postings.PostingsCache`,
+               the index's LRU of them within a memory budget
 ``literal``    :class:`~search.literal.Literal`, the exact-substring query over bigrams
-               (read block-wise; Whoosh's ``Phrase`` was 10x slower), and ``docset``
-``evaluate``   queries as sets of page numbers: total, ranking, groups, scope
+               (position checks as sorted-array intersections; Whoosh's ``Phrase`` was
+               10x slower), and ``docnums`` for scope and filter queries
+``evaluate``   queries as arrays of page numbers and scores: total, ranking, scope
 ``searching``  :class:`Scope`, :class:`Filters`, :func:`search`, :func:`match_spans`,
                :class:`SearchResult`, :class:`Hit`, groups by case and document
 ``synthetic``  made-up pages in FORMS.md's wording for tests and ``bench/search.py``
@@ -28,7 +32,7 @@ Public API
                doc_type="", doc_no="", doc_date=None, persons=(), fields={})
     Scope(all_units=False, unit_ids=frozenset(), case_ids=None)   # Scope.everything()
     Filters(unit_ids, case_ids, case_kinds, doc_types, volume_kinds, date_from, date_to)
-    ix = Index(path, lock_timeout=10.0)          # creates the directory when missing
+    ix = Index(path, lock_timeout=10.0, postings_cache_mb=128)   # creates the directory when missing
     ix.needs_rebuild                             # schema version on disk differs
     ix.add_pages(records) -> int                 # add or replace by key, one commit
     ix.delete_pages(keys) -> int

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
+from itertools import compress
 
 from array import array
 
@@ -97,15 +98,16 @@ def normalise(text: str) -> str:
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalised stream and, for each of its characters, the offset of its source character."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(text):
-        norm = _TABLE[ord(ch)]
-        if not norm:
-            continue
-        chars.append(norm)
-        offsets.extend([i] * len(norm))
-    return "".join(chars), offsets
+    norms = list(map(_TABLE.__getitem__, map(ord, text)))
+    stream = "".join(filter(None, norms))
+    offsets = list(compress(range(len(norms)), norms))
+    if len(offsets) == len(stream):  # every kept character normalised to one character
+        return stream, offsets
+    offsets = []
+    for i, norm in enumerate(norms):
+        if norm:
+            offsets.extend([i] * len(norm))
+    return stream, offsets
 
 
 def bigrams(stream: str) -> list[str]:
@@ -133,12 +135,18 @@ def query_terms(literal: str) -> list[str]:
     return [stream[i : i + 2] for i in range(len(stream) - 1)]
 
 
-def find_literal(text: str, literal: str) -> list[tuple[int, int]]:
-    """Character spans ``(start, end)`` in ``text`` where ``literal`` occurs after normalisation."""
+def find_literal(
+    text: str, literal: str, normalised: tuple[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` in ``text`` where ``literal`` occurs after normalisation.
+
+    ``normalised`` is ``normalise_with_offsets(text)`` when the caller already has it
+    (several literals looked up in one page).
+    """
     needle = normalise(literal)
     if not needle:
         return []
-    stream, offsets = normalise_with_offsets(text)
+    stream, offsets = normalised if normalised is not None else normalise_with_offsets(text)
     spans: list[tuple[int, int]] = []
     at = stream.find(needle)
     while at >= 0:

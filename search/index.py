@@ -24,6 +24,13 @@ readers see either the old or the new index, never a half-built one. The live in
 write lock is held for the whole reindex, so incremental writers wait (and time out with
 :class:`IndexLockedError`) instead of writing into a generation that is about to be
 replaced; the caller retries them after the reindex.
+
+Searching: one Whoosh searcher is kept open and replaced when a commit or a reindex
+changed the index; :meth:`Index.searcher_cache` is a dict that lives as long as it (scope
+masks, column codes). ``Index.postings_cache`` (:class:`search.postings.PostingsCache`,
+``postings_cache_mb`` of decoded posting lists) outlives commits, because its entries are
+keyed by segment and segments never change once written; it is emptied when a reindex
+swaps in a new generation.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
 from .errors import IndexCorruptError, IndexLockedError, RebuildNeededError
+from .postings import PostingsCache
 from .schema import SCHEMA_VERSION, PageRecord, build_schema, to_document
 
 log = logging.getLogger(__name__)
@@ -88,11 +96,20 @@ class Index:
     ``needs_rebuild`` is true when the live generation was built with another schema
     version; writes and searches then raise :class:`RebuildNeededError` until
     :meth:`reindex` has run. ``lock_timeout`` is how long a writer waits for the lock.
+    ``postings_cache_mb`` bounds the decoded posting lists kept for searches (0: none).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        lock_timeout: float = 10.0,
+        postings_cache_mb: float = 128,
+    ) -> None:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        self.postings_cache = PostingsCache(int(postings_cache_mb * 1024 * 1024))
         self._mutex = threading.Lock()
         self._gen: str | None = None
         self._ix: windex.FileIndex | None = None
@@ -140,6 +157,8 @@ class Index:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+        if gen != self._gen:
+            self.postings_cache.clear()
         self._gen = gen
         if marker != SCHEMA_VERSION:
             log.warning("index %s has schema version %s, expected %s: rebuild needed", where, marker, SCHEMA_VERSION)

@@ -3,50 +3,62 @@
 Whoosh's ``Phrase`` checks positions through its generic span machinery, one Python
 object per posting per term: about 60 µs per candidate page, i.e. seconds for a phrase
 of a printed form that is on a quarter of 100,000 pages. :class:`Literal` does the same
-job per index segment with whole posting blocks:
+job per index segment with numpy arrays (:mod:`search.postings`):
 
 1. cover the literal with bigrams at offsets 0, 2, 4, ... and the last one (every
    character is covered, so a page has the literal at ``p`` exactly when each cover
    bigram is at ``p + offset``: no false positives, half the terms of ``Phrase``);
-2. read the postings of the rarest cover term block by block (ids and encoded
-   positions come out of one unpickle per block), then narrow the candidates with the
-   other terms' blocks by set intersection;
-3. decode positions (int32 arrays, :class:`search.analysis.ArrayPositions`, decoded in
-   C) only for pages that have every term, and keep those where the shifted position
-   sets intersect;
-4. give :mod:`search.evaluate` the ``{docnum: occurrences}`` per segment, or give
-   Whoosh a ``ListMatcher`` with a BM25-like weight per page (occurrences and rarity;
-   the text fields keep no lengths, see :mod:`search.schema`) when the query runs
-   through Whoosh's own collectors.
+2. take the postings of the rarest cover term as ``docnum << 32 | position`` keys
+   minus its offset: the candidate starts (inside ``only`` when given);
+3. for each other cover term keep the starts whose key plus the term's offset is one of
+   its keys (``searchsorted`` on sorted arrays, the rarest first so the starts shrink);
+4. the surviving starts, run-length counted per page, are the occurrences; deleted
+   documents are dropped last (the postings are read as stored, see
+   :mod:`search.postings`). A literal whose cover is a single bigram needs no positions:
+   its occurrences are the term's counts.
+
+:meth:`Literal.arrays` gives :mod:`search.evaluate` the ``(docnums, occurrences)`` arrays
+per segment; :meth:`Literal.matcher` gives Whoosh a ``ListMatcher`` with a BM25-like
+weight per page (occurrences and rarity; the text fields keep no lengths, see
+:mod:`search.schema`) when the query runs through Whoosh's own collectors.
+
+Postings come from the index's :class:`search.postings.PostingsCache` when one is passed
+(decoded once, kept within a memory budget); a term not in the cache whose candidates
+are few compared with its posting blocks is read only in the blocks holding candidates,
+and not kept. Without a cache every term is read from the index.
 
 A one-character literal is the union of the postings of every term starting with it
 (the bigrams, and the closing single character, see :mod:`search.analysis`).
 
-The block reading uses attributes of Whoosh's ``W3LeafMatcher`` (``_read_ids``,
-``_read_values``, ``_next_block``); ``tests/search`` compares :class:`Literal` with a
-brute-force scan, so a Whoosh change that broke this would fail there. When a matcher
-lacks them, the public (slower) ``all_items()`` is used. Deleted documents are dropped
-from each block (a segment with deletions wraps its postings in ``FilterMatcher``).
+:func:`docnums` evaluates the scope and filter queries (terms and their and/or) the same
+way, as sorted arrays of global docnums.
 """
 
 from __future__ import annotations
 
 import math
-from array import array
-from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator
-from itertools import repeat
-from operator import sub
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
-
-from .analysis import ArrayPositions
 from whoosh.matching import ListMatcher, NullMatcher
-from whoosh.matching.wrappers import FilterMatcher
+
+from .postings import (
+    EMPTY,
+    PostingsCache,
+    TermPostings,
+    deleted_docs,
+    intersect,
+    live,
+    load,
+    member,
+    position_of,
+    runs,
+)
 
 _K1 = 1.2
+_BLOCK = 128  # postings per block (Whoosh's W3Codec default)
 
 
 def cover(terms: list[str]) -> list[tuple[int, str]]:
@@ -58,69 +70,26 @@ def cover(terms: list[str]) -> list[tuple[int, str]]:
     return [(o, terms[o]) for o in offsets]
 
 
-def _blocks(
-    matcher: Any, wanted: list[int] | None = None
-) -> Iterator[tuple[tuple[int, ...], tuple[bytes, ...]]]:
-    """Yield ``(ids, values)`` per posting block, leaving out deleted documents.
+def _fetch(
+    reader: Any, field: str, term: str, df: int, cache: PostingsCache | None, candidates: Any = None
+) -> TermPostings:
+    """A term's postings in one segment: cached, or read (all of it, or the blocks of the candidates).
 
-    A segment with deletions wraps its postings in ``FilterMatcher(exclude=True)``; the
-    wrapped leaf is read block-wise and the deleted ids dropped here. With ``wanted``
-    (sorted docnums), blocks whose id range holds none of them are skipped unread: the
-    block header gives the last id, the previous header the first.
+    ``candidates`` is a callable giving the sorted segment docnums still in the running
+    (called only when the term is not cached). Few candidates compared with the term's
+    posting blocks: only their blocks are read and nothing is kept. Otherwise the whole
+    list is read and kept in ``cache``.
     """
-    excluded: frozenset[int] | set[int] = frozenset()
-    leaf = matcher
-    if isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
-        excluded = matcher._ids
-        leaf = matcher.child
-    if not all(hasattr(leaf, a) for a in ("_read_ids", "_read_values", "_next_block", "is_active")):
-        items = list(matcher.all_items())
-        yield tuple(i for i, _ in items), tuple(v for _, v in items)
-        return
-    prev_max = -1
-    while leaf.is_active():
-        if wanted is not None:
-            block_max = leaf.block_max_id()
-            i = bisect_right(wanted, prev_max)
-            if i >= len(wanted):
-                return
-            prev_max = block_max
-            if wanted[i] > block_max:
-                leaf._next_block()
-                continue
-        leaf._read_ids()
-        leaf._read_values()
-        ids, values = tuple(leaf._ids), tuple(leaf._values)
-        if excluded and not excluded.isdisjoint(ids):
-            kept = [(i, v) for i, v in zip(ids, values) if i not in excluded]
-            ids, values = tuple(i for i, _ in kept), tuple(v for _, v in kept)
-        yield ids, values
-        leaf._next_block()
-
-
-def _shifted_positions(value: bytes, offset: int) -> set[int]:
-    """Positions minus ``offset``, decoded in C from :class:`search.analysis.ArrayPositions`."""
-    a = array("i")
-    a.frombytes(value)
-    if not offset:
-        return set(a)
-    return set(map(sub, a, repeat(offset, len(a))))
-
-
-def _postings(reader: Any, field: str, term: str, only: set[int] | None = None) -> dict[int, bytes]:
-    """``{docnum: encoded positions}`` for ``term``, restricted to ``only`` when given."""
-    out: dict[int, bytes] = {}
-    m = reader.postings(field, term)
-    for ids, values in _blocks(m, None if only is None else sorted(only)):
-        if only is None:
-            out.update(zip(ids, values))  # type: ignore[arg-type]
-        else:
-            common = only.intersection(ids)
-            if common:
-                block = dict(zip(ids, values))  # type: ignore[arg-type]
-                for i in common:
-                    out[i] = block[i]
-    return out
+    if cache is not None:
+        found = cache.peek(reader, field, term)
+        if found is not None:
+            return found
+    only = candidates() if candidates is not None else None
+    if only is not None and (cache is None or 2 * len(only) < -(-df // _BLOCK)):
+        return load(reader, field, term, only)
+    if cache is None:
+        return load(reader, field, term)
+    return cache.get(reader, field, term)
 
 
 class Literal(wq.Query):
@@ -185,30 +154,46 @@ class Literal(wq.Query):
         field = self.fieldname
         if not self.terms or field not in reader.schema:
             return NullMatcher()
-        counts = self.counts(reader)
-        if not counts:
+        docs, tf = self.arrays(reader)
+        if not len(docs):
             return NullMatcher()
-        ids = sorted(counts)
+        ids = docs.tolist()
         df = len(ids)
         n = max(1, reader.doc_count_all())
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
         scale = self.boost * idf * (_K1 + 1)
-        weights = [scale * counts[d] / (counts[d] + _K1) for d in ids]
+        weights = [scale * c / (c + _K1) for c in tf.tolist()]
         return ListMatcher(ids, weights=weights)
 
-    def counts(self, reader: Any, only: set[int] | None = None) -> dict[int, int]:
-        """``{docnum: occurrences}`` of the literal in one segment's ``reader``.
+    def counts(self, reader: Any, only: set[int] | None = None, cache: PostingsCache | None = None) -> dict[int, int]:
+        """``{docnum: occurrences}`` of the literal in one segment's ``reader`` (see :meth:`arrays`)."""
+        wanted = None if only is None else np.array(sorted(only), dtype=np.int64)
+        docs, tf = self.arrays(reader, wanted, cache)
+        return dict(zip(docs.tolist(), tf.tolist()))
 
-        With ``only`` (segment docnums), pages outside it are neither read nor returned.
+    def arrays(
+        self, reader: Any, only: np.ndarray | None = None, cache: PostingsCache | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Segment docnums (ascending) with the literal, and its occurrences on each.
+
+        With ``only`` (sorted segment docnums), pages outside it are not returned (and
+        their postings are not read when that saves work). Deleted pages never are.
         """
         if not self.terms or self.fieldname not in reader.schema:
-            return {}
-        if only is not None and not only:
-            return {}
+            return EMPTY, EMPTY
+        if only is not None and not len(only):
+            return EMPTY, EMPTY
         if len(self.terms) == 1 and len(self.terms[0]) == 1:
-            counts = self._prefix_counts(reader)
-            return counts if only is None else {d: n for d, n in counts.items() if d in only}
-        return self._literal_counts(reader, only)
+            docs, tf = self._prefix_arrays(reader, cache)
+            if only is not None:
+                keep = member(docs, only)
+                docs, tf = docs[keep], tf[keep]
+        else:
+            docs, tf = self._literal_arrays(reader, only, cache)
+        if len(docs) and reader.has_deletions():
+            keep = live(docs, deleted_docs(reader))
+            docs, tf = docs[keep], tf[keep]
+        return docs, tf
 
     def estimate(self, reader: Any) -> int:
         """Upper bound of the pages it matches (the rarest cover term's document count)."""
@@ -224,83 +209,85 @@ class Literal(wq.Query):
         n = max(1, reader.doc_count_all())
         return self.boost * math.log(1 + (n - df + 0.5) / (df + 0.5)) * (_K1 + 1)
 
-    def _prefix_counts(self, reader: Any) -> dict[int, int]:
+    def _prefix_arrays(self, reader: Any, cache: PostingsCache | None) -> tuple[np.ndarray, np.ndarray]:
         """Pages with a term starting with the character; the count is how many such terms.
 
         (Counting distinct bigrams instead of decoding every posting keeps a common
         character cheap; the count only feeds the ranking.)
         """
-        counts: Counter[int] = Counter()
-        for term in reader.expand_prefix(self.fieldname, self.terms[0]):
+        field = self.fieldname
+        lists = []
+        for term in reader.expand_prefix(field, self.terms[0]):
             text = term.decode("utf-8") if isinstance(term, bytes) else term
-            for ids, _ in _blocks(reader.postings(self.fieldname, text)):
-                counts.update(ids)
-        return counts
+            p = cache.get(reader, field, text) if cache is not None else load(reader, field, text)
+            lists.append(p.docs)
+        if not lists:
+            return EMPTY, EMPTY
+        return runs(np.sort(np.concatenate(lists), kind="stable"))
 
-    def _literal_counts(self, reader: Any, only: set[int] | None = None) -> dict[int, int]:
+    def _literal_arrays(
+        self, reader: Any, only: np.ndarray | None, cache: PostingsCache | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         field = self.fieldname
         parts = cover(self.terms)
         try:
             freq = {t: reader.doc_frequency(field, t) for _, t in parts}
         except KeyError:
-            return {}
+            return EMPTY, EMPTY
         if any(f == 0 for f in freq.values()):
-            return {}
+            return EMPTY, EMPTY
         parts.sort(key=lambda p: freq[p[1]])
-        fmt = reader.schema[field].format
         first_off, first_term = parts[0]
-        post = _postings(reader, field, first_term, only)
-        if len(parts) == 1:
-            if isinstance(fmt, ArrayPositions):
-                return {d: len(v) >> 2 for d, v in post.items()}
-            return {d: fmt.decode_frequency(v) for d, v in post.items()}
-        lists = [(first_off, post)]
-        cand = set(post)
+        first = _fetch(reader, field, first_term, freq[first_term], cache, (lambda: only) if only is not None else None)
+        if len(parts) == 1 or first.keys is None:
+            docs, tf = first.docs, first.counts
+            if only is not None:
+                keep = member(docs, only)
+                docs, tf = docs[keep], tf[keep]
+            return docs, tf
+        starts = first.keys
+        if only is not None:
+            starts = starts[member(starts >> 32, only)]
+        if first_off:
+            starts = starts[position_of(starts) >= first_off] - first_off
         for off, term in parts[1:]:
-            p = _postings(reader, field, term, cand)
-            cand &= p.keys()
-            if not cand:
-                return {}
-            lists.append((off, p))
-        counts: dict[int, int] = {}
-        for d in cand:
-            starts = _shifted_positions(lists[0][1][d], lists[0][0])
-            for off, p in lists[1:]:
-                starts &= _shifted_positions(p[d], off)
-                if not starts:
-                    break
-            if starts:
-                counts[d] = len(starts)
-        return counts
+            if not len(starts):
+                return EMPTY, EMPTY
+            p = _fetch(reader, field, term, freq[term], cache, lambda: runs(starts >> 32)[0])
+            if p.keys is None or not len(p.keys):
+                return EMPTY, EMPTY
+            starts = starts[member(starts + off, p.keys)]
+        return runs(starts >> 32)
 
 
-def docset(searcher: Any, q: wq.Query) -> set[int]:
-    """Global docnums matching a filter query, read block-wise for terms and their and/or.
+def docnums(searcher: Any, q: wq.Query, cache: PostingsCache | None = None) -> np.ndarray:
+    """Global docnums (sorted array) matching a filter query: terms and their and/or, read whole.
 
     Used for the access scope and filters, which Whoosh would otherwise evaluate by
     stepping through every allowed page in Python on every search.
     """
     if isinstance(q, wq.Term):
-        out: set[int] = set()
+        found = []
+        text = q.text if isinstance(q.text, str) else str(q.text)
         for sub, offset in searcher.leaf_searchers():
             reader = sub.reader()
-            text = q.text if isinstance(q.text, str) else str(q.text)
-            if (q.fieldname, text) not in reader:
-                continue
-            for ids, _ in _blocks(reader.postings(q.fieldname, text)):
-                out.update(ids if not offset else (i + offset for i in ids))
-        return out
+            p = cache.get(reader, q.fieldname, text) if cache is not None else load(reader, q.fieldname, text)
+            docs = p.docs
+            if len(docs) and reader.has_deletions():
+                docs = docs[live(docs, deleted_docs(reader))]
+            found.append(docs + offset)
+        return np.concatenate(found) if found else EMPTY
     if isinstance(q, wq.Or):
-        out = set()
-        for sub in q.subqueries:
-            out |= docset(searcher, sub)
-        return out
+        parts = [docnums(searcher, sub, cache) for sub in q.subqueries]
+        return np.unique(np.concatenate(parts)) if parts else EMPTY
     if isinstance(q, wq.And):
-        sets = sorted((docset(searcher, sub) for sub in q.subqueries), key=len)
-        out = sets[0] if sets else set()
+        sets = sorted((docnums(searcher, sub, cache) for sub in q.subqueries), key=len)
+        if not sets:
+            return EMPTY
+        out = sets[0]
         for s in sets[1:]:
-            out &= s
+            out = intersect(out, s)
         return out
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return set()
-    return set(q.docs(searcher))
+        return EMPTY
+    return np.array(sorted(set(q.docs(searcher))), dtype=np.int64)

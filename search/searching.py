@@ -1,12 +1,20 @@
 """Running a query: access scope, filters, hits with snippets, groups by case and document.
 
 Access is enforced inside the engine, never after it: the scope and the filters become
-one Whoosh query, evaluated block-wise into the set of allowed page numbers
-(:func:`search.literal.docset`, cached while the searcher is current), and that set is
-intersected with the matching pages before anything is counted, ranked, grouped or
-turned into a snippet (:mod:`search.evaluate`). The total, the hits, the groups and
-therefore the snippets are computed from allowed pages only. A scope that allows
-nothing returns an empty result without touching the index.
+one Whoosh query, evaluated into the set of allowed page numbers
+(:func:`search.literal.docnums`, kept as a boolean mask over the docnums while the
+searcher is current), and that mask is applied to the matching pages before anything is
+counted, ranked, grouped or turned into a snippet (:mod:`search.evaluate`). The total,
+the hits, the groups and therefore the snippets are computed from allowed pages only. A
+scope that allows nothing returns an empty result without touching the index.
+
+The matching pages and their scores are numpy arrays: the top hits are the
+``offset + limit`` highest scores (``np.partition`` for the threshold, then a sort of
+those above it; ties in index order, exactly like ``heapq.nlargest`` over ascending
+docnums), and the groups are ``np.bincount`` over the ``case_id`` and ``group`` columns,
+read once per searcher and turned into integer codes. Only the hits shown read their
+stored fields and get a snippet (the page text is normalised once per hit for all the
+query's literals).
 
 Why not ``Searcher.search(filter=...)``: it gives the same guarantee (its
 ``FilterCollector`` wraps every other collector), but it steps through every matching
@@ -17,22 +25,21 @@ page in Python, which at 100,000 pages made a common phrase take a quarter of a 
 
 from __future__ import annotations
 
-import heapq
 import html
 import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 
-from .analysis import find_literal
+from .analysis import find_literal, normalise_with_offsets
 from .index import Index
 from .evaluate import column_values, evaluate
-from .literal import docset
+from .literal import docnums
 from .query import Lit, Node, parse, positive_literals, to_whoosh
 from .schema import GROUP_SEP, normalise_case_no, normalise_doc_no
 
@@ -251,14 +258,26 @@ def search(
     with index.searcher() as s:
         docs, scores = _matching(index, s, q, fq)
         total = len(docs)
-        # nlargest is stable: over ascending docnums, ties stay in index order
-        key = scores.get if scores.keys() >= docs else (lambda d: scores.get(d, 0.0))
-        top = heapq.nlargest(offset + limit, sorted(docs), key=key)[offset:]
-        hits = [_to_hit(s.stored_fields(d), scores.get(d, 0.0), literals) for d in top]
+        top = _top(docs, scores, offset + limit)[offset:]
+        hits = [_to_hit(s.stored_fields(d), score, literals) for d, score in top]
         case_groups: list[CaseGroup] = []
-        if groups and docs:
-            case_groups = _groups(docs, _column(index, s, "case_id"), _column(index, s, "group"))
+        if groups and total:
+            case_groups = _groups(docs, _codes(index, s, "case_id"), _codes(index, s, "group"))
     return SearchResult(total=total, hits=hits, groups=case_groups)
+
+
+def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` best ``(docnum, score)``: highest score first, ties by docnum (index order)."""
+    n = len(docs)
+    if k <= 0 or not n:
+        return []
+    if n > k:
+        kth = np.partition(scores, n - k)[n - k]
+        cand = np.flatnonzero(scores >= kth)
+    else:
+        cand = np.arange(n)
+    best = cand[np.lexsort((docs[cand], -scores[cand]))][:k]
+    return list(zip(docs[best].tolist(), scores[best].tolist()))
 
 
 def _search_with_whoosh_collectors(
@@ -288,8 +307,8 @@ def _filter_query(scope: Scope, filters: Filters | None) -> wq.Query | None:
     return wq.And(fparts) if len(fparts) > 1 else fparts[0]
 
 
-def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> set[int] | None:
-    """The allowed docnums for ``fq`` on this searcher (cached while the searcher is current)."""
+def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> np.ndarray | None:
+    """Which docnums ``fq`` allows, as a boolean mask (cached while the searcher is current)."""
     if fq is None:
         return None
     cache = index.searcher_cache(searcher)
@@ -299,17 +318,32 @@ def _allowed(index: Index, searcher: Any, fq: wq.Query | None) -> set[int] | Non
         if sum(1 for k in cache if k[0] == "allowed") >= 64:
             for k in [k for k in cache if k[0] == "allowed"]:
                 del cache[k]
-        found = cache[key] = frozenset(docset(searcher, fq))
+        found = np.zeros(searcher.reader().doc_count_all(), dtype=bool)
+        found[docnums(searcher, fq, index.postings_cache)] = True
+        found.flags.writeable = False
+        cache[key] = found
     return found  # type: ignore[no-any-return]
 
 
-def _column(index: Index, searcher: Any, field: str) -> list[Any]:
-    """A sortable column as a list by docnum, read once while the searcher is current."""
+@dataclass(frozen=True, slots=True)
+class _Codes:
+    """A column as integer codes by docnum, and the value of each code."""
+
+    codes: np.ndarray
+    values: list[Any]
+
+
+def _codes(index: Index, searcher: Any, field: str) -> _Codes:
+    """A sortable column as codes by docnum, read once while the searcher is current."""
     cache = index.searcher_cache(searcher)
-    col = cache.get(("column", field))
-    if col is None:
-        col = cache[("column", field)] = column_values(searcher, field)
-    return col  # type: ignore[no-any-return]
+    found = cache.get(("codes", field))
+    if found is None:
+        col = column_values(searcher, field)
+        seen: dict[Any, int] = {}
+        codes = np.fromiter((seen.setdefault(v, len(seen)) for v in col), dtype=np.int64, count=len(col))
+        codes.flags.writeable = False
+        found = cache[("codes", field)] = _Codes(codes, list(seen))
+    return found  # type: ignore[no-any-return]
 
 
 def search_keys(index: Index, query_string: str, scope: Scope, filters: Filters | None = None) -> set[str]:
@@ -319,16 +353,18 @@ def search_keys(index: Index, query_string: str, scope: Scope, filters: Filters 
         return set()
     with index.searcher() as s:
         docs = _matching(index, s, to_whoosh(node), _filter_query(scope, filters))[0]
-        return {str(s.stored_fields(d)["key"]) for d in docs}
+        return {str(s.stored_fields(d)["key"]) for d in docs.tolist()}
 
 
-def _matching(index: Index, s: Any, q: wq.Query, fq: wq.Query | None) -> tuple[set[int], dict[int, float]]:
+def _matching(index: Index, s: Any, q: wq.Query, fq: wq.Query | None) -> tuple[np.ndarray, np.ndarray]:
+    """Allowed matching docnums (ascending) and their scores."""
     allowed = _allowed(index, s, fq)
-    if allowed is not None and not allowed:
-        return set(), {}
-    docs, scores = evaluate(s, q)
+    if allowed is not None and not allowed.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    docs, scores = evaluate(s, q, cache=index.postings_cache, memo=index.searcher_cache(s))
     if allowed is not None:
-        docs = docs & allowed
+        keep = allowed[docs]
+        docs, scores = docs[keep], scores[keep]
     return docs, scores
 
 
@@ -336,8 +372,9 @@ def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) ->
     body = str(stored.get("body", ""))
     spans: list[tuple[int, int]] = []
     matched: list[str] = []
+    normalised = normalise_with_offsets(body) if literals else None
     for lit in literals:
-        found = [sp for v in _highlight_values(lit) for sp in find_literal(body, v)]
+        found = [sp for v in _highlight_values(lit) for sp in find_literal(body, v, normalised)]
         if found:
             matched.append(lit.value)
             spans.extend(found)
@@ -362,18 +399,32 @@ def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) ->
     )
 
 
-def _groups(docs: set[int], case_col: list[Any], group_col: list[Any], max_cases: int = 200) -> list[CaseGroup]:
-    """Case groups (most pages first, at most ``max_cases``) with their documents' page counts."""
-    per_case = Counter(map(case_col.__getitem__, sorted(docs)))
-    top = sorted(per_case.most_common(max_cases), key=lambda kv: (-kv[1], int(kv[0])))
+def _groups(docs: np.ndarray, case: _Codes, group: _Codes, max_cases: int = 200) -> list[CaseGroup]:
+    """Case groups (most pages first, at most ``max_cases``) with their documents' page counts.
+
+    When more cases match, those kept are the ones with most pages, ties going to the
+    case met first in index order.
+    """
+    case_codes = case.codes[docs]
+    present, first = np.unique(case_codes, return_index=True)
+    per_case = np.bincount(case_codes, minlength=len(case.values))[present]
+    kept = np.lexsort((first, -per_case))[:max_cases]
+    top = sorted(
+        ((case.values[c], n) for c, n in zip(present[kept].tolist(), per_case[kept].tolist())),
+        key=lambda kv: (-kv[1], int(kv[0])),
+    )
     out = {str(cid): CaseGroup(case_id=int(cid), case_no="", count=n) for cid, n in top}
-    if len(out) < len(per_case):
-        docs = {d for d in docs if case_col[d] in out}
-    for value, n in Counter(map(group_col.__getitem__, docs)).items():
-        case_id, case_no, doc_key, doc_type, doc_no = str(value).split(GROUP_SEP)
-        group = out[case_id]
-        group.case_no = case_no
-        group.docs.append(DocGroup(doc_key, doc_type, doc_no, n))
-    for group in out.values():
-        group.docs.sort(key=lambda d: (-d.count, d.doc_key))
+    if len(kept) < len(present):
+        wanted = np.zeros(len(case.values), dtype=bool)
+        wanted[present[kept]] = True
+        docs = docs[wanted[case_codes]]
+    group_codes = group.codes[docs]
+    per_group = np.bincount(group_codes, minlength=len(group.values))
+    for code in np.flatnonzero(per_group).tolist():
+        case_id, case_no, doc_key, doc_type, doc_no = str(group.values[code]).split(GROUP_SEP)
+        g = out[case_id]
+        g.case_no = case_no
+        g.docs.append(DocGroup(doc_key, doc_type, doc_no, int(per_group[code])))
+    for g in out.values():
+        g.docs.sort(key=lambda d: (-d.count, d.doc_key))
     return list(out.values())

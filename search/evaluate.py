@@ -29,7 +29,7 @@ import numpy as np
 from whoosh import query as wq
 
 from .literal import Literal, docnums
-from .postings import EMPTY, PostingsCache, intersect, member
+from .postings import EMPTY, PostingsCache, deleted_docs, intersect, live, member
 
 Matches = tuple[np.ndarray, np.ndarray]  # (sorted global docnums, float64 scores aligned with them)
 
@@ -157,10 +157,17 @@ def _sum_scores(docs: np.ndarray, results: list[Matches]) -> np.ndarray:
 
 
 def _all_docs(searcher: Any, memo: dict[Any, Any]) -> np.ndarray:
+    """Every live global docnum, ascending (kept in ``memo`` for the searcher's life)."""
     found = memo.get(("all_docs",))
     if found is None:
-        reader = searcher.reader()
-        found = memo[("all_docs",)] = np.sort(np.fromiter(reader.all_doc_ids(), dtype=np.int64))
+        parts = []
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            docs = np.arange(reader.doc_count_all(), dtype=np.int64)
+            if reader.has_deletions():
+                docs = docs[live(docs, deleted_docs(reader))]
+            parts.append(docs + offset)
+        found = memo[("all_docs",)] = np.concatenate(parts) if parts else EMPTY
         found.flags.writeable = False
     return found  # type: ignore[no-any-return]
 

@@ -76,9 +76,10 @@ def _fetch(
     """A term's postings in one segment: cached, or read (all of it, or the blocks of the candidates).
 
     ``candidates`` is a callable giving the sorted segment docnums still in the running
-    (called only when the term is not cached). Few candidates compared with the term's
-    posting blocks: only their blocks are read and nothing is kept. Otherwise the whole
-    list is read and kept in ``cache``.
+    (called only when the term is not cached). With a cache: when the candidates are
+    fewer than half the term's posting blocks, only their blocks are read and nothing is
+    kept; otherwise the whole list is read and kept. Without a cache: the candidates'
+    blocks are read whenever there are candidates.
     """
     if cache is not None:
         found = cache.peek(reader, field, term)

@@ -55,15 +55,18 @@ escaped, <mark>), score, matched (literals found), spans``.
 Errors: :class:`QuerySyntaxError` (tell the user), :class:`IndexLockedError` (retry
 later), :class:`RebuildNeededError` (run a reindex), :class:`IndexCorruptError`.
 
-Measured (``bench/search.py``, 100,000 synthetic pages, 300 queries, on the shared
-2-core machine under a load average of 5 to 16 from other jobs, 2026-11-27):
-indexing 103 pages/s wall, 377 pages per CPU second (``procs=2``, 20,000 pages a
-commit, no optimize); queries p50 64 ms / p95 381 ms wall, 33 ms / 174 ms CPU; recall
-1.000 on every kind, exact phrases included; precision 1.000 on text queries (a
+Measured (``bench/search.py --workdir``, 100,000 synthetic pages, 300 queries, on the
+shared 2-core machine beside OCR jobs, load average 2.7, 2026-11-27): indexing 324
+pages/s wall (``procs=2``, 20,000 pages a commit, no optimize); queries p50 15 ms /
+p95 64 ms wall, 14 ms / 59 ms CPU, with the index's 128 MB postings cache (3,400 posting
+lists kept, 13,500 hits and 4,600 misses over the queries and their recall checks);
+recall 1.000 on every kind, exact phrases included; precision 1.000 on text queries (a
 document number also finds its document's other pages, by design: 0.951 overall).
-SQLite FTS5 trigram on the same pages and queries: p95 139 ms wall / 73 ms CPU. The
-p95 < 100 ms target is not met for common template fragments that match 5,000 to
-40,000 pages; names and document numbers take 1 to 85 ms.
+SQLite FTS5 trigram on the same pages and queries, same run: p95 81 ms wall / 80 ms
+CPU. What is left of the p95 is the first read of a common term's postings (about
+0.4 µs a posting, 70 % of it Whoosh's ``zlib`` + ``pickle`` per block of 128): with
+``--postings-cache-mb 0`` every query reads its postings and p95 is 214 ms wall /
+150 ms CPU; with every list already decoded, p95 is about 10 ms CPU.
 
 Whoosh fork: ``whoosh-reloaded`` 2.7.5, the maintained community fork with the classic
 2.7 API that Whoosh's documentation describes. ``whoosh-ng`` was not adopted: it is a

@@ -73,6 +73,11 @@ def run_and_kill(ixdir: Path, mode: str, batch: int, kill_after: int, lockfile: 
         while not lock_is_held(lockfile):  # wait until the child is inside the next batch
             assert time.monotonic() < deadline, "child never took the write lock again"
             time.sleep(0.01)
+        # and until it has begun writing the batch's files (killed before that, it would
+        # leave nothing half-written to test with)
+        before = {p.name for p in lockfile.parent.iterdir()}
+        while time.monotonic() < deadline and not ({p.name for p in lockfile.parent.iterdir()} - before):
+            time.sleep(0.002)
         child.send_signal(signal.SIGKILL)
     finally:
         child.wait(timeout=30)

@@ -4,7 +4,8 @@ Public API (stable):
 
 - ``process_page(image_bytes, *, dpi, index, media_type=None, lang="chi_sim", name="")
   -> (PageResult, upright_bytes | None)``: decode, detect blank, turn upright, deskew, OCR
-  (red seals suppressed in the OCR input only). ``upright_bytes`` is the page as OCRed
+  (the OCR input alone is cleaned: red seal ink dropped out, faint marks away from the
+  text cleared, see ``scanning.pages.clean``). ``upright_bytes`` is the page as OCRed
   (boxes in ``PageResult.ocr`` are in its pixels): JPEG when the input was JPEG, else PNG;
   None when the original already is that image (upright, straight, not rescaled).
   A page that cannot be read gives a PageResult with ``error`` set; it does not raise.
@@ -32,7 +33,7 @@ from PIL import Image
 from scanning import sandbox
 from scanning.errors import InputFileError, ScanError
 from scanning.ocr import ocr_image
-from scanning.pages import encode, is_blank, load_page, small_grey, suppress_red, text_axis_and_skew
+from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, text_axis_and_skew
 from scanning.sources import SourcePage
 from scanning.types import PageOCR, PageResult
 
@@ -140,7 +141,13 @@ def _process(
     # says upside down, is a lossless transpose (turns about the centre commute).
     first = 90 if geo.vertical else 0
     upright = _turn(img, first, skew)
-    ocr_src, _ = suppress_red(upright)
+    # Tesseract reads a cleaned grey copy of the same pixels (boxes stay in the page's
+    # coordinates): red seal ink dropped out and everything that is not near text ink set
+    # to the paper tone, so seals, noise and shading no longer make Tesseract's layout
+    # analysis throw away the blocks they touch (dates, authorities). Measured on
+    # bench/recognition.py: field accuracy 0.742 -> 0.777, Tesseract CPU per page -25 %.
+    # Upscaling low-dpi pages, denoising filters and binarising first did not pay.
+    ocr_src = ocr_input(upright, out_dpi)
     turn, ocr = first, ocr_image(ocr_src, lang=lang, dpi=out_dpi)
     conf, chars = confidence(ocr)
     if conf < LOW_CONFIDENCE:

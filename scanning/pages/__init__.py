@@ -7,7 +7,10 @@ Parts:
 - ``analysis``: on a ~100 dpi copy with numpy: ``is_blank`` (ignores scanner noise,
   bleed-through, punched-hole shadows), ``text_axis_and_skew`` (horizontal vs sideways
   text and skew within ±10°, by sheared projection profiles).
-- ``seal``: ``suppress_red`` turns reddish pixels white in the OCR input only.
+- ``seal``: ``suppress_red`` turns reddish pixels white (a grey copy for OCR).
+- ``clean``: ``ocr_input``, the image Tesseract reads: red seal ink dropped out to a light
+  grey, then every pixel not near strong text ink set to the paper tone (seals, grey
+  seals of grey scans, noise, shading); thresholds relative to the page's own paper and ink.
 
 How orientation is decided (measured on rendered Chinese form pages, see the tests):
 Tesseract's OSD gets Chinese pages right here but costs ~0.7 s a page even at a quarter
@@ -21,15 +24,19 @@ Upright pages, the vast majority, cost one OCR run.
 from __future__ import annotations
 
 from scanning.pages.analysis import Geometry, is_blank, small_grey, text_axis_and_skew
+from scanning.pages.clean import clear_background, drop_red, ocr_input
 from scanning.pages.load import encode, load_page, normalise_mode
 from scanning.pages.seal import suppress_red
 
 __all__ = [
     "Geometry",
+    "clear_background",
+    "drop_red",
     "encode",
     "is_blank",
     "load_page",
     "normalise_mode",
+    "ocr_input",
     "small_grey",
     "suppress_red",
     "text_axis_and_skew",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import damage, render_page
+from conftest import damage, encode, render_page
 from PIL import Image, ImageFilter
 from rapidfuzz import fuzz
 
@@ -117,7 +117,6 @@ def test_black_scanner_borders_do_not_make_faint_print_background() -> None:
 
 
 def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import encode
 
     from scanning import pipeline
 
@@ -142,7 +141,6 @@ def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest
 def test_dates_under_seals_read_better_than_with_the_seal_only_whitened() -> None:
     """The signature block under a seal, colour and grey scans, 200-300 dpi: the pipeline reads
     the date better than the old OCR input (reddish pixels white, grey scans as they are) did."""
-    from conftest import encode
 
     from scanning.ocr import ocr_image
     from scanning.pages import load_page, suppress_red

@@ -117,7 +117,6 @@ def test_black_scanner_borders_do_not_make_faint_print_background() -> None:
 
 
 def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest.MonkeyPatch) -> None:
-
     from scanning import pipeline
 
     seen: list[Image.Image] = []
@@ -141,7 +140,6 @@ def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest
 def test_dates_under_seals_read_better_than_with_the_seal_only_whitened() -> None:
     """The signature block under a seal, colour and grey scans, 200-300 dpi: the pipeline reads
     the date better than the old OCR input (reddish pixels white, grey scans as they are) did."""
-
     from scanning.ocr import ocr_image
     from scanning.pages import load_page, suppress_red
     from scanning.pipeline import process_page

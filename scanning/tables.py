@@ -92,20 +92,24 @@ def _longest_runs(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray, n
         left = csum[:, idx + 1] - csum[:, np.maximum(idx - gap, 0)]
         right = csum[:, np.minimum(idx + gap + 1, w)] - csum[:, idx]
         mask = mask | ((left > 0) & (right > 0))
-    padded = np.zeros((h, w + 2), np.int8)
-    padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1)
     best = np.zeros(h, np.int64)
     start = np.zeros(h, np.int64)
     end = np.zeros(h, np.int64)
-    rs, cs = np.nonzero(d == 1)
-    re_, ce = np.nonzero(d == -1)
-    # starts and ends come in the same order row by row
-    lengths = ce - cs
-    for r, s, n in zip(rs, cs, lengths):
-        if n > best[r]:
-            best[r], start[r], end[r] = n, s, s + n
+    for r, a, b in zip(*_runs(mask)):
+        if b - a > best[r]:
+            best[r], start[r], end[r] = b - a, a, b
     return best, start, end
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every horizontal run of True in ``mask``: its row, start and end (exclusive)."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    d = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(d == 1)
+    _, ends = np.nonzero(d == -1)  # ends pair with starts, row by row
+    return rows, starts, ends
 
 
 def _group(positions: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
@@ -190,14 +194,8 @@ def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
 
 def _long_runs(ink: np.ndarray, min_len: int) -> np.ndarray:
     """The pixels of ``ink`` lying in a horizontal run of at least ``min_len`` pixels."""
-    h, w = ink.shape
-    padded = np.zeros((h, w + 2), np.int8)
-    padded[:, 1:-1] = ink
-    d = np.diff(padded, axis=1)
-    rs, cs = np.nonzero(d == 1)
-    _, ce = np.nonzero(d == -1)  # ends pair with starts, row by row
-    out = np.zeros((h, w), bool)
-    for r, a, b in zip(rs, cs, ce):
+    out = np.zeros(ink.shape, bool)
+    for r, a, b in zip(*_runs(ink)):
         if b - a >= min_len:
             out[r, a:b] = True
     return out

@@ -368,6 +368,7 @@ def read_catalog_grid(
     for cell in pt.cells:
         table.setdefault(cell.row, {})[cell.col] = cell
     roles = dict(roles or {})
+    headerless = _number_columns(table)  # the columns' roles while no header row has named them
     out: list[dict[str, FieldValue]] = []
     for r in sorted(table):
         cells = table[r]
@@ -376,7 +377,7 @@ def read_catalog_grid(
             roles = {c: v for c, v in found.items() if v is not None}
             continue
         if not roles:
-            roles = _number_columns(table)
+            roles = headerless
         entry: dict[str, FieldValue] = {}
         for c in sorted(cells):
             cell = cells[c]

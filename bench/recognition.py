@@ -302,8 +302,10 @@ def main() -> None:
             if ok < n or ok_names < n:
                 print(f"  field {k:40} {ok}/{n}" + (f"  with names {ok_names}/{n}" if sn else ""))
     if args.misses:
+        still = {(m[0], m[1]) for m in sn["misses"]} if sn else None
         for name, fieldname, want, got in sc["misses"]:
-            print(f"  miss {name} {fieldname}: want {want!r} got {got!r}")
+            tag = "" if still is None else ("  [names: still wrong]" if (name, fieldname) in still else "  [names: right]")
+            print(f"  miss {name} {fieldname}: want {want!r} got {got!r}{tag}")
     extra = ""
     if sn:
         before = Counter((m[0], m[1], repr(m[2])) for m in sc["misses"])

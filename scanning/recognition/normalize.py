@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 
 FULL_TO_HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "O": 0, "o": 0, "0": 0, "Q": 0, "口": 0, "一": 1, "二": 2, "三": 3, "四": 4,
@@ -34,7 +35,13 @@ _CN_DATE_NOISY = re.compile(rf"([{CN_DIGIT_CHARS}][^年月日\d\s，。]{{3,6}}?
 LOOKALIKE_DIGIT = {"了": "7", "l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0", "Z": "2", "z": "2",
                    "S": "5", "s": "5", "B": "8", "q": "9", "g": "9"}
 _LOOKALIKES = re.escape("".join(LOOKALIKE_DIGIT))
-_ARABIC_DATE_NOISY = re.compile(rf"((?:19|20)\d\d)\s*年\s*([\d{_LOOKALIKES}]{{1,2}})\s*月\s*([\d{_LOOKALIKES}]{{1,2}})\s*日")
+# and a speck read between the two digits of a day or month (2018年4月2:8日)
+SPECKS = ":：.·'’`,"
+_SPECK = f"[{re.escape(SPECKS)}]"
+_ARABIC_DATE_NOISY = re.compile(rf"((?:19|20)\d\d)\s*年\s*([\d{_LOOKALIKES}](?:{_SPECK}?[\d{_LOOKALIKES}])?)\s*月\s*"
+                                rf"([\d{_LOOKALIKES}](?:{_SPECK}?[\d{_LOOKALIKES}])?)\s*日")
+# a year read with a stray digit (20195年2月1日): taken only as a year the text is known to concern
+_ARABIC_DATE_LONG_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
 
 
@@ -66,8 +73,26 @@ def _make_date(y: int, m: int, d: int) -> str | None:
         return None
 
 
-def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
-    """All dates in ``text`` as (start, end, ISO date), in Arabic or Chinese numerals."""
+def _hinted_year(digits: list[str], years: Collection[int]) -> int | None:
+    """The one year of ``years`` whose numerals (Chinese or Arabic) are read, in order, among
+    ``digits`` with stray ones between (二OO一六 holds 2016, 2006 and 2001; told 2016, it is 2016)."""
+    values = [int(c) if c.isdigit() else CN_DIGIT[c] for c in digits]
+
+    def inside(year: int) -> bool:
+        it = iter(values)
+        return all(int(d) in it for d in str(year))
+
+    found = {y for y in years if inside(y)}
+    return found.pop() if len(found) == 1 else None
+
+
+def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) -> list[tuple[int, int, str]]:
+    """All dates in ``text`` as (start, end, ISO date), in Arabic or Chinese numerals.
+
+    ``years``: the years the text is known to concern (its document number's). A year in
+    Chinese numerals read with one or two stray numerals in it (二OO一六, 二O〇二@〇) is
+    taken when exactly one of them is read in it, in order; without them it is left out.
+    """
     text = half_width(text)
     out: list[tuple[int, int, str]] = []
     for m in _ARABIC_DATE.finditer(text):
@@ -75,12 +100,22 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
         if iso:
             out.append((m.start(), m.end(), iso))
     for m in _ARABIC_DATE_NOISY.finditer(text):
+        # a clean reading that stopped short of 日 (2018年4月2 of 2018年4月2:8日) gives way
+        out = [o for o in out if not (o[0] == m.start() and o[1] < m.end() and not text[o[0]:o[1]].endswith("日"))]
         if any(s < m.end() and m.start() < e for s, e, _ in out):
             continue
-        mo, d = (int("".join(LOOKALIKE_DIGIT.get(c, c) for c in g)) for g in (m.group(2), m.group(3)))
+        mo, d = (int("".join(LOOKALIKE_DIGIT.get(c, c) for c in g if c not in SPECKS)) for g in (m.group(2), m.group(3)))
         iso = _make_date(int(m.group(1)), mo, d)
         if iso:
             out.append((m.start(), m.end(), iso))
+    if years:
+        for m in _ARABIC_DATE_LONG_YEAR.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e, _ in out):
+                continue
+            year = _hinted_year(list(m.group(1)), years)
+            iso = _make_date(year, int(m.group(2)), int(m.group(3))) if year else None
+            if iso:
+                out.append((m.start(), m.end(), iso))
     for m in _CN_DATE.finditer(text):
         year = "".join(str(CN_DIGIT[c]) for c in m.group(1))
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
@@ -95,9 +130,12 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, str]]:
         digits = [c for c in raw if c in CN_DIGIT]
         if len(raw) == 4 and raw[0] == "二" and raw[1] not in CN_DIGIT and all(c in CN_DIGIT for c in raw[2:]):
             digits = ["二", "〇", raw[2], raw[3]]  # 二〇一八 with its 〇, the usual casualty, misread (二外一八)
-        if len(digits) != 4 or len(raw) - 4 > 2:
+        if len(digits) == 4 and len(raw) - 4 <= 2:
+            year = int("".join(str(CN_DIGIT[c]) for c in digits))
+        elif 4 < len(digits) <= 6 and len(raw) <= 7 and years:
+            year = _hinted_year(digits, years) or 0
+        else:
             continue
-        year = int("".join(str(CN_DIGIT[c]) for c in digits))
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
         if 1950 <= year <= 2099 and mo and d:
             iso = _make_date(year, mo, d)

@@ -94,7 +94,7 @@ def date_after(flat: Flat, anchor: str | None, *, start: int = 0, window: int = 
         pos = a[1]
     else:
         pos = start
-    for s, e, iso in find_dates(flat.text[pos:pos + window + 24]):
+    for s, e, iso in find_dates(flat.text[pos:pos + window + 24], years=flat.pt.years):
         if s <= window:
             return flat.value(iso, pos + s, pos + e)
     return None
@@ -102,7 +102,7 @@ def date_after(flat: Flat, anchor: str | None, *, start: int = 0, window: int = 
 
 def dates(flat: Flat, start: int = 0, end: int | None = None) -> list[FieldValue]:
     end = len(flat.text) if end is None else end
-    return [flat.value(iso, start + s, start + e) for s, e, iso in find_dates(flat.text[start:end])]
+    return [flat.value(iso, start + s, start + e) for s, e, iso in find_dates(flat.text[start:end], years=flat.pt.years)]
 
 
 def last_date(flat: Flat, start: int = 0) -> FieldValue | None:
@@ -129,7 +129,23 @@ def issue_date(pages: list[PageText], anchors: tuple[str, ...]) -> FieldValue | 
     pt = pages[0]
     flat = Flat(pt)
     found = [fv for fv in dates(flat) if fv.box and fv.box[1] > pt.height * 0.45]
-    return found[-1] if found else None
+    return found[-1] if found else sign_off_date(pt)
+
+
+def sign_off_date(pt: PageText) -> FieldValue | None:
+    """The date on the row under the issuing body's name below the heading: the sign-off,
+    wherever a short document puts it on the page (its closing words may be lost)."""
+    out = None
+    for i in range(len(pt.rows) - 1):
+        if pt.rows[i].box[1] <= pt.height * 0.2 or not AUTHORITY_RE.search(pt.row_text(i)):
+            continue
+        nxt = pt.row_text(i + 1)
+        found = find_dates(nxt, years=pt.years)
+        if found:
+            s, e, iso = found[-1]
+            at = pt.row_start[i + 1]
+            out = pt.value(iso, at + s, at + e, nxt[s:e])
+    return out
 
 
 def datetime_after(flat: Flat, anchor: str, window: int = 6) -> FieldValue | None:

@@ -9,6 +9,7 @@ pages make an ``other`` document.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from scanning.types import Document, FieldValue, PageResult
@@ -17,6 +18,7 @@ from . import fields as F
 from . import fields_admin as FA
 from .catalog import entries_value
 from .classify import TITLE_TEXT, classify_page
+from .slots import doc_no
 from .text import PageText
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,18 @@ def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldVal
     reader = READERS.get(draft.type)
     if reader is None:
         return {}
+    years = _number_years(draft.pages[0])
+    for pt in draft.pages:
+        pt.years = years
     try:
         return reader(draft.pages, known)
     except Exception:  # one unreadable document must not lose the volume
         log.exception("reading fields of %s on page %s failed", draft.type, draft.first_page)
         return {}
+
+
+def _number_years(pt: PageText) -> tuple[int, ...]:
+    """The year of the document's own number (〔2018〕, a court's （2018）), which its dates share."""
+    fv = doc_no(pt)
+    m = re.search(r"[〔（](\d{4})[〕）]", fv.value) if fv else None
+    return (int(m.group(1)),) if m else ()

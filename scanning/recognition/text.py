@@ -56,6 +56,7 @@ class PageText:
     words: list[Word] = field(default_factory=list)
     row_start: list[int] = field(default_factory=list)  # offset of each row in text
     cells: list[Cell] = field(default_factory=list)  # a ruled table read cell by cell, if any
+    years: tuple[int, ...] = ()  # the years its document concerns (its number's), to read damaged dates by
 
     # -- building -----------------------------------------------------------------
     @classmethod

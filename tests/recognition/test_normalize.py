@@ -40,6 +40,34 @@ def test_arabic_dates_with_look_alike_digits_inside_the_frame(text: str, iso: st
     assert parse_date(text) == iso
 
 
+@pytest.mark.parametrize("text, iso", [
+    ("2018年4月2:8日", "2018-04-28"),  # a speck read between the day's digits
+    ("2018年1·2月3日", "2018-12-03"),
+])
+def test_a_speck_inside_the_day_or_month(text: str, iso: str) -> None:
+    assert [d[2] for d in find_dates(text)] == [iso]
+
+
+@pytest.mark.parametrize("text, years, iso", [
+    ("二OO一六年一月十三日", [2016], "2016-01-13"),  # a doubled 〇: 2016, 2006 or 2001 without the number
+    ("二O〇二@〇年五月二十八日", [2020], "2020-05-28"),
+    ("二O〇一九年五月八日", [2019], "2019-05-08"),
+    ("本局于20195年2月1日对", [2019], "2019-02-01"),  # a stray digit after the Arabic year
+])
+def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int], iso: str) -> None:
+    assert [d[2] for d in find_dates(text, years=years)] == [iso]
+    assert find_dates(text) == []  # never guessed without the number's year
+
+
+@pytest.mark.parametrize("text, years", [
+    ("二OO一六年一月十三日", [2016, 2006]),  # two years told, both read in it
+    ("二OO一六年一月十三日", [2018]),  # the year told is not in it
+    ("二〇一九九九九年一月三日", [2019]),  # too much noise to be a year
+])
+def test_a_damaged_year_stays_unread_when_the_hint_does_not_decide(text: str, years: list[int]) -> None:
+    assert find_dates(text, years=years) == []
+
+
 @pytest.mark.parametrize("text", ["了月11日", "2018年了月", "2018了11", "2018年了了了月1日"])
 def test_look_alikes_outside_a_whole_frame_are_no_date(text: str) -> None:
     assert parse_date(text) is None

@@ -107,9 +107,12 @@ def test_bail_release_start_is_never_the_date_of_issue(make_page: Callable[..., 
         return make_page(1, [AUTH, "解除取保候审决定书", "青东公（刑）解保字〔2019〕975号",
                              f"本局于{date}对邱兰决定取保候审，现因不应当追究其刑事责任，根据《中华人民共和国",
                              "刑事诉讼法》第七十九条之规定，决定予以解除。", AUTH, "2019年4月16日"])
-    f = recognize([page("20195年2月1日")])[0].plain_fields()  # the start date garbled
+    f = recognize([page("2019年2月?日")])[0].plain_fields()  # the start date garbled
     assert "bail_started_on" not in f
     assert f["suspect_name"] == "邱兰" and f["released_on"] == "2019-04-16"
+    # a stray digit in the year: the number's year (〔2019〕) is read in it
+    f = recognize([page("20195年2月1日")])[0].plain_fields()
+    assert f["bail_started_on"] == "2019-02-01" and f["released_on"] == "2019-04-16"
     f = recognize([page("2019年2月1日")])[0].plain_fields()
     assert f["bail_started_on"] == "2019-02-01" and f["released_on"] == "2019-04-16"
 
@@ -165,3 +168,14 @@ def test_stray_character_inside_an_option_label(make_page: Callable[..., PageRes
     opinions = ["口" + labels[0], "国" + labels[1]] + ["口" + o for o in labels[2:]]
     f = recognize([form(make_page, sources, opinions)])[0].plain_fields()
     assert f["opinion"] == "administrative"
+
+
+def test_sign_off_date_high_on_a_short_page_with_its_closing_words_lost(make_page: Callable[..., PageResult]) -> None:
+    rows = [AUTH, "立案决定书", "青东公（刑）立字〔2019〕407号",
+            "依据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对黎兰", AUTH, "二零一九年二月二日"]
+    f = recognize([make_page(1, rows)])[0].plain_fields()
+    assert f["decided_on"] == "2019-02-02"
+    # a date in the text, with no issuing body's name above it, is not the date of issue
+    rows = [AUTH, "立案决定书", "青东公（刑）立字〔2019〕407号", "依据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对黎兰",
+            "2019年2月1日"]
+    assert "decided_on" not in recognize([make_page(1, rows)])[0].plain_fields()

@@ -135,9 +135,12 @@ def issue_date(pages: list[PageText], anchors: tuple[str, ...]) -> FieldValue | 
 def sign_off_date(pt: PageText) -> FieldValue | None:
     """The date on the row under the issuing body's name below the heading: the sign-off,
     wherever a short document puts it on the page (its closing words may be lost)."""
-    out = None
+    out, heading = None, True
     for i in range(len(pt.rows) - 1):
-        if pt.rows[i].box[1] <= pt.height * 0.2 or not AUTHORITY_RE.search(pt.row_text(i)):
+        if not AUTHORITY_RE.search(pt.row_text(i)):
+            continue
+        if heading and pt.rows[i].box[1] <= pt.height * 0.35:  # the name above the title
+            heading = False
             continue
         nxt = pt.row_text(i + 1)
         found = find_dates(nxt, years=pt.years)

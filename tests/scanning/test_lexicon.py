@@ -139,6 +139,31 @@ def test_a_head_many_bureaus_share_is_decided_by_the_volume() -> None:
     assert volume[0]["doc_no"].conf < volume[0]["authority"].conf and "doc_no" in agreed
 
 
+def test_names_with_two_slips_each_are_decided_by_the_volume_together() -> None:
+    """No reading is one character from an entry (岱 read 个 or 贷, 槐荫 read 枫荫 or 槐萌), so
+    none decides alone; each is two characters from one bureau only and every other bureau
+    is a whole place away, and two readings agree: the volume is 岱西…槐荫."""
+    cities, districts = ["泺源", "青川", "东临", "岱西"], ["槐荫", "东河", "历下"]
+    lex = Lexicon.of([f"{c}市公安局{d}区分局" for c in cities for d in districts]
+                     + [f"{c}市{d}区人民政府" for c in cities for d in districts]
+                     + [f"{c[0]}{d[0]}公" for c in cities for d in districts])
+    volume = [
+        {"authority": fv("个西市公安局枫荫区分局", 1), "doc_no": fv("您槐公（刑）立字〔2016〕928号", 1)},
+        {"authority": fv("个西市槐戎区人民政府", 2), "respondent": fv("贷西市公安局槐萌区分局", 2)},
+    ]
+    changes = correct_fields(volume, lex)
+    assert volume[0]["authority"].value == "岱西市公安局槐荫区分局"
+    assert volume[0]["doc_no"].value == "岱槐公（刑）立字〔2016〕928号"
+    assert volume[1]["authority"].value == "岱西市槐荫区人民政府"
+    assert volume[1]["respondent"].value == "岱西市公安局槐荫区分局"
+    assert all(c.agreed for c in changes)
+    # one such reading alone decides nothing, nor do two that name different places
+    alone = [{"authority": fv("个西市公安局枫荫区分局")}]
+    assert correct_fields(alone, lex) == [] and alone[0]["authority"].value == "个西市公安局枫荫区分局"
+    split = [{"authority": fv("个西市公安局枫荫区分局")}, {"authority": fv("个临市公安局东阿区分局")}]
+    assert correct_fields(split, lex) == []
+
+
 def test_the_volume_naming_two_candidates_decides_nothing() -> None:
     # 安澜市…东河区: both 安东公 and 东东公 are one character from 按东公, and the volume names 安 and 东
     lex = Lexicon.of([f"{c}市公安局{d}区分局" for c in ("安澜", "东临", "青川") for d in ("东河", "槐荫")]

@@ -196,13 +196,15 @@ def parse_amount(text: str) -> int | float | None:
 
 _BR = r"[^\d\u4e00-\u9fff号]"
 _DOC_NO = re.compile(
-    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)字\s*{_BR}{{0,2}}[01lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:[1jJlI|]?{_BR}{{1,2}}|[1jJlI|])?\s*"
+    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)[字子]\s*{_BR}{{0,2}}[01lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:[1jJlI|]?{_BR}{{1,2}}|[1jJlI|])?\s*"
     r"(?P<serial>\d{1,6})\s*号"
 )
 
 
 def normalize_doc_no(text: str) -> str | None:
     """The normal form of a document number: no white space, brackets （） and 〔〕, ASCII digits.
+
+    字 read as 子 before the bracketed year (受案子【2017】) is put back.
 
     Returns None when ``text`` does not look like a document number (``…字〔year〕serial号``
     or a court case number ``（2018）鲁0105行初123号``). The serial is kept as printed.

@@ -177,6 +177,8 @@ def test_year_of_the_2000s_with_its_zero_misread() -> None:
     ("兴北公（刑）受案字[20181]00841号", "兴北公（刑）受案字〔2018〕00841号"),  # a rule read as 1 after the year
     ("华中公（刑）受案字[02017]689号", "华中公（刑）受案字〔2017〕689号"),  # and as 0 before it
     ("东中公（刑）立字〔2018〕1号", "东中公（刑）立字〔2018〕1号"),
+    ("华中公(刑)受案子【2017]689号", "华中公（刑）受案字〔2017〕689号"),  # 字 read as 子
+    ("岱西槐荫政复决子〔【2016]438号", "岱西槐荫政复决字〔2016〕438号"),
 ])
 def test_rules_read_as_digits_around_the_year(raw: str, want: str) -> None:
     assert normalize_doc_no(raw) == want

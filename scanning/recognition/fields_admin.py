@@ -132,7 +132,12 @@ _DIGIT_FOLD = str.maketrans("Il|]!Oo", "1111100")
 
 
 def _digits(text: str) -> int:
-    """A number printed alone in a blank, with the usual OCR slips for 1 and 0 folded."""
+    """A number printed alone in a blank, with the usual OCR slips for 1 and 0 folded.
+
+    Beside a digit read as a digit, a bracket or ! is a mark on the paper (共]1卷 is 1, not
+    11), while l, I and | stay the 1 they nearly always are (共l3卷 is 13)."""
+    if re.search(r"\d", text):
+        text = re.sub(r"[\]!]", "", text)
     return int(text.translate(_DIGIT_FOLD))
 
 

@@ -232,6 +232,8 @@ def normalize_doc_no(text: str) -> str | None:
 # the police number's head is {abbreviation}公（刑|行）{kind}: a kind of the formats read one
 # character off is put right (a bureau's own kinds, of other lengths, are left as read)
 POLICE_KINDS = ("受案", "立", "立告", "不立", "拘", "取保", "解保", "提捕", "捕", "诉", "行罚决")
+#: The one category a kind is numbered in (受案 is used in both, so it has none here).
+KIND_CATEGORY = {**{k: "刑" for k in POLICE_KINDS if k not in ("受案", "行罚决")}, "行罚决": "行"}
 
 
 def _repair_police_head(head: str) -> str:
@@ -239,7 +241,13 @@ def _repair_police_head(head: str) -> str:
     the bracket (公人（行）), a lost closing bracket (公（刑立), a kind of three or more
     characters with one character misread (行昼决)."""
     m = re.fullmatch(r"(?P<abbr>.*?公)(?P<stray>[^（）]?)（?(?P<cat>[刑行])）?(?P<kind>[\u4e00-\u9fff]{1,4})", head)
-    if not m or ("（" not in head and "）" not in head):
+    if not m:  # the category misread inside whole brackets (（剂）): the kind tells it, when only one fits
+        m = re.fullmatch(r"(?P<abbr>.*?公)(?P<stray>[^（）]?)（(?P<cat>[\u4e00-\u9fff])）(?P<kind>[\u4e00-\u9fff]{1,4})", head)
+        cat = KIND_CATEGORY.get(m.group("kind")) if m else None
+        if not cat:
+            return head
+        return f"{m.group('abbr')}（{cat}）{m.group('kind')}"
+    if "（" not in head and "）" not in head:
         return head
     kind = m.group("kind")
     if kind not in POLICE_KINDS and len(kind) >= 3:

@@ -143,6 +143,15 @@ def test_case_number_with_o_for_zero() -> None:
 
 
 @pytest.mark.parametrize("raw,want", [
+    ("汪历公（剂）立告字〔2018〕724号", "汪历公（刑）立告字〔2018〕724号"),  # only criminal cases are 立告
+    ("东历公（仔）行罚决字〔2018〕7号", "东历公（行）行罚决字〔2018〕7号"),
+    ("东历公（剂）受案字〔2018〕7号", "东历公（剂）受案字〔2018〕7号"),  # 受案 is numbered in both: left as read
+])
+def test_police_number_category_misread_inside_its_brackets(raw: str, want: str) -> None:
+    assert normalize_doc_no(raw) == want
+
+
+@pytest.mark.parametrize("raw,want", [
     ("安东公人（行）行罚决字〔2016〕975号", "安东公（行）行罚决字〔2016〕975号"),  # a stray character before the bracket
     ("东中公（刑立字〔2020〕844号", "东中公（刑）立字〔2020〕844号"),  # the closing bracket lost
     ("岱槐公（行）行昼决字〔2016〕438号", "岱槐公（行）行罚决字〔2016〕438号"),  # a kind one character off

@@ -89,7 +89,7 @@ def test_stop_word_after_a_full_length_name(make_page: Callable[..., PageResult]
 
 
 def test_cover_volume_numbers_with_misread_ones(make_page: Callable[..., PageResult]) -> None:
-    for row, want in (("第1卷共]卷", (1, 1)), ("第1卷共1郑", (1, 1)), ("第2卷 共l3卷", (2, 13))):
+    for row, want in (("第1卷共]卷", (1, 1)), ("第1卷共1郑", (1, 1)), ("第2卷 共l3卷", (2, 13)), ("第1卷共]1卷", (1, 1))):
         cover = make_page(1, [AUTH, "刑 事 诉 讼 卷 宗", "案件名称：张伟盗窃案", "本卷共37页", row, "保管期限：长期"])
         f = recognize([cover])[0].plain_fields()
         assert (f.get("volume_no"), f.get("volume_count")) == want, row

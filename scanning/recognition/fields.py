@@ -226,6 +226,8 @@ def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -
     prev_end = lo
     for s, e, opt in found:
         mark = t[s - 1] if s - 1 >= prev_end and s > 0 else ""
+        if mark not in EMPTY_BOX and s - 2 >= prev_end and t[s - 2] in EMPTY_BOX:
+            mark = t[s - 2]  # a stray character between the box and its label (a label's wrapped end: 口源其他)
         if mark not in EMPTY_BOX:  # ☑ read as 回/团/四/M…, or lost so that a label character precedes
             ticked.append((s, e, opt))
         prev_end = e

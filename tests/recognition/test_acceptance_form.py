@@ -39,6 +39,13 @@ def test_ticked_box_however_read(make_page: Callable[..., PageResult], mark: str
     assert f["opinion"] == "administrative"
 
 
+def test_a_label_character_wrapped_between_an_empty_box_and_its_option(make_page: Callable[..., PageResult]) -> None:
+    # the label cell 案件来源 wrapped (案件来 / 源): its 源 is read between the last box and 其他
+    sources = "口110指令口工作中发现口报案口投案国移送口扭送口源其他"
+    f = recognize([form(make_page, sources, ["口" + o for o in OPINIONS])])[0].plain_fields()
+    assert f["case_source"] == "移送"
+
+
 def test_no_tick_no_value(make_page: Callable[..., PageResult]) -> None:
     sources = "口110指令 口工作中发现 口报案 口投案 口移送 口扭送 口其他"
     f = recognize([form(make_page, sources, ["口" + o for o in OPINIONS])])[0].plain_fields()

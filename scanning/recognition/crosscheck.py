@@ -11,6 +11,7 @@ genuinely different values are left alone.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -20,11 +21,12 @@ from rapidfuzz.distance import Levenshtein
 from scanning.types import FieldValue
 
 from .catalog import entry_rows
-from .charges import fix_charge
+from .charges import CHARGES, fix_charge
 from .classify import TITLE_TEXT
 from .fields_admin import labelled_name
+from .names import Reading, groups, reading_at, vote
 from .places import reconcile_places
-from .slots import AUTHORITY_RE, name_after
+from .slots import AUTHORITY_RE, CJK, name_after
 from .text import Flat
 from .split import Draft
 
@@ -35,7 +37,6 @@ DATE_FIELD = {
     "arrest_warrant": "issued_on", "prosecution_opinion": "issued_on", "admin_penalty_decision": "issued_on",
     "reconsideration_decision": "issued_on", "admin_judgment": "issued_on",
 }
-PERSON_FIELDS = ("suspect_name", "reporter_name", "addressee", "party_name", "applicant", "plaintiff")
 
 
 def _cand(fv: FieldValue, source: str) -> dict[str, Any]:
@@ -73,26 +74,127 @@ def reconcile_strings(drafts: list[Draft], names: tuple[str, ...]) -> None:
             _record(d, n, best, [_cand(fv, "page")] + [_cand(o[2], o[0].type) for o in others[:3]])
 
 
+REPORTER_ADDRESSED = ("acceptance_receipt", "filing_notice", "no_filing_notice")  # 「{addressee}：你（单位）于…报称的」
+SUBJECT_FIELDS = ("suspect_name", "party_name", "applicant", "plaintiff")
+NAME_RE = re.compile(rf"[{CJK}]{{2,4}}")
+
+
+def case_person(case_name: str) -> str | None:
+    """The person a case is named after (张伟盗窃案 → 张伟), or None (幸福里被盗案)."""
+    if not case_name.endswith("案"):
+        return None
+    body = case_name[:-1]
+    ends = [c for c in CHARGES if body.endswith(c) and len(c) < len(body)]
+    if not ends:
+        return None
+    charge = max(ends, key=len)
+    who = body[:-len(charge)]
+    if charge.startswith("被") or who.endswith("被"):
+        return None
+    return who if NAME_RE.fullmatch(who) else None
+
+
+def _name_readings(drafts: list[Draft]) -> tuple[list[Reading], set[frozenset[str]]]:
+    """Every place of the volume that prints the reporter or the subject (suspect, party)."""
+    out: list[Reading] = []
+    apart: set[frozenset[str]] = set()
+
+    def add(d: Draft, name: str, fv: FieldValue, text: str, start: int | None, role: str, item: int | None = None) -> Reading:
+        pt = next((p for p in d.pages if p.index == fv.page), None)
+        r = reading_at(pt, fv, text, start, role, (d, name, item, start))
+        out.append(r)
+        return r
+
+    for d in drafts:
+        for name, fv in d.fields.items():
+            v = fv.value
+            if name == "reporter_name" and d.type == "acceptance_form" or name == "addressee" and d.type in REPORTER_ADDRESSED:
+                if isinstance(v, str) and NAME_RE.fullmatch(v):
+                    add(d, name, fv, v, 0, "reporter")
+            elif name in SUBJECT_FIELDS and isinstance(v, str) and NAME_RE.fullmatch(v):
+                add(d, name, fv, v, 0, "subject")
+            elif name == "suspect_names" and isinstance(v, list):
+                items = [x for x in v if isinstance(x, str)]
+                for k, x in enumerate(v):
+                    if isinstance(x, str) and NAME_RE.fullmatch(x):
+                        add(d, name, fv, x, None, "subject", k)
+                # suspects listed side by side are different people, however alike their names
+                apart.update(frozenset((a, b)) for a in items for b in items if a != b)
+            elif name == "case_name" and isinstance(v, str):
+                who = case_person(v)
+                if who:
+                    add(d, name, fv, who, 0, "subject")
+        # the same person named again inside the document's own narrative
+        for text_field, name_field, role in (("summary", "reporter_name", "reporter"), ("violation", "party_name", "subject")):
+            tv, nv = d.fields.get(text_field), d.fields.get(name_field)
+            if tv is None or nv is None or not isinstance(tv.value, str) or not isinstance(nv.value, str):
+                continue
+            at = _named_in(tv.value, nv.value, "报案人" if role == "reporter" else None)
+            if at is not None:
+                add(d, text_field, tv, tv.value[at:at + len(nv.value)], at, role)
+    return out, apart
+
+
+def _named_in(text: str, name: str, label: str | None) -> int | None:
+    """Where ``text`` names the person ``name`` again, read the same or one character off:
+    right after ``label`` (报案人{name}报称); with no label, the one such place (a name of
+    three characters or more: 现查明…，刘华军在…)."""
+    n = len(name)
+    if not NAME_RE.fullmatch(name):
+        return None
+
+    def near(i: int) -> bool:
+        s = text[i:i + n]
+        return len(s) == n and NAME_RE.fullmatch(s) is not None and sum(a != b for a, b in zip(s, name)) <= 1
+
+    if label is not None:
+        i = text.find(label)
+        return i + len(label) if i >= 0 and near(i + len(label)) else None
+    if n < 3:
+        return None
+    spots = {text[i:i + n]: i for i in range(len(text) - n, -1, -1) if near(i)}
+    return next(iter(spots.values())) if len(spots) == 1 else None
+
+
 def reconcile_names(drafts: list[Draft]) -> None:
-    """Persons recur (the suspect on every coercive measure): fix one-character misreadings."""
-    reconcile_strings(drafts, PERSON_FIELDS)
-    # suspect_names lists against single suspect_name readings
-    singles: dict[str, float] = defaultdict(float)
-    for d in drafts:
-        fv = d.fields.get("suspect_name")
-        if fv:
-            singles[fv.value] += 1
-    for d in drafts:
-        fv = d.fields.get("suspect_names")
-        if not fv or not isinstance(fv.value, list):
+    """The same person's name read differently in several places is decided character by
+    character (see :mod:`.names`): the reporter, to whom the receipt and the notices are
+    addressed; the subject of the case (suspect, party, the person the case is named after).
+    Each change is recorded with the readings that decided it; ``raw`` keeps the page's."""
+    readings, apart = _name_readings(drafts)
+    # one report (one acceptance form, one receipt): the addressees are its reporter; with
+    # several, each notice may answer a different reporter, so only near-identical readings meet
+    one_report = all(sum(d.type == t for d in drafts) <= 1 for t in ("acceptance_form", "acceptance_receipt"))
+    same_person = frozenset({"reporter"}) if one_report else frozenset()
+    changes = vote(readings, same_person, apart)
+    if not changes:
+        return
+    group_of = {i: g for g in groups(readings, same_person, apart) for i in g}
+    by_field: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i in changes:
+        d, name, _, _ = readings[i].key
+        by_field[(id(d), name)].append(i)
+    for idxs in by_field.values():
+        d, name, _, _ = readings[idxs[0]].key
+        fv = d.fields[name]
+        value: Any = list(fv.value) if isinstance(fv.value, list) else fv.value
+        for i in idxs:
+            r, new = readings[i], changes[i]
+            _, _, item, start = r.key
+            cur = value[item] if item is not None else value[start:start + len(new)]
+            # only the positions the vote changed: a character put right before stays
+            merged = "".join(n if n != p else c for n, p, c in zip(new, r.text, cur))
+            if item is not None:
+                value[item] = merged
+            else:
+                value = value[:start] + merged + value[start + len(new):]
+        if value == fv.value:
             continue
-        fixed = []
-        for name in fv.value:
-            rivals = [s for s in singles if s != name and _similar(s, name) and singles[s] >= 2]
-            fixed.append(max(rivals, key=lambda s: singles[s]) if rivals and singles.get(name, 0) < 1 else name)
-        if fixed != fv.value:
-            d.fields["suspect_names"] = FieldValue(fixed, fv.page, fv.box, fv.conf, fv.raw)
-            _record(d, "suspect_names", fixed, [_cand(fv, "page")])
+        d.fields[name] = FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
+        group = {j for i in idxs for j in group_of[i] if j not in idxs}
+        others = [{"value": readings[j].text, "page": readings[j].page, "conf": readings[j].conf,
+                   "source": readings[j].key[0].type} for j in sorted(group)]
+        _record(d, name, value, [_cand(fv, "page")] + others[:6])
 
 
 def against_catalog(drafts: list[Draft]) -> None:

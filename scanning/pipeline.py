@@ -36,6 +36,7 @@ from scanning.ocr import ocr_image
 from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, text_axis_and_skew
 from scanning.sources import SourcePage
 from scanning.types import PageOCR, PageResult
+from scanning.unread import read_unread
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,10 @@ def _process(
         if conf2 > conf + 5 and chars2 >= min(chars, 3):
             turn, ocr = other, ocr2
             upright = upright.transpose(Image.Transpose.ROTATE_180)
+    # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
+    # a sign-off under a seal) are found by their ink and read again (scanning.unread).
+    ocr = read_unread(ocr_src if turn == first else ocr_src.transpose(Image.Transpose.ROTATE_180), ocr,
+                      dpi=out_dpi, lang=lang)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
     if turn == 0 and not skew and scale == 1.0 and exif_turn == 0:

@@ -14,8 +14,9 @@ from typing import Any
 
 Box = tuple[int, int, int, int]
 
-#: Changes whenever PageOCR's fields change: caches of pickled readings key on it.
-OCR_FORMAT = 2
+#: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
+#: pickled readings key on it (3: unread blocks read again, scanning.unread).
+OCR_FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)

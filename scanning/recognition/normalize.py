@@ -29,6 +29,9 @@ _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
 # the same with OCR noise inside the year (二人〇一九, 二GO一九, 二C〇一六): up to two stray
 # characters among the four numerals, beside the seal where such slips are common
+# a year of three numerals, one lost (二一六年): read only as a year the text is known to concern
+_CN_DATE_SHORT = re.compile(rf"(?<![{CN_DIGIT_CHARS}])([{CN_DIGIT_CHARS}]{{3}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
+                            rf"([一二三四五六七八九十]{{1,3}})\s*日")
 _CN_DATE_NOISY = re.compile(rf"([{CN_DIGIT_CHARS}][^年月日\d\s，。]{{3,6}}?)\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
                             rf"([一二三四五六七八九十]{{1,3}})\s*日")
 # Arabic digits misread as look-alikes (2018年了月11日): only inside the full 年…月…日 frame
@@ -82,7 +85,11 @@ def _hinted_year(digits: list[str], years: Collection[int]) -> int | None:
         it = iter(values)
         return all(int(d) in it for d in str(year))
 
-    found = {y for y in years if inside(y)}
+    def lost_one(year: int) -> bool:  # 二一六: the 〇 of 2016 lost, the first numeral kept
+        want = [int(d) for d in str(year)]
+        return len(values) == 3 and values[0] == want[0] and any(want[:k] + want[k + 1:] == values for k in range(1, 4))
+
+    found = {y for y in years if inside(y) or lost_one(y)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -123,6 +130,12 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
             iso = _make_date(int(year), mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))
+    for m in _CN_DATE_SHORT.finditer(text) if years else ():
+        year = _hinted_year(list(m.group(1)), years)
+        mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
+        iso = _make_date(year, mo, d) if year and mo and d else None
+        if iso and not any(s < m.end() and m.start() < e for s, e, _ in out):
+            out.append((m.start(), m.end(), iso))
     for m in _CN_DATE_NOISY.finditer(text):
         if any(s < m.end() and m.start() < e for s, e, _ in out):
             continue

@@ -53,6 +53,7 @@ def test_a_speck_inside_the_day_or_month(text: str, iso: str) -> None:
     ("二O〇二@〇年五月二十八日", [2020], "2020-05-28"),
     ("二O〇一九年五月八日", [2019], "2019-05-08"),
     ("本局于20195年2月1日对", [2019], "2019-02-01"),  # a stray digit after the Arabic year
+    ("二一六年四月二十六日", [2016], "2016-04-26"),  # the 〇 lost under a seal
 ])
 def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int], iso: str) -> None:
     assert [d[2] for d in find_dates(text, years=years)] == [iso]
@@ -63,6 +64,8 @@ def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int
     ("二OO一六年一月十三日", [2016, 2006]),  # two years told, both read in it
     ("二OO一六年一月十三日", [2018]),  # the year told is not in it
     ("二〇一九九九九年一月三日", [2019]),  # too much noise to be a year
+    ("一一六年四月二十六日", [2016]),  # a lost numeral, but not the first one kept
+    ("二一六年四月二十六日", [2016, 2106]),
 ])
 def test_a_damaged_year_stays_unread_when_the_hint_does_not_decide(text: str, years: list[int]) -> None:
     assert find_dates(text, years=years) == []

@@ -56,10 +56,12 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
 
 
 def _party(flat: Flat, label: str, start: int = 0) -> FieldValue | None:
-    m = re.compile(rf"(?<!被)(?:{label})：?([{S.CJK}（）]{{2,24}}?)[，。；\n]").search(flat.text, start)
+    """The party after ``label：`` (without the colon, only a short name: 原告石春龙不服… is a sentence)."""
+    m = re.compile(rf"(?<!被)(?:{label})(?:：([{S.CJK}（）]{{2,24}}?)|([{S.CJK}]{{2,4}}))[，。；\n]").search(flat.text, start)
     if not m:
         return None
-    return flat.value(m.group(1), m.start(1), m.end(1))
+    g = 1 if m.group(1) else 2
+    return flat.value(m.group(g), m.start(g), m.end(g))
 
 
 def _decision(flats: list[Flat], after: str, table: list[tuple[str, str]]) -> FieldValue | None:
@@ -97,9 +99,13 @@ def read_admin_judgment(pages: list[PageText], known: tuple[str, ...]) -> Fields
     if "authority" in out and out["authority"].value.endswith("法院"):
         out["court"] = out["authority"]
     put(out, "plaintiff", _party(flat, "原告"))
-    m = re.search(rf"被告：?([{S.CJK}（）]{{2,30}}?)[，。；\n]", flat.text)
+    m = re.search(rf"被告：([{S.CJK}（）]{{2,30}}?)[，。；\n]", flat.text) or re.search(
+        rf"被告({S.AUTHORITY_RE.pattern})[，。；\n]", flat.text)  # the colon lost: an institution's name only
     if m:
         out["defendant"] = flat.value(m.group(1), m.start(1), m.end(1))
+    if "plaintiff" not in out or "defendant" not in out:
+        for name, fv in _parties_by_place(pages[0]).items():
+            out.setdefault(name, fv)
     res = _decision(flats, "判决如下", JUDGMENT)
     if res:
         out["result"] = res
@@ -108,6 +114,34 @@ def read_admin_judgment(pages: list[PageText], known: tuple[str, ...]) -> Fields
         a = f.find("判决如下")
         assert a
         out["result"] = f.value("other", a[0], a[1])
+    return out
+
+
+_PARTY_ROW = re.compile(rf"^([{S.CJK}]{{2}})[：:]([{S.CJK}（）]{{2,30}}?)(?:[，。；,;]|$)")
+_AGENTS = ("委托代理人", "法定代表人", "负责人", "代理人")
+
+
+def _parties_by_place(pt: PageText) -> Fields:
+    """The parties of a judgment whose labels were misread (原生：…, 包生：…): the first
+    row under the case number of the form ``label：name，`` with a label one character from
+    原告 is the plaintiff, and the next such row not naming an agent the defendant."""
+    out: Fields = {}
+    rows = [pt.row_text(i) for i in range(len(pt.rows))]
+    start = next((i + 1 for i, r in enumerate(rows[:8]) if re.search(r"[（(]\d{4}[）)].*号", r)), None)
+    if start is None:
+        return out
+    found = []
+    for i in range(start, min(start + 6, len(rows))):
+        if any(rows[i].startswith(a) for a in _AGENTS):
+            continue
+        m = _PARTY_ROW.match(rows[i])
+        if m:
+            found.append((i, m.group(1), m.group(2)))
+    if len(found) < 2 or sum(a != b for a, b in zip(found[0][1], "原告")) > 1:
+        return out
+    for name, (i, label, value) in zip(("plaintiff", "defendant"), found[:2]):
+        s = pt.row_start[i] + len(label) + 1
+        out[name] = pt.value(value, s, s + len(value))
     return out
 
 

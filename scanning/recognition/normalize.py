@@ -145,7 +145,7 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
             digits = ["二", "〇", raw[2], raw[3]]  # 二〇一八 with its 〇, the usual casualty, misread (二外一八)
         if len(digits) == 4 and len(raw) - 4 <= 2:
             year = int("".join(str(CN_DIGIT[c]) for c in digits))
-        elif 4 < len(digits) <= 6 and len(raw) <= 7 and years:
+        elif 3 <= len(digits) <= 6 and len(raw) <= 7 and years:  # 二@〇一个: 八 misread, 2018 told
             year = _hinted_year(digits, years) or 0
         else:
             continue

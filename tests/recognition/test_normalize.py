@@ -54,6 +54,7 @@ def test_a_speck_inside_the_day_or_month(text: str, iso: str) -> None:
     ("二O〇一九年五月八日", [2019], "2019-05-08"),
     ("本局于20195年2月1日对", [2019], "2019-02-01"),  # a stray digit after the Arabic year
     ("二一六年四月二十六日", [2016], "2016-04-26"),  # the 〇 lost under a seal
+    ("二@〇一个年六月三日", [2018], "2018-06-03"),  # 八 misread as 个, a speck before 〇
 ])
 def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int], iso: str) -> None:
     assert [d[2] for d in find_dates(text, years=years)] == [iso]

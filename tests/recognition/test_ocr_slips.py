@@ -179,3 +179,17 @@ def test_sign_off_date_high_on_a_short_page_with_its_closing_words_lost(make_pag
     rows = [AUTH, "立案决定书", "青东公（刑）立字〔2019〕407号", "依据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对黎兰",
             "2019年2月1日"]
     assert "decided_on" not in recognize([make_page(1, rows)])[0].plain_fields()
+
+
+def test_judgment_parties_with_both_labels_misread(make_page: Callable[..., PageResult]) -> None:
+    rows = ["云台市槐荫区人民法院", "行政判决书", "（2019）云9234行初78号", "原生：石春龙，男，住云台市历下区幸福里300号。",
+            "包生：云台市公安局槐荫区分局。", "原告石春龙不服被告作出的行政处罚一案，本院受理后依法组成合议庭。"]
+    f = recognize([make_page(1, rows)])[0].plain_fields()
+    assert f["plaintiff"] == "石春龙" and f["defendant"] == "云台市公安局槐荫区分局"
+    # an agent's row between them is passed over; a first label far from 原告 decides nothing
+    rows2 = rows[:4] + ["委托代理人：李明，律师。"] + rows[4:]
+    f = recognize([make_page(1, rows2)])[0].plain_fields()
+    assert f["defendant"] == "云台市公安局槐荫区分局"
+    rows3 = rows[:3] + ["地址：云台市历下区幸福里300号。", "包生：云台市公安局槐荫区分局。"]
+    f = recognize([make_page(1, rows3)])[0].plain_fields()
+    assert "plaintiff" not in f and "defendant" not in f

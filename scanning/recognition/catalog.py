@@ -35,7 +35,7 @@ KNOWN_TITLES = [names[0] for t, names in TITLES.items() if t not in ("dossier_co
     "呈请拘留报告书", "呈请取保候审报告书", "到案经过", "户籍证明", "受案回执",
 ]
 HEADER = ("序号", "文号", "文书名称", "日期", "页号", "备注", "责任者", "题名")
-PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~—–一至](\d{1,3}))?$")
+PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~—–一至=_－]{1,2}(\d{1,3}))?$")  # 1-2, and 1=-2 (a dash read twice)
 
 
 def _union(ws: list[Word]) -> Box:
@@ -388,7 +388,10 @@ def read_catalog_grid(
                 continue
             if role == "seq" and _grid_number(entry, "seq", pt, cell, ws, text, prev_seq + 1):
                 continue
-            if role == "pages" and _grid_number(entry, "pages", pt, cell, ws, text, prev_last + 1 if prev_last else None):
+            # the pages due: after the last row's; the first row's documents start on page 1
+            first_row = not prev_last and "seq" in entry and entry["seq"].value == 1
+            due = prev_last + 1 if prev_last else (1 if first_row else None)
+            if role == "pages" and _grid_number(entry, "pages", pt, cell, ws, text, due):
                 continue
             if role == "date" and _grid_date(entry, pt, cell, ws, text):
                 continue

@@ -132,3 +132,17 @@ def test_catalog_rows_read_from_the_cells(deg: float) -> None:
     for r in rows:
         x0, y0, x1, y1 = r["title"].box  # type: ignore[misc]
         assert 300 + 120 - 5 <= x0 and x1 <= 300 + 120 + 620 + 5
+
+
+def test_first_row_pages_read_as_the_range_that_starts_on_page_one() -> None:
+    """The first row's page cell read 1=-2 (a dash read twice) and, digits only, 2: the
+    catalog's documents start on page 1, so the reading 1–2 is the one the numbering expects."""
+    def cell(row: int, col: int, text: str, digits: tuple[str, ...] = ()) -> Cell:
+        return Cell(row, col, (100 + 300 * col, 100 + 100 * row, 400 + 300 * col, 200 + 100 * row), text, 90.0, digits)
+
+    cells = [cell(0, 0, "序号"), cell(0, 1, "文书名称"), cell(0, 2, "页号"),
+             cell(1, 0, "1", ("1", "1")), cell(1, 1, "行政判决书"), cell(1, 2, "1=-2", ("2", "")),
+             cell(2, 0, "2", ("2", "2")), cell(2, 1, "行政复议决定书"), cell(2, 2, "3", ("3", "3"))]
+    pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1200, height=400, cells=cells)))
+    rows = entry_rows([pt])
+    assert [(r["first_page"].value, r["last_page"].value) for r in rows] == [(1, 2), (3, 3)]

@@ -47,10 +47,18 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
             lead = raw.find(v[:1]) if v else 0
             if v:
                 out["violation"] = flat.value(v, a[1] + lead, a[1] + lead + len(v))
-    pen = S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2) or S.slot(flat, "给予", "处罚", maxlen=40, minlen=2)
-    if pen:  # 拘留十日: the unit after a number of days misread as 目/曰
+    pen = S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2)
+    if not pen:  # the closing 的处罚 misread (的处昼): up to 的处 and one character, never into 并处罚款
+        m = re.search(r"给予(.{2,40}?)的处.(?:[。，,]|$)", flat.text)
+        if m:
+            pen = (flat.value(m.group(1), m.start(1), m.end(1)), m.end())
+    if not pen:
+        pen = S.slot(flat, "给予", "处罚", maxlen=40, minlen=2)
+    if pen:
         fv = pen[0]
-        fixed = re.sub(r"(拘留[一二三四五六七八九十]{1,3})[目曰]", r"\1日", fv.value)
+        fixed = re.sub(r"(拘留[一二三四五六七八九十]{1,3})[目曰]", r"\1日", fv.value)  # 拘留十目: 日 misread
+        # 罚款 before an amount, its 款 misread (罚秋一千元): a fine is the only 罚… an amount follows
+        fixed = re.sub(r"罚[^款金](?=[一二三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟\d])", "罚款", fixed)
         put(out, "penalty", S.with_value(fv, fixed))
     return out
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from scanning.recognition import recognize
 from scanning.types import PageResult
 
@@ -193,3 +195,15 @@ def test_judgment_parties_with_both_labels_misread(make_page: Callable[..., Page
     rows3 = rows[:3] + ["地址：云台市历下区幸福里300号。", "包生：云台市公安局槐荫区分局。"]
     f = recognize([make_page(1, rows3)])[0].plain_fields()
     assert "plaintiff" not in f and "defendant" not in f
+
+
+@pytest.mark.parametrize("sentence, penalty", [
+    ("决定给予行政拘留十日，并处罚款五百元的处昼。", "行政拘留十日，并处罚款五百元"),  # 的处罚 misread: not cut at 并处罚
+    ("决定给予罚秋一千元的处罚。", "罚款一千元"),  # 款 misread before the amount
+    ("决定给予警告的处罚。", "警告"),
+])
+def test_penalty_slips(make_page: Callable[..., PageResult], sentence: str, penalty: str) -> None:
+    rows = [AUTH, "行政处罚决定书", "青东公（行）行罚决字〔2019〕97号", "违法行为人李明，男，身份证号码11010519491231002X。",
+            "现查明2019年3月1日，李明在和平街1号殴打他人。",
+            "根据《中华人民共和国治安管理处罚法》第四十三条之规定，", sentence, AUTH, "2019年3月2日"]
+    assert recognize([make_page(1, rows)])[0].plain_fields()["penalty"] == penalty

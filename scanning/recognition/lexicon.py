@@ -44,7 +44,9 @@ When a value is replaced (never otherwise):
 * a salutation or stray mark of up to two characters read before an institution's name
   (此臻 for 此致) is dropped when the rest is close to an entry by the first pass;
 * in free text (``summary``, ``violation``), a city or district one character off one that
-  the volume's matched names name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right.
+  the volume's matched names name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right; failing
+  those, one character off exactly one place the list names (an address in another
+  district of the city).
 
 The value becomes the entry's spelling; ``raw`` keeps what OCR read, the confidence is
 lowered a little (more for the second pass), and the caller records the change as a
@@ -57,7 +59,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -293,9 +295,12 @@ def _correct_doc_no(value: str, lex: Lexicon, support: frozenset[str]) -> tuple[
 _PLACE = re.compile(r"(?:(?![省市区县局])[\u4e00-\u9fff]){2}[市区县]")
 
 
-def _correct_places(fields_list: Sequence[dict[str, FieldValue]], places: set[str], changes: list[Change]) -> None:
+def _correct_places(fields_list: Sequence[dict[str, FieldValue]], places: set[str], changes: list[Change],
+                    known: Collection[str] = ()) -> None:
     """In free text, a city or district read one character off one the volume's own names
-    name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right; anything else is left as read."""
+    name (水源市 for 泺源市, 槐萌区 for 槐荫区) is put right; failing those, one character off
+    exactly one place of the names list (an address in another district of the city);
+    anything else is left as read."""
     if not places:
         return
     for i, fields in enumerate(fields_list):
@@ -308,7 +313,11 @@ def _correct_places(fields_list: Sequence[dict[str, FieldValue]], places: set[st
                 piece = text[k:k + 3]
                 if piece in places or piece[2] not in "市区县":
                     continue
+                if piece in known:
+                    continue
                 near = [p for p in places if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
+                if not near:
+                    near = [p for p in known if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
                 if len(near) == 1:
                     text = text[:k] + near[0] + text[k + 3:]
             if text != fv.value:
@@ -418,7 +427,7 @@ def correct_fields(fields_list: Sequence[dict[str, FieldValue]], lex: Lexicon | 
             places |= set(_PLACE.findall(entry))
     if not support:
         return changes
-    _correct_places(fields_list, places, changes)
+    _correct_places(fields_list, places, changes, {p for e in lex.entries for p in _PLACE.findall(e)})
     agreed_support = frozenset(support)
     for i, fname, kind, value in pending:  # second pass: the volume's matched names decide
         if kind == "name":

@@ -262,3 +262,13 @@ def test_free_text_places_are_left_alone_without_a_matched_name_or_when_another_
     docs = [{"authority": fv(BUREAU)}, {"summary": fv(other)}]
     correct_fields(docs, lex)
     assert docs[1]["summary"].value == other
+
+
+def test_a_place_of_the_names_list_misread_in_free_text_is_put_right_when_only_one_is_near() -> None:
+    lex = Lexicon.parse(NAMES + "岱西市公安局历下区分局\n岱西市公安局历城区分局\n")
+    docs = [{"authority": fv(BUREAU)}, {"summary": fv("报案人李明报称其在岱西市历下匹幸福里83号")},
+            {"summary": fv("报案人李明报称其在岱西市万下区幸福里83号")}, {"summary": fv("报案人李明报称其在岱西市历成区幸福里83号")}]
+    correct_fields(docs, lex)
+    assert docs[2]["summary"].value == "报案人李明报称其在岱西市历下区幸福里83号"  # another district of the city
+    assert docs[3]["summary"].value == "报案人李明报称其在岱西市历成区幸福里83号"  # 历下区 and 历城区 both one off
+    assert docs[1]["summary"].value == "报案人李明报称其在岱西市历下匹幸福里83号"  # no place word: left as read

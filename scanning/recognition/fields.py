@@ -15,8 +15,8 @@ from collections.abc import Callable
 from scanning.types import FieldValue
 
 from . import slots as S
-from .normalize import id_checksum_ok
-from .text import Flat, PageText
+from .normalize import clean_text_dates, id_checksum_ok
+from .text import Flat, PageText, fold
 
 Fields = dict[str, FieldValue]
 Reader = Callable[[list[PageText], tuple[str, ...]], Fields]
@@ -84,15 +84,21 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
     flat = Flat(pages[0])
     t = flat.text
     put(out, "reporter_name", S.name_after(flat, "姓名", until="性别") or _name_before(flat, "性别", ("报案人", "姓名")))
-    m = re.search(r"(?:证件号码|身份证号码|号码)：?([0-9Xx]{15,18})", t)
-    if m:
-        v = m.group(1).upper()
-        if len(v) == 18:
-            fv = flat.value(v, m.start(1), m.end(1))
-            if not id_checksum_ok(v):
-                fv = S.with_value(fv, v)
-                fv = type(fv)(fv.value, fv.page, fv.box, round(fv.conf * 0.5, 3), fv.raw)
-            out["reporter_id_no"] = fv
+    id_re = re.compile(r"(?:证件号码|身份证号码|号码)：?([0-9Xx]{15,18})")
+    m = id_re.search(t)
+    fv = None
+    if m and len(m.group(1)) == 18:
+        fv = flat.value(m.group(1).upper(), m.start(1), m.end(1))
+    else:  # the number wrapped in its cell (…166600 / 7): the cell's own reading holds it whole
+        for cell in pages[0].cells:
+            mc = id_re.search(re.sub(r"\s+", "", fold(cell.text)))
+            if mc and len(mc.group(1)) == 18:
+                fv = FieldValue(mc.group(1).upper(), pages[0].index, cell.box, round(cell.conf / 100, 3), cell.text)
+                break
+    if fv is not None:
+        if not id_checksum_ok(fv.value):
+            fv = type(fv)(fv.value, fv.page, fv.box, round(fv.conf * 0.5, 3), fv.raw)
+        out["reporter_id_no"] = fv
     put(out, "received_at", S.datetime_after(flat, "接报时间"))
     b = flat.find("接报时间")
     if b:
@@ -138,7 +144,7 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
                 hi = row_start
             fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
             if fv is not None:
-                out["summary"] = fv
+                out["summary"] = S.with_value(fv, clean_text_dates(fv.value))
     if op_at:
         pick = _ticked(flat, max(0, op_at[0] - 3), len(t), [o[1] for o in OPINIONS], stop_after="其他")
         if pick:

@@ -209,7 +209,7 @@ def parse_amount(text: str) -> int | float | None:
 
 _BR = r"[^\d\u4e00-\u9fff号]"
 _DOC_NO = re.compile(
-    rf"(?P<head>[\u4e00-\u9fff（）().·．、]{{1,16}}?)[字子]\s*{_BR}{{0,2}}[01lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:[1jJlI|]?{_BR}{{1,2}}|[1jJlI|])?\s*"
+    rf"(?P<head>[\u4e00-\u9fff（）().·．、〈〉《》\\/|]{{1,16}}?)[字子]\s*{_BR}{{0,2}}[01lI|]?\s*(?P<year>(?:19|20)\d\d)\s*(?:[1jJlI|]?{_BR}{{1,2}}|[1jJlI|])?\s*"
     r"(?P<serial>\d{1,6})\s*号"
 )
 
@@ -235,7 +235,7 @@ def normalize_doc_no(text: str) -> str | None:
         k = head.rfind(marker)
         if 0 <= k < len(head) - len(marker) - 1:
             head = head[k + len(marker):]
-    head = re.sub(r"[.·．、]", "", head)
+    head = re.sub(r"[.·．、\\/|]", "", head)  # specks and strokes read between the characters
     head = re.sub(r"[(（〈《]+", "（", head)
     head = re.sub(r"[)）〉》]+", "）", head)
     head = _repair_police_head(head)
@@ -291,3 +291,11 @@ def normalize_case_no(text: str) -> str | None:
     if not m:
         return None
     return m.group(1) + m.group(2).translate(str.maketrans("OoIl", "0011"))
+
+
+_STRAY_IN_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[^\d年月日，。,.\s](?=年\d{1,2}月)")
+
+
+def clean_text_dates(text: str) -> str:
+    """Free text with a stray mark between a date's year and 年 dropped (2020人年4月21日)."""
+    return _STRAY_IN_DATE.sub(r"\1", text)

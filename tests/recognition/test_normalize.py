@@ -191,6 +191,7 @@ def test_year_of_the_2000s_with_its_zero_misread() -> None:
     ("华中公（刑）受案字[02017]689号", "华中公（刑）受案字〔2017〕689号"),  # and as 0 before it
     ("东中公（刑）立字〔2018〕1号", "东中公（刑）立字〔2018〕1号"),
     ("华中公(刑)受案子【2017]689号", "华中公（刑）受案字〔2017〕689号"),  # 字 read as 子
+    ("兴天公〈\\刑)立字【2 020]00905号", "兴天公（刑）立字〔2020〕00905号"),  # 〈 and a stroke for （
     ("岱西槐荫政复决子〔【2016]438号", "岱西槐荫政复决字〔2016〕438号"),
 ])
 def test_rules_read_as_digits_around_the_year(raw: str, want: str) -> None:
@@ -200,3 +201,11 @@ def test_rules_read_as_digits_around_the_year(raw: str, want: str) -> None:
 def test_capital_thousand_with_a_stroke_lost() -> None:
     assert parse_amount("壹什元") == 1000
     assert parse_amount("贰万叁什元") == 23000
+
+
+def test_a_stray_mark_between_a_year_and_its_nian_in_free_text() -> None:
+    from scanning.recognition.normalize import clean_text_dates
+
+    assert clean_text_dates("2020人年4月21日，报案人何磊东报称") == "2020年4月21日，报案人何磊东报称"
+    assert clean_text_dates("于2020年4月21日") == "于2020年4月21日"
+    assert clean_text_dates("共12020人年") == "共12020人年"  # no year, no month after

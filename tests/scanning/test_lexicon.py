@@ -115,13 +115,20 @@ def test_an_ambiguous_reading_is_refused() -> None:
     assert doc["authority"].value == "岱西市公安局槐下区分局" and doc["doc_no"].value == "岱贷公（刑）立字〔2018〕5号"
 
 
+def bureaus(body: str, court_places: bool = False) -> Lexicon:
+    """The names of twelve bureaus (four cities, three districts): each bureau, a ``body`` of
+    its district (人民法院, 人民政府), its number head, and the cities' court place characters."""
+    cities, districts = ["泺源", "青川", "东临", "岱西"], ["槐荫", "东河", "历下"]
+    return Lexicon.of([f"{c}市公安局{d}区分局" for c in cities for d in districts]
+                      + [f"{c}市{d}区{body}" for c in cities for d in districts]
+                      + [f"{c[0]}{d[0]}公" for c in cities for d in districts]
+                      + ([c[0] for c in cities] if court_places else []))
+
+
 def test_a_head_many_bureaus_share_is_decided_by_the_volume() -> None:
     """泺 is no character of chi_sim: 激槐公 is one character from every X槐公 of a list of
     many bureaus; the bureau named in the volume decides, and only then."""
-    cities, districts = ["泺源", "青川", "东临", "岱西"], ["槐荫", "东河", "历下"]
-    lex = Lexicon.of([f"{c}市公安局{d}区分局" for c in cities for d in districts]
-                     + [f"{c}市{d}区人民法院" for c in cities for d in districts]
-                     + [f"{c[0]}{d[0]}公" for c in cities for d in districts] + [c[0] for c in cities])
+    lex = bureaus("人民法院", court_places=True)
     alone = {"doc_no": fv("激槐公（刑）立字〔2018〕5号")}
     assert correct_fields([alone], lex) == []  # 泺槐公? 青槐公? 东槐公? 岱槐公?
 
@@ -143,10 +150,7 @@ def test_names_with_two_slips_each_are_decided_by_the_volume_together() -> None:
     """No reading is one character from an entry (岱 read 个 or 贷, 槐荫 read 枫荫 or 槐萌), so
     none decides alone; each is two characters from one bureau only and every other bureau
     is a whole place away, and two readings agree: the volume is 岱西…槐荫."""
-    cities, districts = ["泺源", "青川", "东临", "岱西"], ["槐荫", "东河", "历下"]
-    lex = Lexicon.of([f"{c}市公安局{d}区分局" for c in cities for d in districts]
-                     + [f"{c}市{d}区人民政府" for c in cities for d in districts]
-                     + [f"{c[0]}{d[0]}公" for c in cities for d in districts])
+    lex = bureaus("人民政府")
     volume = [
         {"authority": fv("个西市公安局枫荫区分局", 1), "doc_no": fv("您槐公（刑）立字〔2016〕928号", 1)},
         {"authority": fv("个西市槐戎区人民政府", 2), "respondent": fv("贷西市公安局槐萌区分局", 2)},

@@ -375,6 +375,10 @@ def read_catalog_grid(
         found = {c: _header_role(cell.text) for c, cell in cells.items()}
         if sum(1 for v in found.values() if v is not None) >= 2:
             roles = {c: v for c, v in found.items() if v is not None}
+            # a number column whose header was misread (页号 as 现号): its numbers tell it
+            for c, v in headerless.items():
+                if v not in roles.values() and c not in roles:
+                    roles[c] = v
             continue
         if not roles:
             roles = headerless

@@ -146,3 +146,16 @@ def test_first_row_pages_read_as_the_range_that_starts_on_page_one() -> None:
     pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1200, height=400, cells=cells)))
     rows = entry_rows([pt])
     assert [(r["first_page"].value, r["last_page"].value) for r in rows] == [(1, 2), (3, 3)]
+
+
+def test_a_number_column_with_its_header_misread_is_known_by_its_numbers() -> None:
+    def cell(row: int, col: int, text: str, digits: tuple[str, ...] = ()) -> Cell:
+        return Cell(row, col, (100 + 300 * col, 100 + 100 * row, 400 + 300 * col, 200 + 100 * row), text, 90.0, digits)
+
+    cells = [cell(0, 0, "序号"), cell(0, 1, "文书名称"), cell(0, 2, "现号")]  # 页号 misread
+    # the page cells' text misread too (工 for 1); their digits-only readings are right
+    for r, (title, text, pages) in enumerate([("受案登记表", "工", "1"), ("立案决定书", "多", "2"), ("询问笔录", "图", "3-4")], 1):
+        cells += [cell(r, 0, str(r), (str(r), str(r))), cell(r, 1, title), cell(r, 2, text, (pages, pages))]
+    pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1200, height=500, cells=cells)))
+    rows = entry_rows([pt])
+    assert [(r["first_page"].value, r["last_page"].value) for r in rows] == [(1, 1), (2, 2), (3, 4)]

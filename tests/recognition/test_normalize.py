@@ -48,6 +48,13 @@ def test_a_speck_inside_the_day_or_month(text: str, iso: str) -> None:
     assert [d[2] for d in find_dates(text)] == [iso]
 
 
+def test_a_day_with_a_digit_misread_as_a_mark_is_no_date() -> None:
+    assert find_dates("2018年3月3:日") == []  # 31 or 3: not guessed
+    assert [d[2] for d in find_dates("2018年3月3日")] == ["2018-03-03"]
+    assert [d[2] for d in find_dates("2018.3.3")] == ["2018-03-03"]
+    assert [d[2] for d in find_dates("2021年4月24上日")] == ["2021-04-24"]  # a whole day, a mark after it
+
+
 @pytest.mark.parametrize("text, years, iso", [
     ("二OO一六年一月十三日", [2016], "2016-01-13"),  # a doubled 〇: 2016, 2006 or 2001 without the number
     ("二O〇二@〇年五月二十八日", [2020], "2020-05-28"),

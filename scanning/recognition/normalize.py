@@ -104,7 +104,7 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
     out: list[tuple[int, int, str]] = []
     for m in _ARABIC_DATE.finditer(text):
         if ("年" in m.group(0) and len(m.group(3)) == 1 and not m.group(0).endswith("日")
-                and re.match(r"[^\d\s年月日]日", text[m.end():m.end() + 2])):
+                and re.match(r"[^\d\s年月日][日目曰]", text[m.end():m.end() + 2])):
             continue  # 2018年3月3:日: the day's second digit misread, the day unknown (31? 3?)
         iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if iso:

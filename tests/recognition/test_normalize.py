@@ -50,6 +50,7 @@ def test_a_speck_inside_the_day_or_month(text: str, iso: str) -> None:
 
 def test_a_day_with_a_digit_misread_as_a_mark_is_no_date() -> None:
     assert find_dates("2018年3月3:日") == []  # 31 or 3: not guessed
+    assert find_dates("2018年3月2区目") == []  # 27, its 7 read 区 and 日 read 目
     assert [d[2] for d in find_dates("2018年3月3日")] == ["2018-03-03"]
     assert [d[2] for d in find_dates("2018.3.3")] == ["2018-03-03"]
     assert [d[2] for d in find_dates("2021年4月24上日")] == ["2021-04-24"]  # a whole day, a mark after it

@@ -207,10 +207,10 @@ def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldVa
 
 def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], page: int) -> None:
     plain = half_width(text)
-    n = normalize_doc_no(plain) if ("字" in plain or "号" in plain) else None
-    if n is None and "字" in plain and re.search(r"\d{1,6}\D?$", plain):
-        # the closing 号 of a wrapped cell misread (与, 竹, 写): the cell holds nothing else
-        n = normalize_doc_no(re.sub(r"(\d)\D?$", r"\1号", plain))
+    n = normalize_doc_no(plain) if ("字" in plain or "子" in plain or "号" in plain) else None
+    if n is None and ("字" in plain or "子" in plain) and re.search(r"\d{1,6}\D{0,2}$", plain):
+        # the closing 号 of a wrapped cell misread (与, 竹, 写, -本): the cell holds nothing else
+        n = normalize_doc_no(re.sub(r"(\d)\D{0,2}$", r"\1号", plain))
     if n and "doc_no" not in entry:
         entry["doc_no"] = _fv(n, page, cell, text)
         rest = plain[plain.find("号") + 1:]

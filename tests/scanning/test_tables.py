@@ -159,3 +159,14 @@ def test_a_number_column_with_its_header_misread_is_known_by_its_numbers() -> No
     pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1200, height=500, cells=cells)))
     rows = entry_rows([pt])
     assert [(r["first_page"].value, r["last_page"].value) for r in rows] == [(1, 1), (2, 2), (3, 4)]
+
+
+@pytest.mark.parametrize("text", ["岱西槐荫政复决子[2016]438-本", "岱西槐荫政复决字〔2016〕438与"])
+def test_a_number_cell_whose_closing_hao_is_misread(text: str) -> None:
+    def cell(row: int, col: int, t: str, digits: tuple[str, ...] = ()) -> Cell:
+        return Cell(row, col, (100 + 300 * col, 100 + 100 * row, 400 + 300 * col, 200 + 100 * row), t, 90.0, digits)
+
+    cells = [cell(0, 0, "序号"), cell(0, 1, "文号"), cell(0, 2, "文书名称"), cell(0, 3, "页号"),
+             cell(1, 0, "1", ("1", "1")), cell(1, 1, text), cell(1, 2, "行政复议决定书"), cell(1, 3, "1", ("1", "1"))]
+    pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1500, height=300, cells=cells)))
+    assert entry_rows([pt])[0]["doc_no"].value == "岱西槐荫政复决字〔2016〕438号"

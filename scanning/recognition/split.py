@@ -17,7 +17,8 @@ from scanning.types import Document, FieldValue, PageResult
 from . import fields as F
 from . import fields_admin as FA
 from .catalog import entries_value
-from .classify import TITLE_TEXT, classify_page
+from .classify import KINDS, TITLE_TEXT, classify_page
+from .normalize import POLICE_KINDS
 from .slots import doc_no
 from .text import PageText
 
@@ -77,10 +78,24 @@ def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldVal
     for pt in draft.pages:
         pt.years = years
     try:
-        return reader(draft.pages, known)
+        fields = reader(draft.pages, known)
     except Exception:  # one unreadable document must not lose the volume
         log.exception("reading fields of %s on page %s failed", draft.type, draft.first_page)
         return {}
+    _number_kind(fields, draft.type)
+    return fields
+
+
+def _number_kind(fields: dict[str, FieldValue], type_: str) -> None:
+    """A police number whose kind is no kind at all (掏字 on a 拘留证) takes the kind its
+    document's type is numbered with, when that is one character away; the reading stays in ``raw``."""
+    fv, kinds = fields.get("doc_no"), KINDS.get(type_, [])
+    m = re.match(r"^(.*?公（[刑行]）)([\u4e00-\u9fff]{1,4})(字〔.*)$", fv.value) if fv and isinstance(fv.value, str) else None
+    if not fv or not m or m.group(2) in POLICE_KINDS or any(m.group(2) in ks for ks in KINDS.values()):
+        return
+    near = [k for k in kinds if len(k) == len(m.group(2)) and sum(a != b for a, b in zip(k, m.group(2))) == 1]
+    if len(near) == 1:
+        fields["doc_no"] = FieldValue(m.group(1) + near[0] + m.group(3), fv.page, fv.box, round(fv.conf * 0.9, 3), fv.raw)
 
 
 def _number_years(pt: PageText) -> tuple[int, ...]:

@@ -207,3 +207,13 @@ def test_penalty_slips(make_page: Callable[..., PageResult], sentence: str, pena
             "现查明2019年3月1日，李明在和平街1号殴打他人。",
             "根据《中华人民共和国治安管理处罚法》第四十三条之规定，", sentence, AUTH, "2019年3月2日"]
     assert recognize([make_page(1, rows)])[0].plain_fields()["penalty"] == penalty
+
+
+def test_a_number_kind_that_is_no_kind_takes_its_documents(make_page: Callable[..., PageResult]) -> None:
+    def warrant(number: str) -> dict[str, object]:
+        rows = [AUTH, "拘留证", number, "根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定对犯罪嫌疑人吕红萍执行拘留，",
+                "送青川市看守所羁押。", AUTH, "二〇一九年五月八日"]
+        return recognize([make_page(1, rows)])[0].plain_fields()
+
+    assert warrant("青东公（刑）掏字〔2019〕546号")["doc_no"] == "青东公（刑）拘字〔2019〕546号"
+    assert warrant("青东公（刑）捕字〔2019〕546号")["doc_no"] == "青东公（刑）捕字〔2019〕546号"  # a kind: kept as read

@@ -15,8 +15,8 @@ from typing import Any
 Box = tuple[int, int, int, int]
 
 #: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
-#: pickled readings key on it (3: unread blocks read again, scanning.unread).
-OCR_FORMAT = 3
+#: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words over them dropped).
+OCR_FORMAT = 4
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,9 @@ wide, are the regions. Each region is cut out (with a margin) and read again, as
 is weak, the region is read once more in the text's own darkness only (a grey seal lying
 across the text is dropped), and the reading with more sure characters is kept. Words are
 put back in page coordinates, unless they sit on a word already read; lines with fewer
-than two sure characters (a seal's strokes read as letters) are dropped.
+than two sure characters (a seal's strokes read as letters) are dropped. A "word"
+Tesseract returned for a whole line it could not read (NE at confidence 0, a box a line
+long) covers nothing, and goes once the line under it is read.
 
 Measured on bench/recognition.py's 127 printed pages (the first pass cached): 35 pages
 hold regions; detection costs 0.05 s of CPU a page and the whole pass 0.18 s a page on
@@ -55,6 +57,8 @@ CELL_SHARE = 0.04
 MIN_INK_CHARS = 1.5
 #: A region at most this many character heights high is one line of text.
 ONE_LINE = 2.2
+#: A word below this confidence whose box is far bigger than its characters is no reading.
+JUNK_CONF = 20.0
 #: A line read again is kept when it holds two characters or more read at this confidence.
 GOOD_CONF = 60.0
 #: A rule is inked along at least this share of its length (a worn or dashed one too).
@@ -140,6 +144,8 @@ def unread_regions(grey: Image.Image, ocr: PageOCR, dpi: int) -> list[Box]:
     covered = np.zeros_like(ink)
     m = max(1, th // 3)
     for w in ocr.words:
+        if _junk(w, th * k):
+            continue
         x0, y0, x1, y1 = (v // k for v in w.box)
         covered[max(0, y0 - m):y1 + m + 1, max(0, x0 - m):x1 + m + 1] = True
     left = ink & ~covered
@@ -205,6 +211,13 @@ def _darkest(crop: Image.Image, paper: int, text_dark: int) -> Image.Image:
     return Image.fromarray(np.where(paper - a >= DARK_SHARE * text_dark, a, paper).astype(np.uint8), "L")
 
 
+def _junk(w: Word, th: int) -> bool:
+    """A "word" Tesseract returned for a whole line it could not read: no confidence, a box
+    far taller or wider than its characters (NE over a line 1,800 pixels long)."""
+    h, wd = w.box[3] - w.box[1], w.box[2] - w.box[0]
+    return w.conf < JUNK_CONF and (h > 2 * th or wd > 3 * th * max(1, len(w.text)))
+
+
 def _on_read_word(box: Box, words: list[Word]) -> bool:
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return any(w.box[0] <= cx <= w.box[2] and w.box[1] <= cy <= w.box[3] for w in words)
@@ -223,6 +236,9 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
     pad = max(4, th // 2)
     added = 0
     tone: tuple[int, int] | None = None
+    solid = [w for w in ocr.words if not _junk(w, th)]
+    junk = [w for w in ocr.words if _junk(w, th)]
+    replaced: set[Word] = set()
     for x0, y0, x1, y1 in regions:
         cut = (max(0, x0 - pad), max(0, y0 - pad), min(grey.width, x1 + pad), min(grey.height, y1 + pad))
         crop = grey.crop(cut)
@@ -239,7 +255,7 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
         by_line: dict[int, list[Word]] = {}
         for word in again.words:
             box = (word.box[0] + cut[0], word.box[1] + cut[1], word.box[2] + cut[0], word.box[3] + cut[1])
-            if not word.text.strip() or _on_read_word(box, ocr.words):
+            if not word.text.strip() or _on_read_word(box, solid):
                 continue
             by_line.setdefault(word.line, []).append(Word(word.text, box, word.conf, word.line))
         for words in by_line.values():
@@ -252,11 +268,16 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
             ocr.lines.append(Line(join_words([w.text for w in words]), box, sum(confs) / len(confs)))
             ocr.words.extend(Word(w.text, w.box, w.conf, n) for w in words)
             added += len(words)
+            # the junk "word" that stood for this text goes (its box holds the line read now)
+            replaced.update(j for j in junk if _on_read_word(box, [j]))
     if added:
-        order = sorted(range(len(ocr.lines)), key=lambda i: (ocr.lines[i].box[1], ocr.lines[i].box[0]))
+        words = [w for w in ocr.words if w not in replaced]
+        alive = {w.line for w in words}
+        order = sorted((i for i in range(len(ocr.lines)) if i in alive),
+                       key=lambda i: (ocr.lines[i].box[1], ocr.lines[i].box[0]))
         renumber = {old: new for new, old in enumerate(order)}
         ocr.lines = [ocr.lines[i] for i in order]
-        ocr.words = sorted((Word(w.text, w.box, w.conf, renumber.get(w.line, w.line)) for w in ocr.words),
+        ocr.words = sorted((Word(w.text, w.box, w.conf, renumber[w.line]) for w in words),
                            key=lambda w: (w.line, w.box[0]))
     log.debug("unread: %d regions, %d words added", len(regions), added)
     return ocr

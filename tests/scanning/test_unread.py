@@ -13,7 +13,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from scanning.ocr import ocr_image
 from scanning.recognition.normalize import parse_date
-from scanning.types import PageOCR
+from scanning.types import Line, PageOCR, Word
 from scanning.unread import read_unread, unread_regions
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -110,3 +110,18 @@ def test_a_grey_seal_across_the_lost_sign_off() -> None:
     ocr = without(ocr_image(img, dpi=300), *SIGN_OFF_YS)
     read_unread(img, ocr, dpi=300)
     assert parse_date(ocr.text.replace(" ", "")) == "2019-05-08"
+
+
+@pytest.mark.slow
+def test_a_junk_word_over_a_line_does_not_hide_it_and_goes() -> None:
+    """Tesseract may return a whole unreadable line as one "word" (NE, confidence 0, a box
+    1,800 pixels wide): that is no reading of the line, which is read again, and the junk goes."""
+    img = letter()
+    ocr = without(ocr_image(img, dpi=300), *SIGN_OFF_YS)
+    n = len(ocr.lines)
+    ocr.lines.append(Line("NE", (1340, 1180, 1800, 1290), 0.0))
+    ocr.words.append(Word("NE", (1340, 1180, 1800, 1290), 0.0, n))
+    read_unread(img, ocr, dpi=300)
+    assert parse_date(ocr.text.replace(" ", "")) == "2019-05-08"
+    assert all(w.text != "NE" for w in ocr.words) and "NE" not in ocr.text
+    assert all(0 <= w.line < len(ocr.lines) for w in ocr.words)

@@ -90,9 +90,50 @@ def field_value(value: Any) -> str:
     return str(value)
 
 
+def merged_conflicts(conflicts: Any) -> list[Any]:
+    """A document's recognition conflicts as a reviewer reads them: one per field.
+
+    Recognition records a conflict at each step that changed a field (the volume's vote,
+    then the names list, …); each step's "page" candidate is the value the field held at
+    that step, not always what the page showed. Per field, this keeps the value finally
+    used (the last step's), what the page first showed (the first step's page reading), and
+    every other source's reading once. Anything not shaped like a conflict is kept as is;
+    exact repeats go.
+    """
+    if not isinstance(conflicts, list):
+        return []
+    out: list[Any] = []
+    by_field: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
+    for c in conflicts:
+        key = repr(c)
+        if key in seen:
+            continue
+        seen.add(key)
+        field = c.get("field") if isinstance(c, dict) else None
+        cands = c.get("candidates") if isinstance(c, dict) else None
+        if not isinstance(field, str) or "chosen" not in c or not isinstance(cands, list):
+            out.append(c)
+            continue
+        merged = by_field.get(field)
+        if merged is None:
+            merged = by_field[field] = {"field": field, "chosen": c["chosen"], "candidates": list(cands)}
+            out.append(merged)
+            continue
+        merged["chosen"] = c["chosen"]  # the later step's decision stands
+        have = {repr(x) for x in merged["candidates"]}
+        for x in cands:
+            if isinstance(x, dict) and x.get("source") == "page":
+                continue  # the value the field held at this step, not a reading of the page
+            if repr(x) not in have:
+                merged["candidates"].append(x)
+                have.add(repr(x))
+    return out
+
+
 def register(app: Flask) -> None:
     filters: dict[str, Any] = {"local_time": local_time, "filesize": filesize,
-                               "field_value": field_value}
+                               "field_value": field_value, "merged_conflicts": merged_conflicts}
     app.jinja_env.filters.update(filters)
 
     def has_endpoint(name: str) -> bool:

@@ -143,3 +143,30 @@ def test_page_out_of_range_is_plain_text(client: Any, login: Any, make_user: Any
     assert _text(re.search(r"<li>(.*?)</li>", box, re.S).group(1)) == (
         f"制作机关：采用「{BUREAU}」（本单位名称表，经卷内其他名称印证）；第9页识别为「{MISREAD}」"
         f"；页面识别为「{MISREAD}」；其他来源为「泺源市公安局」")
+
+
+def test_the_steps_that_changed_one_field_read_as_one_line() -> None:
+    """The volume's vote set 天于区 (three documents read it), then the names list put 天宁区 back:
+    the reviewer sees the value used, what the page first showed, and every other reading once."""
+    from ecase.formatting import merged_conflicts
+
+    page1 = {"value": "明湖市公安局天村区分局", "page": 1, "conf": 0.8, "source": "page"}
+    steps = [
+        {"field": "authority", "chosen": "明湖市公安局天宁区分局",
+         "candidates": [page1, {"value": "明湖市公安局天宁区分局", "page": None, "conf": None, "source": "volume places"}]},
+        {"field": "authority", "chosen": "明湖市公安局天于区分局",
+         "candidates": [{"value": "明湖市公安局天宁区分局", "page": 1, "conf": 0.8, "source": "page"},
+                        {"value": "明湖市公安局天于区分局", "page": 4, "conf": 0.9, "source": "acceptance_form"}]},
+        {"field": "authority", "chosen": "明湖市公安局天宁区分局",
+         "candidates": [{"value": "明湖市公安局天于区分局", "page": 1, "conf": 0.8, "source": "page"},
+                        {"value": "明湖市公安局天宁区分局", "page": None, "conf": None, "source": "names"}]},
+        {"field": "doc_no", "chosen": "A", "candidates": [{"value": "B", "page": 2, "conf": 0.5, "source": "page"}]},
+        "a note",
+    ]
+    merged = merged_conflicts(steps + steps[:1])
+    assert len(merged) == 3 and merged[2] == "a note"
+    auth = merged[0]
+    assert auth["chosen"] == "明湖市公安局天宁区分局"
+    assert [(x["source"], x["value"][6:8]) for x in auth["candidates"]] == [
+        ("page", "天村"), ("volume places", "天宁"), ("acceptance_form", "天于"), ("names", "天宁")]
+    assert steps[0]["candidates"][0] is page1 and len(steps[0]["candidates"]) == 2  # the stored conflicts untouched

@@ -106,7 +106,7 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         a = flat.find("接报民警", max(0, b[0] - 14), b[0])
         seg_start = a[1] if a else max(0, b[0] - 5)
         seg = before[seg_start:]
-        m2 = re.search(rf"([{S.CJK}]{{2,6}})$", seg.rstrip(S.PUNCT))
+        m2 = re.search(rf"([{S.CJK}]{{2,6}})[^{S.CJK}]{{0,2}}$", seg.rstrip(S.PUNCT))  # a mark after it (蔡萍_)
         if m2:
             name = _strip_label(m2.group(1), "接报民警")
             if 2 <= len(name) <= 4:

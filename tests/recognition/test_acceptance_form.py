@@ -77,3 +77,11 @@ def test_an_id_number_wrapped_in_its_cell_is_read_from_the_cell() -> None:
     page = PageResult(index=1, ocr=PageOCR(2480, 3508, words, lines, [cell]))
     f = recognize([page])[0].plain_fields()
     assert f["reporter_id_no"] == "11010519491231002X"
+
+
+def test_receiving_officer_with_a_mark_read_after_the_name(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "接报民警"), (600, "蔡萍_"), (1100, "接报时间 2018年1月16日10时30分")],
+    ])
+    assert recognize([page])[0].plain_fields()["receiving_officer"] == "蔡萍"

@@ -86,22 +86,40 @@ def dark_mask(grey: np.ndarray) -> np.ndarray:
 def _longest_runs(mask: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row of ``mask``: longest run of True allowing holes up to ``gap``; its start and end."""
     h, w = mask.shape
-    if gap > 0:  # close small holes along the row: a pixel is ink if ink lies within gap on both sides
-        csum = np.concatenate([np.zeros((h, 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)], axis=1)
-        idx = np.arange(w)
-        left = csum[:, idx + 1] - csum[:, np.maximum(idx - gap, 0)]
-        right = csum[:, np.minimum(idx + gap + 1, w)] - csum[:, idx]
-        mask = mask | ((left > 0) & (right > 0))
+    if gap > 0:
+        mask = close_gaps(mask, gap)
     best = np.zeros(h, np.int64)
     start = np.zeros(h, np.int64)
     end = np.zeros(h, np.int64)
-    for r, a, b in zip(*_runs(mask)):
+    for r, a, b in zip(*runs(mask)):
         if b - a > best[r]:
             best[r], start[r], end[r] = b - a, a, b
     return best, start, end
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def close_gaps(mask: np.ndarray, gap: int) -> np.ndarray:
+    """``mask`` with holes along its rows closed: a pixel is set if set pixels lie within
+    ``gap`` on both sides of it."""
+    h, w = mask.shape
+    csum = np.concatenate([np.zeros((h, 1), np.int32), np.cumsum(mask, axis=1, dtype=np.int32)], axis=1)
+    idx = np.arange(w)
+    left = csum[:, idx + 1] - csum[:, np.maximum(idx - gap, 0)]
+    right = csum[:, np.minimum(idx + gap + 1, w)] - csum[:, idx]
+    return mask | ((left > 0) & (right > 0))
+
+
+def fill_runs(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A mask of ``shape`` with the given horizontal runs set (vectorised: a page holds 10^5 runs)."""
+    out = np.zeros(shape, bool)
+    lengths = ends - starts
+    if lengths.size == 0:
+        return out
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    out[np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets] = True
+    return out
+
+
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every horizontal run of True in ``mask``: its row, start and end (exclusive)."""
     h, w = mask.shape
     padded = np.zeros((h, w + 2), np.int8)
@@ -112,7 +130,7 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, starts, ends
 
 
-def _group(positions: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+def group_positions(positions: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Consecutive positions (allowing ``min_gap`` - 1 missing) as (first, last) runs."""
     out: list[tuple[int, int]] = []
     for p in positions.tolist():
@@ -142,7 +160,7 @@ def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
     hrows = np.nonzero(hbest >= MIN_HRULE * w)[0]
     if len(hrows) < 3:
         return None
-    hlines = _group(hrows, min_gap)
+    hlines = group_positions(hrows, min_gap)
     ys = [(a0 + b0) // 2 for a0, b0 in hlines]
     if len(ys) < 3:
         return None
@@ -161,12 +179,12 @@ def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
         near[:, :-1] |= band[:, 1:]
         # dark over most of the band's height: a rule, even one broken by a worn scan
         cols = np.nonzero(near.mean(axis=0) >= VRULE_COVER)[0] + max(0, x_lo - 3 * tol)
-        per_band.append([(p + q) // 2 for p, q in _group(cols, min_gap)])
+        per_band.append([(p + q) // 2 for p, q in group_positions(cols, min_gap)])
     if not per_band:
         return None
     found = sorted(x for xs_ in per_band for x in xs_)
     xs = []
-    for p, q in _group(np.array(found), 3 * tol):
+    for p, q in group_positions(np.array(found), 3 * tol):
         members = [x for x in found if p <= x <= q]
         if len(members) >= max(2, MIN_VRULE * len(per_band)) or (len(per_band) == 1 and members):
             xs.append(int(np.median(members)))
@@ -194,11 +212,9 @@ def find_grid(grey: Image.Image | np.ndarray, dpi: int = 300) -> Grid | None:
 
 def _long_runs(ink: np.ndarray, min_len: int) -> np.ndarray:
     """The pixels of ``ink`` lying in a horizontal run of at least ``min_len`` pixels."""
-    out = np.zeros(ink.shape, bool)
-    for r, a, b in zip(*_runs(ink)):
-        if b - a >= min_len:
-            out[r, a:b] = True
-    return out
+    rows, a, b = runs(ink)
+    long = (b - a) >= min_len
+    return fill_runs(ink.shape, rows[long], a[long], b[long])
 
 
 def erase_rules(grey: np.ndarray, grid: Grid, dpi: int = 300) -> np.ndarray:

@@ -41,7 +41,7 @@ from PIL import Image
 
 from scanning.ocr import join_words, ocr_image
 from scanning.pages.analysis import WORK_DPI, ink_mask
-from scanning.tables import _runs
+from scanning.tables import close_gaps, fill_runs, group_positions, runs
 from scanning.types import Box, Line, PageOCR, Word
 
 log = logging.getLogger(__name__)
@@ -81,51 +81,26 @@ def _char_height(ocr: PageOCR, dpi: int) -> int:
     return max(8, round(DEFAULT_CHAR_PT / 72 * dpi))
 
 
-def _fill_runs(shape: tuple[int, int], rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """A mask with the given horizontal runs set (vectorised: pages hold 10^5 runs)."""
-    out = np.zeros(shape, bool)
-    lengths = ends - starts
-    if lengths.size == 0:
-        return out
-    total = int(lengths.sum())
-    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    out[np.repeat(rows, lengths), np.repeat(starts, lengths) + offsets] = True
-    return out
-
-
 def _rules(mask: np.ndarray, min_len: int, gap: int, thickness: int) -> np.ndarray:
     """The pixels of ``mask`` on a horizontal rule: ink at most ``thickness`` thick across
     (a character's strokes cross it and break it), in a run of at least ``min_len`` once
     holes up to ``gap`` are closed (a dashed or worn rule is one run)."""
-    cols, a, b = _runs(mask.T)  # vertical runs: column, first row, end row
+    cols, a, b = runs(mask.T)  # vertical runs: column, first row, end row
     thin = (b - a) <= thickness
-    flat = _fill_runs(mask.T.shape, cols[thin], a[thin], b[thin]).T
-    h, w = flat.shape
-    csum = np.concatenate([np.zeros((h, 1), np.int32), np.cumsum(flat, axis=1, dtype=np.int32)], axis=1)
-    idx = np.arange(w)
-    before = csum[:, idx + 1] - csum[:, np.maximum(idx - gap, 0)]
-    after = csum[:, np.minimum(idx + gap + 1, w)] - csum[:, idx]
-    rows, s, e = _runs(flat | ((before > 0) & (after > 0)))
+    flat = fill_runs(mask.T.shape, cols[thin], a[thin], b[thin]).T
+    rows, s, e = runs(close_gaps(flat, gap))
     # a rule is mostly ink along its length; a row through a line of text, where strokes of
     # neighbouring characters happen to meet, is not
+    csum = np.concatenate([np.zeros((flat.shape[0], 1), np.int32), np.cumsum(flat, axis=1, dtype=np.int32)], axis=1)
     inked = csum[rows, e] - csum[rows, s]
     long = ((e - s) >= min_len) & (inked >= RULE_INK * (e - s))
-    return _fill_runs(mask.shape, rows[long], s[long], e[long]) & mask
+    return fill_runs(mask.shape, rows[long], s[long], e[long]) & mask
 
 
 def _ruled_table(across: np.ndarray, down: np.ndarray, th: int) -> tuple[int, int, int, int] | None:
     """The box of a ruled table: three rules across or more, crossed by two rules down or more."""
-    def lines(mask: np.ndarray, axis: int) -> list[tuple[int, int]]:
-        hits = np.flatnonzero(mask.sum(axis=axis) >= 3 * th)
-        groups: list[tuple[int, int]] = []
-        for p in hits.tolist():
-            if groups and p - groups[-1][1] <= 2:
-                groups[-1] = (groups[-1][0], p)
-            else:
-                groups.append((p, p))
-        return groups
-
-    ys, xs = lines(across, 1), lines(down, 0)
+    ys = group_positions(np.flatnonzero(across.sum(axis=1) >= 3 * th), 3)
+    xs = group_positions(np.flatnonzero(down.sum(axis=0) >= 3 * th), 3)
     if len(ys) < 3 or len(xs) < 2:
         return None
     return xs[0][0], ys[0][0], xs[-1][1] + 1, ys[-1][1] + 1

@@ -194,8 +194,19 @@ def _junk(w: Word, th: int) -> bool:
 
 
 def _on_read_word(box: Box, words: list[Word]) -> bool:
+    """Whether ``box`` lies on words already read: its centre inside one, or a quarter of it
+    covered by them (a line read again, cut into other words than the first reading's)."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return any(w.box[0] <= cx <= w.box[2] and w.box[1] <= cy <= w.box[3] for w in words)
+    area = max(1, (box[2] - box[0]) * (box[3] - box[1]))
+    covered = 0
+    for w in words:
+        if w.box[0] <= cx <= w.box[2] and w.box[1] <= cy <= w.box[3]:
+            return True
+        ox = min(box[2], w.box[2]) - max(box[0], w.box[0])
+        oy = min(box[3], w.box[3]) - max(box[1], w.box[1])
+        if ox > 0 and oy > 0:
+            covered += ox * oy
+    return covered >= area / 4
 
 
 def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_sim") -> PageOCR:

@@ -46,6 +46,16 @@ def _union(boxes: list[Box]) -> Box:
     )
 
 
+def add_line(ocr: PageOCR, words: list[Word]) -> None:
+    """Append ``words`` (one line's, left to right) to ``ocr`` as a new line: its text, the
+    union of their boxes, their mean confidence; the words numbered with that line."""
+    n = len(ocr.lines)
+    confs = [w.conf for w in words if w.conf >= 0]
+    ocr.lines.append(Line(join_words([w.text for w in words]), _union([w.box for w in words]),
+                          sum(confs) / len(confs) if confs else -1.0))
+    ocr.words.extend(Word(w.text, w.box, w.conf, n) for w in words)
+
+
 def parse_tsv(text: str, width: int, height: int) -> PageOCR:
     """Turn Tesseract's TSV output into a ``PageOCR`` (words in reading order, lines)."""
     page = PageOCR(width=width, height=height)

@@ -153,16 +153,16 @@ def _process(
     conf, chars = confidence(ocr)
     if conf < LOW_CONFIDENCE:
         other = (first + 180) % 360
-        ocr2 = ocr_image(ocr_src.transpose(Image.Transpose.ROTATE_180), lang=lang, dpi=out_dpi)
+        turned = ocr_src.transpose(Image.Transpose.ROTATE_180)
+        ocr2 = ocr_image(turned, lang=lang, dpi=out_dpi)
         conf2, chars2 = confidence(ocr2)
         log.debug("page %d: conf %.0f at %d, %.0f at %d", index, conf, first, conf2, other)
         if conf2 > conf + 5 and chars2 >= min(chars, 3):
-            turn, ocr = other, ocr2
+            turn, ocr, ocr_src = other, ocr2, turned
             upright = upright.transpose(Image.Transpose.ROTATE_180)
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
-    ocr = read_unread(ocr_src if turn == first else ocr_src.transpose(Image.Transpose.ROTATE_180), ocr,
-                      dpi=out_dpi, lang=lang)
+    ocr = read_unread(ocr_src, ocr, dpi=out_dpi, lang=lang)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
     if turn == 0 and not skew and scale == 1.0 and exif_turn == 0:

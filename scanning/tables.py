@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from scanning.types import Box, Cell, Line, PageOCR, Word
+from scanning.types import Box, Cell, PageOCR, Word
 
 #: A rule is a run of dark pixels at least this share of the page's width (horizontal);
 #: a vertical rule must cross this share of the table's rows.
@@ -426,6 +426,8 @@ def read_table(
     inside it they are replaced by the cells' words, one line per cell line, and the
     cells are listed in ``cells``.
     """
+    from scanning.ocr import add_line
+
     grid = find_grid(grey, dpi)
     if grid is None or len(grid.ys) < 3 or len(grid.xs) < 3:
         return None
@@ -444,21 +446,12 @@ def read_table(
         if not inside(w.box):
             outside.setdefault(w.line, []).append(w)
     for ws in outside.values():
-        _add_line(out, ws)
+        add_line(out, ws)
     for cell, words in cells:
         by_line: dict[int, list[Word]] = {}
         for w in words:
             by_line.setdefault(w.line, []).append(w)
         for ws in by_line.values():
-            _add_line(out, ws)
+            add_line(out, ws)
         out.cells.append(cell)
     return out
-
-
-def _add_line(ocr: PageOCR, words: list[Word]) -> None:
-    n = len(ocr.lines)
-    confs = [w.conf for w in words if w.conf >= 0]
-    box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
-           max(w.box[2] for w in words), max(w.box[3] for w in words))
-    ocr.lines.append(Line(_join(words), box, sum(confs) / len(confs) if confs else -1.0))
-    ocr.words.extend(Word(w.text, w.box, w.conf, n) for w in words)

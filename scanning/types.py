@@ -15,7 +15,8 @@ from typing import Any
 Box = tuple[int, int, int, int]
 
 #: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
-#: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words over them dropped; 5: no word read twice).
+#: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words
+#: over them dropped; 5: no word read twice).
 OCR_FORMAT = 5
 
 

@@ -39,10 +39,10 @@ import logging
 import numpy as np
 from PIL import Image
 
-from scanning.ocr import join_words, ocr_image
+from scanning.ocr import add_line, ocr_image
 from scanning.pages.analysis import WORK_DPI, ink_mask
 from scanning.tables import close_gaps, fill_runs, group_positions, runs
-from scanning.types import Box, Line, PageOCR, Word
+from scanning.types import Box, PageOCR, Word
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +106,17 @@ def _ruled_table(across: np.ndarray, down: np.ndarray, th: int) -> tuple[int, in
     return xs[0][0], ys[0][0], xs[-1][1] + 1, ys[-1][1] + 1
 
 
-def unread_regions(grey: Image.Image, ocr: PageOCR, dpi: int) -> list[Box]:
+def unread_regions(grey: Image.Image, ocr: PageOCR, dpi: int, th: int | None = None) -> list[Box]:
     """Boxes (page pixels) of ink no word of ``ocr`` covers, big enough to be text, outside
     any ruled table (three rules across or more, two down: :mod:`scanning.tables` reads those).
 
     Worked out on a copy of about WORK_DPI (a character is still ~15 pixels high there), so
-    the whole page costs a few hundredths of a second."""
+    the whole page costs a few hundredths of a second. ``th``: the page's character height
+    in page pixels, when the caller knows it."""
     k = max(1, round(dpi / WORK_DPI))
     small = grey.convert("L").reduce(k) if k > 1 else grey.convert("L")
     ink = ink_mask(small, INK_CONTRAST_SMALL if k > 1 else INK_CONTRAST)
-    th = max(4, _char_height(ocr, dpi) // k)
+    th = max(4, (th or _char_height(ocr, dpi)) // k)
     covered = np.zeros_like(ink)
     m = max(1, th // 3)
     for w in ocr.words:
@@ -173,8 +174,7 @@ def _paper_and_text(grey: Image.Image, ocr: PageOCR) -> tuple[int, int]:
     tenth of the ink inside words read with confidence)."""
     g = np.asarray(grey)
     paper = int(np.percentile(g[::4, ::4], 90))
-    inside = [g[y0:y1, x0:x1].ravel() for w in ocr.words if w.conf >= SURE_CONF
-              for x0, y0, x1, y1 in (w.box,)]
+    inside = [g[w.box[1]:w.box[3], w.box[0]:w.box[2]].ravel() for w in ocr.words if w.conf >= SURE_CONF]
     dark = paper - np.concatenate(inside).astype(np.int16) if inside else np.zeros(0, np.int16)
     dark = dark[dark >= INK_CONTRAST]
     return paper, int(np.percentile(dark, 90)) if dark.size else 255
@@ -215,10 +215,10 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
     ``grey`` is the image ``ocr`` was read from (same pixels, same coordinates). Returns
     ``ocr`` itself, extended in place.
     """
-    regions = unread_regions(grey, ocr, dpi)
+    th = _char_height(ocr, dpi)
+    regions = unread_regions(grey, ocr, dpi, th)
     if not regions:
         return ocr
-    th = _char_height(ocr, dpi)
     pad = max(4, th // 2)
     added = 0
     tone: tuple[int, int] | None = None
@@ -247,15 +247,10 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
         for words in by_line.values():
             if sum(len(w.text) for w in words if w.conf >= GOOD_CONF) < 2:
                 continue  # a mark or two of a seal, read as a letter: no text
-            n = len(ocr.lines)
-            confs = [w.conf for w in words]
-            box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
-                   max(w.box[2] for w in words), max(w.box[3] for w in words))
-            ocr.lines.append(Line(join_words([w.text for w in words]), box, sum(confs) / len(confs)))
-            ocr.words.extend(Word(w.text, w.box, w.conf, n) for w in words)
+            add_line(ocr, words)
             added += len(words)
             # the junk "word" that stood for this text goes (its box holds the line read now)
-            replaced.update(j for j in junk if _on_read_word(box, [j]))
+            replaced.update(j for j in junk if _on_read_word(ocr.lines[-1].box, [j]))
     if added:
         words = [w for w in ocr.words if w not in replaced]
         alive = {w.line for w in words}

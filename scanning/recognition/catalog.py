@@ -17,7 +17,6 @@ header says, is recognised by its content as above.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import Counter
 from typing import Any
@@ -27,7 +26,7 @@ from rapidfuzz import fuzz, process
 from scanning.types import Box, Cell, FieldValue, Word
 
 from .classify import TITLES
-from .normalize import find_dates, half_width, normalize_doc_no
+from .normalize import find_dates, half_width, make_date, normalize_doc_no
 from .text import PageText, fold
 
 KNOWN_TITLES = [names[0] for t, names in TITLES.items() if t not in ("dossier_cover", "catalog")] + [
@@ -392,10 +391,7 @@ def read_catalog_grid(
                 continue
             if role == "seq" and _grid_number(entry, "seq", pt, cell, ws, text, prev_seq + 1):
                 continue
-            # the pages due: after the last row's; the first row's documents start on page 1
-            first_row = not prev_last and "seq" in entry and entry["seq"].value == 1
-            due = prev_last + 1 if prev_last else (1 if first_row else None)
-            if role == "pages" and _grid_number(entry, "pages", pt, cell, ws, text, due):
+            if role == "pages" and _grid_number(entry, "pages", pt, cell, ws, text, _pages_due(entry, prev_last)):
                 continue
             if role == "date" and _grid_date(entry, pt, cell, ws, text):
                 continue
@@ -416,6 +412,14 @@ def read_catalog_grid(
             prev_last = entry["last_page"].value
         out.append(entry)
     return out, roles
+
+
+def _pages_due(entry: dict[str, FieldValue], prev_last: int) -> int | None:
+    """The first page a row's range is due to start on: after the last row's; the first
+    row's documents start on page 1."""
+    if prev_last:
+        return prev_last + 1
+    return 1 if "seq" in entry and entry["seq"].value == 1 else None
 
 
 def _number_columns(table: dict[int, dict[int, Cell]]) -> dict[int, str]:
@@ -447,14 +451,10 @@ def _grid_date(entry: dict[str, FieldValue], pt: PageText, cell: Cell, ws: list[
         return True
     for raw in cell.digits:
         m = re.fullmatch(r"((?:19|20)\d\d)(\d\d)(\d\d)", raw)
-        if not m:
-            continue
-        try:
-            value = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            continue
-        entry["date"] = _cell_fv(value, pt, cell, ws, raw)
-        return True
+        value = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+        if value:
+            entry["date"] = _cell_fv(value, pt, cell, ws, raw)
+            return True
     return False
 
 

@@ -146,12 +146,10 @@ class Lexicon:
         m = self._match(text, support, name=name)
         return m[0] if m else None
 
-    def _match(self, text: str, support: frozenset[str] | set[str], *, name: bool) -> tuple[str, bool] | None:
-        """(entry, decided by the volume's names) or None."""
-        if not text:
-            return None
-        if text in self.entries:
-            return text, False
+    def _scored(self, text: str, *, name: bool) -> list[tuple[int, str, frozenset[str]]]:
+        """(edits, entry, characters it puts in) for every entry ``text`` may be a misreading
+        of, nearest first: of its length (an institution: of five characters or more, one
+        lost or added counting from eight), never one that replaces a whole place of it."""
         n = len(text)
         scored: list[tuple[int, str, frozenset[str]]] = []
         for e in self.entries:
@@ -164,9 +162,19 @@ class Lexicon:
             if name and places_replaced:
                 continue  # a whole city or district differs: another institution, not a misreading
             scored.append((d, e, new))
+        scored.sort(key=lambda t: t[0])
+        return scored
+
+    def _match(self, text: str, support: frozenset[str] | set[str], *, name: bool) -> tuple[str, bool] | None:
+        """(entry, decided by the volume's names) or None."""
+        if not text:
+            return None
+        if text in self.entries:
+            return text, False
+        n = len(text)
+        scored = self._scored(text, name=name)
         if not scored:
             return None
-        scored.sort(key=lambda t: t[0])
         best_d, best = scored[0][0], scored[0][1]
         second_d = scored[1][0] if len(scored) > 1 else None
         if best_d <= (1 if n >= 3 else 0) and (second_d is None or second_d > best_d):
@@ -311,18 +319,19 @@ def _correct_places(fields_list: Sequence[dict[str, FieldValue]], places: set[st
             text = fv.value
             for k in range(len(text) - 2):
                 piece = text[k:k + 3]
-                if piece in places or piece[2] not in "市区县":
+                if piece in places or piece in known or piece[2] not in "市区县":
                     continue
-                if piece in known:
-                    continue
-                near = [p for p in places if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
-                if not near:
-                    near = [p for p in known if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
+                near = _one_off(piece, places) or _one_off(piece, known)
                 if len(near) == 1:
                     text = text[:k] + near[0] + text[k + 3:]
             if text != fv.value:
                 changes.append(Change(i, fname, fv.value, text, True, fv.page, fv.conf))
                 fields[fname] = _scaled(fv, text, True)
+
+
+def _one_off(piece: str, pool: Collection[str]) -> list[str]:
+    """The places of ``pool`` of the same kind (市, 区, 县) one character off ``piece``."""
+    return [p for p in pool if p[2] == piece[2] and sum(a != b for a, b in zip(p, piece)) == 1]
 
 
 def _volume_vote(lex: Lexicon, readings: Sequence[str]) -> list[str]:
@@ -337,13 +346,7 @@ def _volume_vote(lex: Lexicon, readings: Sequence[str]) -> list[str]:
     voted: dict[frozenset[str], list[str]] = {}
     for text in dict.fromkeys(r for r in readings if len(r) >= 8):
         reach = max(1, len(text) // 4)
-        near = []
-        for e in lex.entries:
-            if len(e) < MIN_NAME or abs(len(e) - len(text)) > 1:
-                continue
-            d, _, whole = _difference(text, e)
-            if d <= reach and not whole:
-                near.append(e)
+        near = [e for d, e, _ in lex._scored(text, name=True) if d <= reach]
         if len(near) == 1:
             voted.setdefault(frozenset(_place_chars(near[0])), []).append(near[0])
     if not voted:

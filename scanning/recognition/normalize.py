@@ -69,11 +69,17 @@ def cn_small_number(text: str) -> int | None:
     return None
 
 
-def _make_date(y: int, m: int, d: int) -> str | None:
+def make_date(y: int, m: int, d: int) -> str | None:
+    """``YYYY-MM-DD`` of a real date, else None."""
     try:
         return dt.date(y, m, d).isoformat()
     except ValueError:
         return None
+
+
+def _taken(out: list[tuple[int, int, str]], m: re.Match[str]) -> bool:
+    """Whether the match ``m`` overlaps a date already found."""
+    return any(s < m.end() and m.start() < e for s, e, _ in out)
 
 
 def _hinted_year(digits: list[str], years: Collection[int]) -> int | None:
@@ -106,41 +112,41 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
         if ("年" in m.group(0) and len(m.group(3)) == 1 and not m.group(0).endswith("日")
                 and re.match(r"[^\d\s年月日][日目曰]", text[m.end():m.end() + 2])):
             continue  # 2018年3月3:日: the day's second digit misread, the day unknown (31? 3?)
-        iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        iso = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if iso:
             out.append((m.start(), m.end(), iso))
     for m in _ARABIC_DATE_NOISY.finditer(text):
         # a clean reading that stopped short of 日 (2018年4月2 of 2018年4月2:8日) gives way
         out = [o for o in out if not (o[0] == m.start() and o[1] < m.end() and not text[o[0]:o[1]].endswith("日"))]
-        if any(s < m.end() and m.start() < e for s, e, _ in out):
+        if _taken(out, m):
             continue
         mo, d = (int("".join(LOOKALIKE_DIGIT.get(c, c) for c in g if c not in SPECKS)) for g in (m.group(2), m.group(3)))
-        iso = _make_date(int(m.group(1)), mo, d)
+        iso = make_date(int(m.group(1)), mo, d)
         if iso:
             out.append((m.start(), m.end(), iso))
     if years:
         for m in _ARABIC_DATE_LONG_YEAR.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e, _ in out):
+            if _taken(out, m):
                 continue
             year = _hinted_year(list(m.group(1)), years)
-            iso = _make_date(year, int(m.group(2)), int(m.group(3))) if year else None
+            iso = make_date(year, int(m.group(2)), int(m.group(3))) if year else None
             if iso:
                 out.append((m.start(), m.end(), iso))
     for m in _CN_DATE.finditer(text):
         year = "".join(str(CN_DIGIT[c]) for c in m.group(1))
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
         if mo and d and 1950 <= int(year) <= 2099:  # 三〇一九 is 二〇一九 misread, not a year
-            iso = _make_date(int(year), mo, d)
+            iso = make_date(int(year), mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))
     for m in _CN_DATE_SHORT.finditer(text) if years else ():
         year = _hinted_year(list(m.group(1)), years)
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
-        iso = _make_date(year, mo, d) if year and mo and d else None
-        if iso and not any(s < m.end() and m.start() < e for s, e, _ in out):
+        iso = make_date(year, mo, d) if year and mo and d else None
+        if iso and not _taken(out, m):
             out.append((m.start(), m.end(), iso))
     for m in _CN_DATE_NOISY.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e, _ in out):
+        if _taken(out, m):
             continue
         raw = m.group(1)
         digits = [c for c in raw if c in CN_DIGIT]
@@ -154,14 +160,14 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
             continue
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
         if 1950 <= year <= 2099 and mo and d:
-            iso = _make_date(year, mo, d)
+            iso = make_date(year, mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))
     if compact:
         taken = [(s, e) for s, e, _ in out]
         for m in _COMPACT_DATE.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):
-                iso = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                iso = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
                 if iso:
                     out.append((m.start(), m.end(), iso))
     return sorted(out)
@@ -177,7 +183,7 @@ def find_datetimes(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _DATETIME.finditer(half_width(text)):
         y, mo, d, h, mi = (int(g) for g in m.groups())
-        if _make_date(y, mo, d) and h < 24 and mi < 60:
+        if make_date(y, mo, d) and h < 24 and mi < 60:
             out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
     return out
 

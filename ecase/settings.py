@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
             "The bureau's own names (UTF-8, one a line, # comments: its full name, procuratorate, court, "
             "government, the heads of its document numbers such as 岱槐公); recognition puts close OCR "
             "misreadings of them right. Default DATA_DIR/names.txt, used when that file exists."),
+    Setting("LEASE_S", 60,
+            "Seconds a worker holds a job or page without renewing its lease; a lease not renewed "
+            "in time (the worker died) lets the sweeper hand the work out again.", int),
+    Setting("SWEEP_INTERVAL_S", 60,
+            "Seconds between two sweeps of every worker (and one at its start) that re-queue "
+            "unfinished work no live worker holds.", int),
     Setting("PAGE_TIMEOUT_S", 300, "Wall-clock limit for processing one page, in seconds.", int),
     Setting("SESSION_HOURS", 8, "Hours of inactivity after which a login session expires.", int),
     Setting("LOGIN_MAX_FAILURES", 5, "Failed logins in a row before an account is locked.", int),

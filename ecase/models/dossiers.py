@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecase.db import Base
+from ecase.models._lease import Leased
 from ecase.models._types import UTCDateTime, utcnow
 from ecase.models.cases import Case
 from ecase.models.org import User
@@ -48,6 +49,11 @@ class Volume(Base):
     kind: Mapped[str] = mapped_column(String(30))
     number: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: bumped by every writer of a new version before it reads the current one: a row
+    #: lock on PostgreSQL, the write lock on SQLite (see ecase.dossiers.operations.lock_volume)
+    version_lock: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the version number the full-text index holds (None: not indexed yet)
+    indexed_version: Mapped[int | None] = mapped_column(Integer)
 
     case: Mapped[Case] = relationship()
     versions: Mapped[list[VolumeVersion]] = relationship(
@@ -87,7 +93,7 @@ class Scan(Base):
     pages: Mapped[list[Page]] = relationship(back_populates="scan", order_by="Page.scan_index")
 
 
-class Page(Base):
+class Page(Leased, Base):
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("scan_id", "scan_index"),)
 

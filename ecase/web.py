@@ -14,10 +14,11 @@ from typing import Any
 from flask import Blueprint, Flask, redirect, url_for
 
 import ecase
-from ecase import auth
+from ecase import auth, params
 
 
 def init_app(app: Flask) -> None:
+    params.init_app(app)  # before any route: ``<int:…>`` stops at the database's largest id
     auth.init_app(app)
     for info in sorted(pkgutil.iter_modules([str(Path(ecase.__file__).parent)]), key=lambda i: i.name):
         if not info.ispkg:

@@ -17,15 +17,17 @@ from ecase.accounts import operations
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput, NotFound
 from ecase.models import ROLES, Unit, User
+from ecase.params import parse_int
 
 
 def _unit(raw: str | None) -> Unit | None:
-    if not raw:
-        return None
     try:
-        unit = db.session().get(Unit, int(raw))
-    except ValueError as e:
+        unit_id = parse_int(raw, "unit_id")
+    except (InvalidInput, NotFound) as e:
         raise InvalidInput("单位无效") from e
+    if unit_id is None:
+        return None
+    unit = db.session().get(Unit, unit_id)
     if unit is None:
         raise InvalidInput("单位不存在")
     return unit

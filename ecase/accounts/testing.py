@@ -27,3 +27,15 @@ class CSRFTestClient(FlaskClient):
                 headers[HEADER] = token
                 kwargs["headers"] = headers
         return super().open(*args, **kwargs)
+
+
+def stamp_session(sess: Any, user: Any) -> None:
+    """Make ``sess`` (from ``client.session_transaction()``) the session of ``user`` just
+    logged in, as :func:`ecase.auth.log_in` would."""
+    from ecase.auth import _auth_version
+    from ecase.models._types import utcnow
+
+    sess.clear()
+    sess["user_id"] = user.id
+    sess["seen"] = utcnow().isoformat()
+    sess["auth_v"] = _auth_version(user)

@@ -10,6 +10,7 @@ from ecase.audit import queries, record
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.formatting import BEIJING
+from ecase.params import page_arg
 
 
 def _date(name: str, *, end: bool = False) -> dt.datetime | None:
@@ -35,7 +36,7 @@ def browse() -> str:
         target_id=request.args.get("target_id", "").strip(),
         ip=request.args.get("ip", "").strip(),
         since=_date("since"), until=_date("until", end=True))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows, total = queries.entries(actor, f, page=page)
     record(actor, "view", "audit", "", {"filter": {k: v for k, v in request.args.items() if v}})
     return render_template("audit/browse.html", rows=rows, total=total, page=page, per_page=100,

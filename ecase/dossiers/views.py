@@ -15,12 +15,13 @@ from ecase.dossiers import operations, queries
 from ecase.errors import InvalidInput
 from ecase.intake.pages import ocr_from_json
 from ecase.models.dossiers import VOLUME_KINDS
+from ecase.params import int_arg, int_list, page_arg
 
 
 def case_list() -> str:
     actor = current_actor()
     q = request.args.get("q", "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows, total = queries.case_list(actor, q=q, page=page)
     return render_template("dossiers/case_list.html", rows=rows, total=total, q=q, page=page,
                            per_page=50)
@@ -39,7 +40,7 @@ def case_detail(case_id: int) -> str:
 def volume(volume_id: int, position: int = 1) -> str:
     actor = current_actor()
     vol = queries.get_volume(actor, volume_id)
-    version = queries.get_version(vol, request.args.get("version", type=int))
+    version = queries.get_version(vol, int_arg("version", source=request.args))
     current_page = None
     ocr = None
     if version is not None and version.pages:
@@ -109,7 +110,7 @@ def api_page(page_id: int) -> dict[str, Any]:
 
 def api_volume(volume_id: int) -> dict[str, Any]:
     vol = queries.get_volume(current_actor(), volume_id)
-    version = queries.get_version(vol, request.args.get("version", type=int))
+    version = queries.get_version(vol, int_arg("version", source=request.args))
     return volume_json(vol, version)
 
 
@@ -170,8 +171,8 @@ def move_pages(volume_id: int) -> Response:
     actor = current_actor()
     vol = queries.get_volume(actor, volume_id)
     try:
-        order = [int(x) for x in request.form.get("order", "").replace("，", ",").split(",") if x.strip()]
-    except ValueError as e:
+        order = int_list(request.form.get("order"), "order")
+    except InvalidInput as e:
         raise InvalidInput("页面顺序应为逗号分隔的页码") from e
     version = operations.move_pages(actor, vol, order)
     return redirect(url_for("dossiers.volume", volume_id=vol.id, version=version.number))

@@ -20,6 +20,7 @@ from ecase.errors import InvalidInput, NotFound
 from ecase.intake import operations
 from ecase.models import Job, Page
 from ecase.models.dossiers import VOLUME_KINDS
+from ecase.params import int_arg, parse_int
 
 
 def upload_page() -> str:
@@ -28,7 +29,7 @@ def upload_page() -> str:
     case_no = request.args.get("case_no", "")
     return render_template("intake/upload.html", case_no=case_no, volume_kinds=VOLUME_KINDS,
                            kind=request.args.get("kind", "criminal_main"),
-                           number=request.args.get("number", 1, type=int))
+                           number=int_arg("number", 1, source=request.args))
 
 
 def _file_from_request() -> tuple[Any, str]:
@@ -77,10 +78,10 @@ def _accept(volume: Any) -> tuple[Response, int]:
 
 
 def _int(value: str, name: str) -> int:
-    try:
-        return int(value)
-    except ValueError as e:
-        raise InvalidInput(f"{name} 必须是整数") from e
+    number = parse_int(value, name)
+    if number is None:
+        raise InvalidInput(f"{name} 必须是整数")
+    return number
 
 
 def _get_job(job_id: int) -> Job:

@@ -24,6 +24,7 @@ from ecase.errors import InvalidInput
 from ecase.ledger_views import exports, operations, queries
 from ecase.ledger_views.tasks import read_progress
 from ecase.models import User
+from ecase.params import int_arg, page_arg
 from ecase.models.ledgers import DECISION_BODIES, DECISION_KINDS, PERSON_ROLES
 
 
@@ -38,20 +39,14 @@ def _date(name: str) -> dt.date | None:
 
 
 def _int(name: str) -> int | None:
-    v = (request.values.get(name) or "").strip()
-    if not v:
-        return None
-    try:
-        return int(v)
-    except ValueError as e:
-        raise InvalidInput(f"{name} 应为整数") from e
+    return int_arg(name, strict=True)
 
 
 def _filters() -> queries.Filters:
     return queries.Filters(
         unit_id=_int("unit"), date_from=_date("from"), date_to=_date("to"), officer_id=_int("officer"),
         state=request.args.get("state") or None, sort=request.args.get("sort") or None,
-        desc=request.args.get("dir", "desc") != "asc", page=max(1, _int("page") or 1),
+        desc=request.args.get("dir", "desc") != "asc", page=page_arg(),
         as_of=_date("as_of"))
 
 

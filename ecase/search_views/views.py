@@ -14,6 +14,7 @@ from ecase.access import Actor, require, scope
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.models import Unit
+from ecase.params import int_arg, page_arg
 from ecase.search_views.indexing import get_index
 from scanning.recognition.classify import TITLE_TEXT
 
@@ -58,7 +59,7 @@ def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: i
 def search_page() -> str:
     actor = current_actor()
     q = request.args.get("q", "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     per_page = 20
     result = run_search(actor, q, _filters(), per_page, (page - 1) * per_page) if q else None
     units = list(db.session().scalars(select(Unit).order_by(Unit.name))) if actor.all_units else []
@@ -71,6 +72,6 @@ def api_search() -> dict[str, Any]:
     q = request.args.get("q", "").strip()
     if not q:
         raise InvalidInput("缺少检索式 q")
-    limit = min(100, max(1, request.args.get("limit", 20, type=int)))
-    offset = max(0, request.args.get("offset", 0, type=int))
+    limit = min(100, max(1, int_arg("limit", 20, source=request.args) or 20))
+    offset = max(0, int_arg("offset", 0, source=request.args) or 0)
     return run_search(actor, q, _filters(), limit, offset).to_dict()

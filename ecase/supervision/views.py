@@ -14,6 +14,7 @@ from ecase.auth import current_actor
 from ecase.errors import InvalidInput, NotFound
 from ecase.models import Unit
 from ecase.models.supervision import FINDING_STATES, LIVE_STATES, Bulletin, Recommendation
+from ecase.params import int_arg, int_list
 from ecase.supervision import operations, queries
 from ecase.supervision.bulletins import KINDS, RULE_NAMES
 from ecase.supervision.config import rules_config
@@ -52,10 +53,10 @@ def findings() -> str:
     states = request.args.getlist("state") or list(LIVE_STATES)
     if states == ["all"]:
         states = list(FINDING_STATES)
-    rows = queries.list_findings(db.session(), actor, unit_id=request.args.get("unit_id", type=int),
+    rows = queries.list_findings(db.session(), actor, unit_id=int_arg("unit_id", source=request.args),
                                  rule=request.args.get("rule") or None, grade=request.args.get("grade") or None,
-                                 states=states, case_id=request.args.get("case_id", type=int),
-                                 offset=request.args.get("offset", 0, type=int))
+                                 states=states, case_id=int_arg("case_id", source=request.args),
+                                 offset=max(0, int_arg("offset", 0, source=request.args) or 0))
     units = db.session().query(Unit).order_by(Unit.name).all()
     return render_template("supervision/findings.html", rows=rows, rule_names=RULE_NAMES,
                            grade_names=GRADE_NAMES, states=FINDING_STATES, selected_states=states,
@@ -120,8 +121,9 @@ def create_bulletin() -> Response:
     actor = current_actor()
     cfg = rules_config()
     unit = None
-    if request.form.get("unit_id"):
-        unit = db.session().get(Unit, int(request.form["unit_id"]))
+    unit_id = int_arg("unit_id", source=request.form, strict=True)
+    if unit_id is not None:
+        unit = db.session().get(Unit, unit_id)
     b, _, _ = operations.create_bulletin(actor, request.form.get("kind", ""), request.form.get("period", ""),
                                          cfg, unit=unit, today=_today(cfg))
     flash(f"已生成通报 {b.number}", "success")
@@ -158,10 +160,10 @@ def recommendations() -> str:
 def issue_recommendation() -> Response:
     actor = current_actor()
     cfg = rules_config()
-    unit = db.session().get(Unit, request.form.get("unit_id", type=int) or 0)
+    unit = db.session().get(Unit, int_arg("unit_id", source=request.form) or 0)
     if unit is None:
         raise InvalidInput("请选择单位")
-    ids = [int(x) for x in request.form.getlist("finding_id") if x.isdigit()]
+    ids = int_list([x for x in request.form.getlist("finding_id") if x.isdigit()], "finding_id")
     found = [operations.get_finding(actor, i) for i in ids]
     due = request.form.get("reply_due_on")
     rec = operations.issue_recommendation(
@@ -196,7 +198,7 @@ def reply_recommendation(rec_id: int) -> Response:
 
 def api_findings() -> dict[str, Any]:
     actor = current_actor()
-    rows = queries.list_findings(db.session(), actor, unit_id=request.args.get("unit_id", type=int),
+    rows = queries.list_findings(db.session(), actor, unit_id=int_arg("unit_id", source=request.args),
                                  rule=request.args.get("rule") or None, grade=request.args.get("grade") or None,
                                  states=request.args.getlist("state") or list(LIVE_STATES))
     return {"findings": [{"id": f.id, "rule": f.rule, "grade": f.grade, "state": f.state,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from ecase import db
-from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.intake import operations
 from ecase.intake.blueprint import bp
 from ecase.models import Job
@@ -75,7 +76,9 @@ def ingest(files: tuple[str, ...], case_no: str, case_name: str | None, volume_k
         from ecase.dossiers.queries import get_volume, get_version
         from ecase.dossiers.views import volume_json
 
-        with current_app.test_request_context():
+        # printing the volume's pages and documents is a read of it, recorded as one
+        reading = audited(actor, "view", "volume", volume_id) if wait else contextlib.nullcontext()
+        with reading, current_app.test_request_context():
             out = {"jobs": [job_json(db.session().get(Job, j)) for j in jobs]}  # type: ignore[arg-type]
             if wait:
                 vol = get_volume(actor, volume_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ecase import db
-from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.ledger_views import operations
 from ecase.ledger_views.blueprint import bp
 
@@ -51,8 +51,11 @@ def import_cmd(files: tuple[str, ...], mode: str, as_json: bool, as_user: str | 
         pct = f" {fraction * 100:.0f}%" if fraction is not None else ""
         click.echo(f"  {name}: {rows} 行{pct}", err=True)
 
-    _run_id, report = operations.run_import(actor, [(Path(f), Path(f).name) for f in files], mode,
-                                            progress=progress)
+    with audited(actor, "import", "ledger", "", {"files": [Path(f).name for f in files],
+                                                  "mode": mode}) as detail:
+        run_id, report = operations.run_import(actor, [(Path(f), Path(f).name) for f in files], mode,
+                                               progress=progress)
+        detail.update(run_id=run_id, rows=report.rows, rejected=report.rejected_rows)
     if as_json:
         click.echo(json.dumps(contract_json(report.to_json()), ensure_ascii=False, indent=1))
     else:
@@ -79,7 +82,7 @@ def ledger_units(fix: bool | None, as_user: str | None) -> None:
 
     actor = resolve_actor(as_user)
     if fix is not None:
-        with db.unit_of_work():
+        with audited(actor, "change", "setting", "units_fixed", {"fixed": fix}):
             operations.set_units_fixed(actor, fix)
     click.echo("单位名单已固定 / units fixed" if units_fixed() else "单位从导入中学习 / units learnt")
 

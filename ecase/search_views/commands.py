@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.search_views.blueprint import bp
 
 
@@ -35,13 +35,16 @@ def search_group() -> None:
 @actor_option
 @clean_errors
 def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, as_user: str | None) -> None:
-    """Search every page the user may see."""
+    """Search every page the user may see (recorded in the audit trail)."""
     import search as fts
 
     from ecase.search_views.views import run_search
 
     actor = resolve_actor(as_user)
-    result = run_search(actor, " ".join(query), fts.Filters(), limit, 0)
+    q = " ".join(query)
+    with audited(actor, "search", detail={"q": q, "limit": limit}) as detail:
+        result = run_search(actor, q, fts.Filters(), limit, 0)
+        detail["hits"] = result.total
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return

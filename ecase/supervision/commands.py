@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ecase import db
-from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.models import Unit
 from ecase.supervision import operations
 from ecase.supervision.blueprint import bp
@@ -47,10 +47,12 @@ def check(as_of: str, as_json: bool, config_path: str | None, record: bool, no_c
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     cfg = _config(config_path)
     actor = resolve_actor(as_user)
-    with db.unit_of_work() as s:
+    with audited(actor, "view", "findings", "", {"as_of": day.isoformat(), "record": record}) as detail:
+        s = db.session()
         found = evaluate_db(s, day, cfg, cross_checks=not no_cross_checks)
         if not actor.all_units:
             found = [f for f in found if f.unit_id == actor.unit_id]
+        detail["findings"] = len(found)
         if record:
             from ecase.supervision import queries
 
@@ -90,7 +92,9 @@ def bulletin(kind: str, period: str, out_dir: str, unit_name: str | None, issued
     actor = resolve_actor(as_user)
     today = dt.date.fromisoformat(issued) if issued else \
         (dt.datetime.now(dt.UTC) + dt.timedelta(hours=cfg.tz_offset_hours)).date()
-    with db.unit_of_work() as s:
+    with audited(actor, "export", "bulletin", "", {"kind": kind, "period": period,
+                                                   "unit": unit_name or ""}) as detail:
+        s = db.session()
         unit = None
         if unit_name:
             unit = s.query(Unit).filter_by(name=unit_name).first()
@@ -98,6 +102,7 @@ def bulletin(kind: str, period: str, out_dir: str, unit_name: str | None, issued
                 raise click.ClickException(f"no such unit: {unit_name}")
         b, pdf, xlsx = operations.create_bulletin(actor, kind, period, cfg, unit=unit, today=today)
         number, label = b.number, b.period
+        detail.update(number=number, bulletin_id=b.id)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{kind}-{label}" + (f"-{unit_name}" if unit_name else "")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ecase.cli_support import actor_option, clean_errors, resolve_actor
+from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.exports.blueprint import bp
 
 
@@ -25,9 +25,17 @@ def export_cmd(case_no: str, out: str, include_secondary: bool, as_user: str | N
     from ecase.intake.operations import find_case
 
     actor = resolve_actor(as_user)
-    case = find_case(actor, case_no)
-    manifest = export_case(actor, case, Path(out), include_secondary=include_secondary,
-                           progress=lambda msg: click.echo(msg, err=True))
+    written = False
+    try:  # export_case records the export; committed here, or the package is not handed out
+        with audited(actor, "export", "case", case_no, by_operation=True):
+            case = find_case(actor, case_no)
+            manifest = export_case(actor, case, Path(out), include_secondary=include_secondary,
+                                   progress=lambda msg: click.echo(msg, err=True))
+            written = True
+    except BaseException:
+        if written:
+            Path(out).unlink(missing_ok=True)
+        raise
     vols = manifest.get("volumes", [])
     click.echo(f"已导出 {case_no}：{len(vols)} 卷，{sum(v.get('page_count', 0) for v in vols)} 页 → {out}")
 

@@ -31,9 +31,9 @@ from scanning.types import Document, PageOCR, PageResult
 
 #: Documents printed as ruled tables. Tesseract's automatic layout analysis (psm 3) drops
 #: whole columns of such tables (sequence numbers, page numbers, the head of document
-#: numbers); reading the page as one uniform block (psm 6) keeps the rows whole.
+#: numbers); reading the page as one uniform block (layout "block", psm 6) keeps the rows whole.
 TABLE_TYPES = ("catalog", "acceptance_form")
-TABLE_PSM = 6
+TABLE_LAYOUT = "block"
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +82,17 @@ def upright(img: Image.Image, page: PageResult) -> Image.Image:
 
 
 def _words_read(ocr: PageOCR | None) -> int:
-    return sum(len(w.text) for w in ocr.words if w.conf >= 60) if ocr else 0
+    return sum(len(w.text) for w in ocr.words if w.conf >= 0.60) if ocr else 0
 
 
 def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Image.Image | None]) -> int:
     """OCR the pages of table documents again: cell by cell when the page has a ruled grid
     (:func:`scanning.tables.read_table`), else as one block, keeping the fuller reading.
 
-    ``image_of`` gives a page's upright image (as OCR'd by the pipeline) or None.
-    Returns how many pages were replaced.
+    ``image_of`` gives a page's upright image (as OCR'd by the pipeline) or None. Each
+    page is read again by the engine that read it. Returns how many pages were replaced.
     """
-    from scanning.ocr import ocr_image
+    from scanning.ocr import engine_of
     from scanning.pages import suppress_red
     from scanning.tables import read_table
 
@@ -105,24 +105,26 @@ def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Imag
         if img is None:
             continue
         grey, _ = suppress_red(img)
-        table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog")
+        engine = engine_of(page.ocr)
+        table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog", engine=engine)
         if table is not None:
             page.ocr = table
             replaced += 1
             continue
-        again = ocr_image(grey, psm=TABLE_PSM)
+        again = engine.read(grey, None, TABLE_LAYOUT)
         if _words_read(again) > _words_read(page.ocr):
             page.ocr = again
             replaced += 1
     return replaced
 
 
-def scan_pages(paths: list[Path], *, jobs: int | None = None) -> list[PageResult]:
-    """Every page of ``paths`` cleaned, OCR'd (:func:`scanning.pipeline.process_scan`), tables re-read."""
+def scan_pages(paths: list[Path], *, jobs: int | None = None, engine: str | None = None) -> list[PageResult]:
+    """Every page of ``paths`` cleaned, OCR'd (:func:`scanning.pipeline.process_scan`, by
+    ``engine``: None for ``ECASE_OCR_ENGINE``), tables re-read."""
     from scanning.pages import load_page
     from scanning.pipeline import process_scan
 
-    items = list(process_scan([Path(p) for p in paths], jobs=jobs))
+    items = list(process_scan([Path(p) for p in paths], jobs=jobs, engine=engine))
     pages = _page_results(items)
     by_index = {getattr(i, "result", i).index: i for i in items if hasattr(i, "result")}
 
@@ -140,11 +142,11 @@ def scan_pages(paths: list[Path], *, jobs: int | None = None) -> list[PageResult
 
 
 def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = False,
-            lexicon: Lexicon | None = None) -> dict[str, Any]:
+            lexicon: Lexicon | None = None, engine: str | None = None) -> dict[str, Any]:
     """Read scan files (PDF, TIFF, JPEG, PNG, ZIP, folders), clean and OCR every page, recognise.
 
     Cleanup and OCR are :func:`scanning.pipeline.process_scan`'s (in parallel over
     ``jobs`` processes); pages of table documents are read again as one block
     (:func:`reread_tables`); then recognition (against ``lexicon`` when given), and the JSON.
     """
-    return extract_pages(scan_pages(paths, jobs=jobs), provenance=provenance, lexicon=lexicon)
+    return extract_pages(scan_pages(paths, jobs=jobs, engine=engine), provenance=provenance, lexicon=lexicon)

@@ -11,6 +11,7 @@ import re
 
 from PIL import Image
 
+from scanning.ocr import Engine, engine_of
 from scanning.types import Line, PageOCR, Word
 
 _DIGITS = re.compile(r"^[0-9０-９]{1,4}$")
@@ -61,25 +62,26 @@ def _lines(words: list[Word]) -> dict[int, list[Word]]:
     return lines
 
 
-def read_corner_numbers(image: Image.Image, ocr: PageOCR) -> PageOCR:
+def read_corner_numbers(image: Image.Image, ocr: PageOCR, engine: Engine | None = None) -> PageOCR:
     """``ocr`` with the page number added when the whole-page OCR missed it.
 
     Tesseract's page layout analysis often drops a lone small number in a corner, so the
-    two top corners are read again on their own (one short Tesseract run each: reading
-    both in one image, side by side, missed numbers on our own sample volume); a number
-    found there is added as a word, in page coordinates, on a line of its own — so it also
-    lands in the PDF's text layer where it is printed."""
+    two top corners are read again on their own (one short reading each, as a block of
+    Latin text: Tesseract's English model; reading both in one image, side by side,
+    missed numbers on our own sample volume) by ``engine``, by default the one that read
+    ``ocr``; a number found there is added as a word, in page coordinates, on a line of
+    its own — so it also lands in the PDF's text layer where it is printed."""
     if printed_page_number(ocr) is not None:
         return ocr
-    from scanning.ocr import ocr_image
-
+    engine = engine or engine_of(ocr)
+    model = engine.models("latin")[0]
     width, height = image.size
     band = int(height * TOP_BAND)
     side = int(width * SIDE_BAND)
     found: list[Word] = []
     for left in (width - side, 0):  # the front's corner first, then the back's
         crop = image.crop((left, 0, left + side, band)).convert("L")
-        for w in ocr_image(crop, lang="eng", psm=6).words:
+        for w in engine.read(crop, None, "block", model=model).words:
             if _value(w.text) is not None:
                 x0, y0, x1, y1 = w.box
                 found.append(Word(w.text, (x0 + left, y0, x1 + left, y1), w.conf, line=-1))
@@ -87,10 +89,11 @@ def read_corner_numbers(image: Image.Image, ocr: PageOCR) -> PageOCR:
         return ocr
     next_line = max((w.line for w in ocr.words), default=-1) + 1
     added = [Word(w.text, w.box, w.conf, line=next_line + i) for i, w in enumerate(found)]
-    candidate = PageOCR(ocr.width, ocr.height, [*ocr.words, *added], list(ocr.lines))
+    candidate = PageOCR(ocr.width, ocr.height, [*ocr.words, *added], list(ocr.lines), list(ocr.cells),
+                        ocr.engine, ocr.engine_version)
     number = printed_page_number(candidate)
     if number is None:
         return ocr
     keep = [w for w in added if _value(w.text) == number][:1]
     lines = [*ocr.lines, *(Line(w.text, w.box, w.conf) for w in keep)]
-    return PageOCR(ocr.width, ocr.height, [*ocr.words, *keep], lines)
+    return PageOCR(ocr.width, ocr.height, [*ocr.words, *keep], lines, list(ocr.cells), ocr.engine, ocr.engine_version)

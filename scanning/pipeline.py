@@ -2,17 +2,18 @@
 
 Public API (stable):
 
-- ``process_page(image_bytes, *, dpi, index, media_type=None, lang="chi_sim", name="")
+- ``process_page(image_bytes, *, dpi, index, media_type=None, lang="chi_sim", name="", engine=None)
   -> (PageResult, upright_bytes | None)``: decode, detect blank, turn upright, deskew, OCR
+  with ``engine`` (a name of :mod:`scanning.ocr`; None: ``ECASE_OCR_ENGINE``, else tesseract)
   (the OCR input alone is cleaned: red seal ink dropped out, faint marks away from the
   text cleared, see ``scanning.pages.clean``). ``upright_bytes`` is the page as OCRed
   (boxes in ``PageResult.ocr`` are in its pixels): JPEG when the input was JPEG, else PNG;
   None when the original already is that image (upright, straight, not rescaled).
   A page that cannot be read gives a PageResult with ``error`` set; it does not raise.
-- ``process_scan(paths, *, jobs=None, lang="chi_sim", limits=None) -> Iterator[ScanPage]``:
+- ``process_scan(paths, *, jobs=None, lang="chi_sim", limits=None, engine=None) -> Iterator[ScanPage]``:
   every page of every file in order (indexes continue across files), sources read in the
   sandbox (``scanning.sandbox``), pages processed in parallel worker processes (``jobs``,
-  default all cores; one Tesseract thread each; ``jobs=1`` runs in this process, e.g.
+  default all cores; one OCR thread each (``ECASE_OCR_THREADS``); ``jobs=1`` runs in this process, e.g.
   inside a daemonic Celery worker). At most ``2 * jobs`` pages are in flight. Raises
   InputFileError when a file cannot be read at all (pages of earlier files have been
   yielded by then).
@@ -32,7 +33,7 @@ from PIL import Image
 
 from scanning import sandbox
 from scanning.errors import InputFileError, ScanError
-from scanning.ocr import ocr_image
+from scanning.ocr import Engine, get_engine
 from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, text_axis_and_skew
 from scanning.sources import SourcePage
 from scanning.types import PageOCR, PageResult
@@ -48,8 +49,10 @@ OCR_DPI = 300
 MAX_OCR_PIXELS = 40_000_000
 #: Skew below this is left alone: Tesseract copes, and resampling costs time and quality.
 MIN_DESKEW_DEG = 0.3
-#: Below this mean word confidence the page is read again turned 180 degrees.
-LOW_CONFIDENCE = 65.0
+#: A page read turned half round replaces the first reading when its mean confidence is
+#: this much higher (0..1). Below which mean confidence a page is read turned as well is
+#: the engine's own (``Engine.doubt_below``: Tesseract 0.65).
+TURN_MARGIN = 0.05
 
 _TRANSPOSE = {
     90: Image.Transpose.ROTATE_270,  # PIL turns counter-clockwise
@@ -83,7 +86,7 @@ def _turn(img: Image.Image, clockwise: int, skew: float) -> Image.Image:
 
 
 def confidence(ocr: PageOCR) -> tuple[float, int]:
-    """Character-weighted mean word confidence, and the number of characters read."""
+    """Character-weighted mean word confidence (0..1), and the number of characters read."""
     total = weight = 0.0
     chars = 0
     for w in ocr.words:
@@ -103,10 +106,12 @@ def process_page(
     media_type: str | None = None,
     lang: str = "chi_sim",
     name: str = "",
+    engine: str | None = None,
 ) -> tuple[PageResult, bytes | None]:
     """Clean up and OCR one page; see the module docstring."""
     try:
-        return _process(image_bytes, dpi=dpi, index=index, media_type=media_type, lang=lang, name=name)
+        reader = get_engine(engine, lang=lang)
+        return _process(image_bytes, dpi=dpi, index=index, media_type=media_type, engine=reader, name=name)
     except InputFileError as e:
         return PageResult(index=index, dpi=dpi, error=str(e)), None
     except ScanError as e:  # e.g. Tesseract timed out or failed on this page
@@ -116,7 +121,7 @@ def process_page(
 
 
 def _process(
-    image_bytes: bytes, *, dpi: int, index: int, media_type: str | None, lang: str, name: str
+    image_bytes: bytes, *, dpi: int, index: int, media_type: str | None, engine: Engine, name: str
 ) -> tuple[PageResult, bytes | None]:
     img, exif_turn = load_page(image_bytes, file=name, index=index)
     dpi = dpi if dpi > 0 else OCR_DPI
@@ -149,20 +154,20 @@ def _process(
     # bench/recognition.py: field accuracy 0.817 -> 0.830 at +0.04 s CPU a page.
     # Upscaling low-dpi pages, denoising filters and binarising first did not pay.
     ocr_src = ocr_input(upright, out_dpi)
-    turn, ocr = first, ocr_image(ocr_src, lang=lang, dpi=out_dpi)
+    turn, ocr = first, engine.read(ocr_src, out_dpi, "page")
     conf, chars = confidence(ocr)
-    if conf < LOW_CONFIDENCE:
+    if conf < engine.doubt_below:
         other = (first + 180) % 360
         turned = ocr_src.transpose(Image.Transpose.ROTATE_180)
-        ocr2 = ocr_image(turned, lang=lang, dpi=out_dpi)
+        ocr2 = engine.read(turned, out_dpi, "page")
         conf2, chars2 = confidence(ocr2)
-        log.debug("page %d: conf %.0f at %d, %.0f at %d", index, conf, first, conf2, other)
-        if conf2 > conf + 5 and chars2 >= min(chars, 3):
+        log.debug("page %d: conf %.2f at %d, %.2f at %d", index, conf, first, conf2, other)
+        if conf2 > conf + TURN_MARGIN and chars2 >= min(chars, 3):
             turn, ocr, ocr_src = other, ocr2, turned
             upright = upright.transpose(Image.Transpose.ROTATE_180)
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
-    ocr = read_unread(ocr_src, ocr, dpi=out_dpi, lang=lang)
+    ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
     if turn == 0 and not skew and scale == 1.0 and exif_turn == 0:
@@ -178,9 +183,9 @@ def _sniff_media(data: bytes) -> str:
 # --------------------------------------------------------------------------- whole scans
 
 
-def _work(page: SourcePage, lang: str) -> tuple[PageResult, bytes | None]:
+def _work(page: SourcePage, lang: str, engine: str | None = None) -> tuple[PageResult, bytes | None]:
     return process_page(page.data, dpi=page.dpi, index=page.index, media_type=page.media_type, lang=lang,
-                        name=page.source)
+                        name=page.source, engine=engine)
 
 
 def _pages(paths: Iterable[str | os.PathLike[str]], limits: sandbox.Limits | None) -> Iterator[SourcePage]:
@@ -200,15 +205,18 @@ def process_scan(
     jobs: int | None = None,
     lang: str = "chi_sim",
     limits: sandbox.Limits | None = None,
+    engine: str | None = None,
 ) -> Iterator[ScanPage]:
     """Every page of ``paths`` cleaned up and OCRed, in order; see the module docstring."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    engine = engine or None
+    get_engine(engine, lang=lang)  # fail here, once, when the engine cannot run
     jobs = max(1, jobs or os.cpu_count() or 1)
     source = _pages(paths, limits)
     if jobs == 1:
         for page in source:
-            yield _finish(page, *(_work(page, lang) if not page.error else _failed(page)))
+            yield _finish(page, *(_work(page, lang, engine) if not page.error else _failed(page)))
         return
     ctx = multiprocessing.get_context("forkserver")
     pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_limit_worker)
@@ -227,11 +235,11 @@ def process_scan(
             if pool._broken:  # noqa: SLF001 - no public way to ask
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_limit_worker)
-            return _finish(page, *_isolated(page, lang, ctx))
+            return _finish(page, *_isolated(page, lang, ctx, engine))
 
     try:
         for page in source:
-            inflight.append((page, None if page.error else pool.submit(_work, page, lang)))
+            inflight.append((page, None if page.error else pool.submit(_work, page, lang, engine)))
             while len(inflight) >= 2 * jobs:
                 yield collect()
         while inflight:
@@ -254,10 +262,11 @@ def _limit_worker() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
 
 
-def _isolated(page: SourcePage, lang: str, ctx: multiprocessing.context.BaseContext) -> tuple[PageResult, bytes | None]:
+def _isolated(page: SourcePage, lang: str, ctx: multiprocessing.context.BaseContext,
+              engine: str | None = None) -> tuple[PageResult, bytes | None]:
     with cf.ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_limit_worker) as solo:
         try:
-            return solo.submit(_work, page, lang).result()
+            return solo.submit(_work, page, lang, engine).result()
         except cf.process.BrokenProcessPool:
             log.error("page %d of %s crashed its worker process", page.index, page.source)
             reason = f"第{page.index}页 (page {page.index})：处理此页时程序崩溃 / the page crashed the image decoder"

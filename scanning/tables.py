@@ -11,8 +11,8 @@ cell is. So:
    rows and columns of the table. Pages without such a grid are left to the normal path.
 2. :func:`read_cells` erases the rules, cuts out every cell that holds ink, trims it to
    its ink and stacks the cuts one under another on a white sheet with a clear gap
-   between them: one Tesseract call reads every cell of the page as a block of short
-   lines (psm 6), and each word read is put back in its cell by where it sits on the
+   between them: one OCR reading (:mod:`scanning.ocr`, layout "block") reads every cell of
+   the page as a block of short lines, and each word read is put back in its cell by where it sits on the
    sheet, with its box in page coordinates. Cells that hold ink but came back empty
    (a lone digit is often dropped) are read once more, enlarged, one line each.
 
@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from scanning.ocr import Engine, add_line, get_engine, join_words
 from scanning.types import Box, Cell, PageOCR, Word
 
 #: A rule is a run of dark pixels at least this share of the page's width (horizontal);
@@ -310,14 +311,15 @@ def _assign(ocr: PageOCR, cuts: list[_Cut], margin: int, scale: float) -> dict[i
 
 
 def read_cells(
-    grey: Image.Image, grid: Grid, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False
+    grey: Image.Image, grid: Grid, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False,
+    engine: Engine | None = None,
 ) -> list[tuple[Cell, list[Word]]]:
-    """Every cell of ``grid`` that holds text, read; words with page-coordinate boxes.
+    """Every cell of ``grid`` that holds text, read by ``engine`` (default: the default
+    engine); words with page-coordinate boxes.
 
     With ``numbers``, short cells are also read as numbers (``Cell.digits``).
     """
-    from scanning.ocr import ocr_image
-
+    engine = engine or get_engine(lang=lang)
     a = np.asarray(grey.convert("L"))
     clean = erase_rules(a, grid, dpi)
     inset = grid.thickness // 2 + max(2, round(dpi / 100))
@@ -339,16 +341,16 @@ def read_cells(
     gap = max(line_h, round(0.15 * dpi))
     margin = gap
     sheet = _stack(clean, cuts, gap, margin)
-    words = _assign(ocr_image(sheet, lang=lang, psm=6, dpi=dpi), cuts, margin, 1.0)
+    words = _assign(engine.read(sheet, dpi, "block"), cuts, margin, 1.0)
     missing = [i for i in range(len(cuts)) if not words.get(i)]
     if missing:  # read again, twice the size, what came back empty
         again = [cuts[i] for i in missing]
         sheet2 = _stack(clean, again, gap, margin, scale=2.0)
-        more = _assign(ocr_image(sheet2, lang=lang, psm=6, dpi=dpi), again, margin, 2.0)
+        more = _assign(engine.read(sheet2, dpi, "block"), again, margin, 2.0)
         for j, i in enumerate(missing):
             if more.get(j):
                 words[i] = more[j]
-    digits = _read_digits(clean, cuts, line_h, dpi) if numbers else {}
+    digits = _read_digits(clean, cuts, line_h, dpi, engine) if numbers else {}
     out: list[tuple[Cell, list[Word]]] = []
     for i, cut in enumerate(cuts):
         ws = sorted(words.get(i, []), key=lambda w: (w.line, w.box[0]))
@@ -361,22 +363,21 @@ def read_cells(
     return out
 
 
-def _read_digits(page: np.ndarray, cuts: list[_Cut], line_h: int, dpi: int) -> dict[int, tuple[str, ...]]:
+def _read_digits(page: np.ndarray, cuts: list[_Cut], line_h: int, dpi: int,
+                 engine: Engine) -> dict[int, tuple[str, ...]]:
     """Short cells (one line, a few characters wide) read again as numbers, each on its own.
 
     Tesseract's Chinese model reads a lone digit in a box as a look-alike character
     (7 as 了, 4 as 人, 1 as |), and a digit standing alone on a line of a stacked sheet
-    is often dropped. Each short cell is read as one line (psm 7) told to answer with
-    digits and dashes only, by the English model and by the Chinese one: their errors
-    differ (measured on the catalogs of bench/recognition.py's corpus: English reads
-    more cells, Chinese misreads fewer), so both readings are offered, English first.
+    is often dropped. Each short cell is read as one line told to answer with digits and
+    dashes only, once per model the engine offers for numbers (Tesseract: the English
+    model and the Chinese one, whose errors differ: measured on the catalogs of
+    bench/recognition.py's corpus, English reads more cells, Chinese misreads fewer, so
+    both readings are offered, English first; PP-OCR: its one model).
     Which cells hold numbers, and which reading fits, is for the reader of the table to
     decide (from its header and the numbering): this only offers the readings.
     """
     from concurrent.futures import ThreadPoolExecutor
-
-    from scanning._exec import tesseract
-    from scanning.ocr import parse_tsv
 
     short = [
         i for i, c in enumerate(cuts)
@@ -384,7 +385,7 @@ def _read_digits(page: np.ndarray, cuts: list[_Cut], line_h: int, dpi: int) -> d
     ][:MAX_NUMBER_CELLS]
     if not short:
         return {}
-    langs = [lang for lang in ("eng", "chi_sim") if lang in tesseract.languages()]
+    models = engine.models("numbers")
     margin = max(10, line_h // 2)
 
     def read(i: int) -> tuple[int, tuple[str, ...]]:
@@ -392,25 +393,23 @@ def _read_digits(page: np.ndarray, cuts: list[_Cut], line_h: int, dpi: int) -> d
         one = Image.new("L", (x1 - x0 + 2 * margin, y1 - y0 + 2 * margin), 255)
         one.paste(Image.fromarray(page[y0:y1, x0:x1]), (margin, margin))
         readings = []
-        for lang in langs:
-            tsv = tesseract.tsv(one, lang=lang, psm=7, dpi=dpi, whitelist=DIGITS)
-            readings.append("".join(w.text for w in parse_tsv(tsv, one.width, one.height).words if w.conf >= 0))
+        for model in models:
+            read = engine.read(one, dpi, "line", DIGITS, model=model)
+            readings.append("".join(w.text for w in read.words if w.conf >= 0))
         return i, tuple(readings)
 
-    # each reading is a Tesseract process of its own: run as many at once as there are cores
+    # each Tesseract reading is a process of its own: run as many at once as there are cores
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         return {i: r for i, r in pool.map(read, short) if any(r)}
 
 
 #: What a number cell may hold.
 DIGITS = "0123456789-"
-#: At most this many cells of a page are read as numbers (each costs two Tesseract runs).
+#: At most this many cells of a page are read as numbers (each costs a reading per model).
 MAX_NUMBER_CELLS = 80
 
 
 def _join(words: list[Word]) -> str:
-    from scanning.ocr import join_words
-
     lines: dict[int, list[str]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w.text)
@@ -418,20 +417,21 @@ def _join(words: list[Word]) -> str:
 
 
 def read_table(
-    grey: Image.Image, ocr: PageOCR, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False
+    grey: Image.Image, ocr: PageOCR, *, dpi: int = 300, lang: str = "chi_sim", numbers: bool = False,
+    engine: Engine | None = None,
 ) -> PageOCR | None:
     """The page's reading with its ruled table read cell by cell, or None without a grid.
 
     Words and lines outside the table are kept from ``ocr`` (the page's own reading);
     inside it they are replaced by the cells' words, one line per cell line, and the
-    cells are listed in ``cells``.
+    cells are listed in ``cells``. The cells are read by ``engine``, by default the one
+    that read ``ocr``.
     """
-    from scanning.ocr import add_line
-
+    engine = engine or get_engine(ocr.engine or None, lang=lang)
     grid = find_grid(grey, dpi)
     if grid is None or len(grid.ys) < 3 or len(grid.xs) < 3:
         return None
-    cells = read_cells(grey, grid, dpi=dpi, lang=lang, numbers=numbers)
+    cells = read_cells(grey, grid, dpi=dpi, lang=lang, numbers=numbers, engine=engine)
     if not cells:
         return None
     x0, y0, x1, y1 = grid.box
@@ -440,7 +440,7 @@ def read_table(
         cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
         return x0 <= cx <= x1 and y0 <= cy <= y1
 
-    out = PageOCR(width=ocr.width, height=ocr.height)
+    out = PageOCR(width=ocr.width, height=ocr.height, engine=ocr.engine, engine_version=ocr.engine_version)
     outside: dict[int, list[Word]] = {}
     for w in ocr.words:
         if not inside(w.box):

@@ -16,15 +16,16 @@ Box = tuple[int, int, int, int]
 
 #: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
 #: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words
-#: over them dropped; 5: no word read twice).
-OCR_FORMAT = 5
+#: over them dropped; 5: no word read twice; 6: confidences 0..1, the engine's name and
+#: version recorded). Caches key on the engine's name and version as well.
+OCR_FORMAT = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
     text: str
     box: Box
-    conf: float  # 0..100 as Tesseract reports it; -1 when unknown
+    conf: float  # 0..1, whichever engine read it; -1 when unknown
     line: int = 0  # index of the line this word belongs to on its page
 
 
@@ -55,13 +56,17 @@ class Cell:
 
 @dataclass(slots=True)
 class PageOCR:
-    """What was read on one upright page; ``cells`` when the page holds a ruled table read cell by cell."""
+    """What was read on one upright page; ``cells`` when the page holds a ruled table read
+    cell by cell; ``engine`` and ``engine_version`` the OCR engine that read it
+    (:mod:`scanning.ocr`), empty when not known."""
 
     width: int
     height: int
     words: list[Word] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
+    engine: str = ""
+    engine_version: str = ""
 
     @property
     def text(self) -> str:

@@ -13,7 +13,7 @@ down, the page holds a ruled table, which :mod:`scanning.tables` reads cell by c
 nothing inside it is taken here. Unread ink is gathered on a grid of half-character cells;
 bands of rows holding enough of it, at least a character high and a few characters of ink
 wide, are the regions. Each region is cut out (with a margin) and read again, as one line
-(psm 7) when it is one line high, else as one block (psm 6). When a line of that reading
+(layout "line") when it is one line high, else as one block ("block"), by the engine that read the page. When a line of that reading
 is weak, the region is read once more in the text's own darkness only (a grey seal lying
 across the text is dropped), and the reading with more sure characters is kept. Words are
 put back in page coordinates, unless they sit on a word already read; lines with fewer
@@ -39,7 +39,7 @@ import logging
 import numpy as np
 from PIL import Image
 
-from scanning.ocr import add_line, ocr_image
+from scanning.ocr import Engine, add_line, get_engine
 from scanning.pages.analysis import WORK_DPI, ink_mask
 from scanning.tables import close_gaps, fill_runs, group_positions, runs
 from scanning.types import Box, PageOCR, Word
@@ -58,24 +58,24 @@ MIN_INK_CHARS = 1.5
 #: A region at most this many character heights high is one line of text.
 ONE_LINE = 2.2
 #: A word below this confidence whose box is far bigger than its characters is no reading.
-JUNK_CONF = 20.0
+JUNK_CONF = 0.20
 #: A line read again is kept when it holds two characters or more read at this confidence.
-GOOD_CONF = 60.0
+GOOD_CONF = 0.60
 #: A rule is inked along at least this share of its length (a worn or dashed one too).
 RULE_INK = 0.6
 #: A region with a line read at a mean confidence below this is read again in the text's darkest ink
 #: only (DARK_SHARE of its darkness), for a seal lighter than the text lying across it.
-DARK_RETRY_CONF = 75.0
+DARK_RETRY_CONF = 0.75
 DARK_SHARE = 0.75
 #: Characters read at this confidence count as sure, to choose between two readings.
-SURE_CONF = 70.0
+SURE_CONF = 0.70
 #: Character height assumed when the page gave no word to measure (10.5 pt at the page's dpi).
 DEFAULT_CHAR_PT = 10.5
 
 
 def _char_height(ocr: PageOCR, dpi: int) -> int:
     hs = sorted(w.box[3] - w.box[1] for w in ocr.words
-                if len(w.text) == 1 and "\u4e00" <= w.text <= "\u9fff" and w.conf >= 60)
+                if len(w.text) == 1 and "\u4e00" <= w.text <= "\u9fff" and w.conf >= 0.60)
     if len(hs) >= 5:
         return max(8, hs[len(hs) // 2])
     return max(8, round(DEFAULT_CHAR_PT / 72 * dpi))
@@ -209,16 +209,19 @@ def _on_read_word(box: Box, words: list[Word]) -> bool:
     return covered >= area / 4
 
 
-def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_sim") -> PageOCR:
+def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_sim",
+                engine: Engine | None = None) -> PageOCR:
     """``ocr`` with the text of its unread regions added (see the module docstring).
 
-    ``grey`` is the image ``ocr`` was read from (same pixels, same coordinates). Returns
-    ``ocr`` itself, extended in place.
+    ``grey`` is the image ``ocr`` was read from (same pixels, same coordinates); the
+    regions are read by ``engine`` (default: the one that read ``ocr``). Returns ``ocr``
+    itself, extended in place.
     """
     th = _char_height(ocr, dpi)
     regions = unread_regions(grey, ocr, dpi, th)
     if not regions:
         return ocr
+    engine = engine or get_engine(ocr.engine or None, lang=lang)
     pad = max(4, th // 2)
     added = 0
     tone: tuple[int, int] | None = None
@@ -229,13 +232,13 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
         cut = (max(0, x0 - pad), max(0, y0 - pad), min(grey.width, x1 + pad), min(grey.height, y1 + pad))
         crop = grey.crop(cut)
         # one line of text (psm 7: as a block, a big heading's line is read twice, cut in two)
-        psm = 7 if y1 - y0 <= ONE_LINE * th else 6
-        again = ocr_image(crop, lang=lang, psm=psm, dpi=dpi)
+        layout = "line" if y1 - y0 <= ONE_LINE * th else "block"
+        again = engine.read(crop, dpi, layout)
         if _weakest_line(again) < DARK_RETRY_CONF:
             # a seal lighter than the text (a grey scan's seal) crossing it: read the text's
             # own darkness only, and keep whichever reading holds more sure characters
             tone = tone or _paper_and_text(grey, ocr)
-            dark = ocr_image(_darkest(crop, *tone), lang=lang, psm=psm, dpi=dpi)
+            dark = engine.read(_darkest(crop, *tone), dpi, layout)
             if _sure_chars(dark) > _sure_chars(again):
                 again = dark
         by_line: dict[int, list[Word]] = {}

@@ -61,7 +61,7 @@ def _cell_text(ws: list[Word]) -> str:
 
 def _fv(value: Any, page: int, ws: list[Word], raw: str) -> FieldValue:
     confs = [w.conf for w in ws if w.conf >= 0]
-    return FieldValue(value, page, _union(ws), round(sum(confs) / len(confs) / 100, 3) if confs else 0.5, raw)
+    return FieldValue(value, page, _union(ws), round(sum(confs) / len(confs), 3) if confs else 0.5, raw)
 
 
 def _is_rule(text: str) -> bool:

@@ -93,7 +93,7 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         for cell in pages[0].cells:
             mc = id_re.search(re.sub(r"\s+", "", fold(cell.text)))
             if mc and len(mc.group(1)) == 18:
-                fv = FieldValue(mc.group(1).upper(), pages[0].index, cell.box, round(cell.conf / 100, 3), cell.text)
+                fv = FieldValue(mc.group(1).upper(), pages[0].index, cell.box, round(max(cell.conf, 0.0), 3), cell.text)
                 break
     if fv is not None:
         if not id_checksum_ok(fv.value):

@@ -11,8 +11,8 @@ that right when no two readings agree; a vote per character position can.
 The rule:
 
 - A :class:`Reading` is one place that prints the name: the characters as the page shows
-  them, each with the confidence of its own OCR word (chi_sim gives about one word per
-  character), and a *role* (who the place names: ``reporter``, ``subject``...).
+  them, each with the confidence of its own OCR word (0..1; every engine gives one word
+  per Chinese character), and a *role* (who the place names: ``reporter``, ``subject``...).
 - Readings are linked only within one role, and only if they have the same length and
   - in a role the form's structure makes one person (``same_person``): they share at least
     one character at its position (袁静 / 彭静);
@@ -203,8 +203,8 @@ def words_of(pt: PageText | None, fv: FieldValue) -> Located:
     return out
 
 
-def _conf(tesseract: float) -> float:
-    return tesseract / 100.0 if tesseract >= 0 else 0.5
+def _conf(ocr_conf: float) -> float:
+    return ocr_conf if ocr_conf >= 0 else 0.5
 
 
 def reading_at(pt: PageText | None, fv: FieldValue, name: str, start: int | None, role: str, key: Any) -> Reading:

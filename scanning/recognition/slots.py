@@ -191,7 +191,7 @@ def _split_heading(pt: PageText, i: int) -> FieldValue | None:
         return None
     box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws), max(w.box[3] for w in ws))
     confs = [w.conf for w in ws if w.conf >= 0]
-    conf = sum(confs) / len(confs) / 100.0 if confs else 0.5
+    conf = sum(confs) / len(confs) if confs else 0.5
     return FieldValue(m.group(0), pt.index, box, round(min(max(conf, 0.0), 1.0), 3), text)
 
 

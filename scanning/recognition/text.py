@@ -99,7 +99,7 @@ class PageText:
         if ws:
             box = (min(w.box[0] for w in ws), min(w.box[1] for w in ws), max(w.box[2] for w in ws), max(w.box[3] for w in ws))
         confs = [w.conf for w in ws if w.conf >= 0]
-        conf = (sum(confs) / len(confs) / 100.0) if confs else 0.5
+        conf = (sum(confs) / len(confs)) if confs else 0.5
         return FieldValue(value=value, page=self.index, box=box, conf=round(min(max(conf, 0.0), 1.0), 3),
                           raw=raw if raw is not None else self.text[start:end].replace("\n", ""))
 

@@ -18,7 +18,7 @@ CH = 40  # character size in pixels
 LINE = 70  # row pitch
 
 
-def build(index: int, rows: list[str | list[tuple[int, str]]], *, top: int = 200, conf: float = 90.0,
+def build(index: int, rows: list[str | list[tuple[int, str]]], *, top: int = 200, conf: float = 0.9,
           blank: bool = False, width: int = 2480, height: int = 3508) -> PageResult:
     words: list[Word] = []
     lines: list[Line] = []

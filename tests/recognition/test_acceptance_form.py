@@ -72,8 +72,8 @@ def test_an_id_number_wrapped_in_its_cell_is_read_from_the_cell() -> None:
     words = [Word(ch, (300 + 44 * k, 200 + 70 * n, 340 + 44 * k, 240 + 70 * n), 90.0, n)
              for n, row in enumerate([AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号", "证件号码11010519491231002", "X"])
              for k, ch in enumerate(row)]
-    lines = [Line("", (0, 0, 1, 1), 90.0)]
-    cell = Cell(1, 2, (280, 400, 1600, 560), "证件号码11010519491231002 X", 91.0)
+    lines = [Line("", (0, 0, 1, 1), 0.9)]
+    cell = Cell(1, 2, (280, 400, 1600, 560), "证件号码11010519491231002 X", 0.91)
     page = PageResult(index=1, ocr=PageOCR(2480, 3508, words, lines, [cell]))
     f = recognize([page])[0].plain_fields()
     assert f["reporter_id_no"] == "11010519491231002X"

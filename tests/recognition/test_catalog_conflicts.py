@@ -36,7 +36,7 @@ def test_catalog_over_two_pages(make_page: Callable[..., PageResult]) -> None:
     ]
 
 
-def _decision(make_page: Callable[..., PageResult], index: int, case: str, no: str, conf: float = 90.0) -> PageResult:
+def _decision(make_page: Callable[..., PageResult], index: int, case: str, no: str, conf: float = 0.9) -> PageResult:
     return make_page(index, [AUTH, "立案决定书", no, f"根据规定，决定对{case}立案侦查。", AUTH, "2018年1月17日"], conf=conf)
 
 
@@ -55,8 +55,8 @@ def test_misread_case_name_is_outvoted_and_recorded(make_page: Callable[..., Pag
 
 def test_catalog_disagreement_is_recorded_and_missing_date_filled(make_page: Callable[..., PageResult]) -> None:
     cat = make_page(2, ["卷内文书目录", header(), row("1", "青东公（刑）立字〔2018〕128号", "立案决定书", "2018.01.17", "1")],
-                    conf=95)
-    dec = make_page(3, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕123号", "根据规定，决定对张伟盗窃案立案侦查。"], conf=60)
+                    conf=0.95)
+    dec = make_page(3, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕123号", "根据规定，决定对张伟盗窃案立案侦查。"], conf=0.6)
     docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat, dec])
     fd = docs[2]
     assert fd.fields["decided_on"].value == "2018-01-17" and fd.fields["decided_on"].page == 2
@@ -85,9 +85,9 @@ def test_catalog_continuation_without_header_is_not_a_document(make_page: Callab
 
 def test_confident_page_corrects_misread_catalog_row(make_page: Callable[..., PageResult]) -> None:
     cat = make_page(2, ["卷内文书目录", header(), row("1", "青东公（刑）立字〔2018〕128号", "立案决定书", "2018.01.17", "1")],
-                    conf=50)
+                    conf=0.5)
     dec = make_page(3, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕123号", "根据规定，决定对张伟盗窃案立案侦查。",
-                        AUTH, "2018年1月17日"], conf=95)
+                        AUTH, "2018年1月17日"], conf=0.95)
     docs = recognize([cat, dec])
     assert docs[1].fields["doc_no"].value == "青东公（刑）立字〔2018〕123号"
     assert docs[0].plain_fields()["entries"][0]["doc_no"] == "青东公（刑）立字〔2018〕123号"
@@ -151,14 +151,14 @@ def test_title_and_date_read_as_one_cell() -> None:
 
 
 def test_compiler_read_on_cover_and_backup_sheet(make_page: Callable[..., PageResult]) -> None:
-    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "本卷共3页", "立卷人：孙敏文"], conf=90.0)
-    backup = make_page(2, ["卷内备考表", "本卷共有文书材料3页。", "立卷人：孙人敏文", "检查人：赵刚"], conf=55.0)
+    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "本卷共3页", "立卷人：孙敏文"], conf=0.9)
+    backup = make_page(2, ["卷内备考表", "本卷共有文书材料3页。", "立卷人：孙人敏文", "检查人：赵刚"], conf=0.55)
     docs = recognize([cover, backup])
     f = docs[1].plain_fields()
     assert f["compiled_by"] == "孙敏文" and f["checked_by"] == "赵刚"
     assert any(c["field"] == "compiled_by" for c in docs[1].conflicts)
     # a different person on the cover is no misreading: the sheet keeps its own
-    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "立卷人：王立强"], conf=90.0)
+    cover = make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "立卷人：王立强"], conf=0.9)
     assert recognize([cover, backup])[1].plain_fields()["compiled_by"] == "孙人敏文"
 
 
@@ -181,7 +181,7 @@ def test_number_pieces_in_cells_and_titles_inside_them() -> None:
 
 
 def test_catalog_number_without_its_head_never_replaces_the_documents(make_page: Callable[..., PageResult]) -> None:
-    cat = make_page(2, ["卷内文书目录", header(), row("1", "立字〔2018〕128号", "立案决定书", "2018.01.17", "1")], conf=95.0)
-    doc = _decision(make_page, 3, "张伟盗窃案", "青东公（刑）立字〔2018〕128号", conf=60.0)
+    cat = make_page(2, ["卷内文书目录", header(), row("1", "立字〔2018〕128号", "立案决定书", "2018.01.17", "1")], conf=0.95)
+    doc = _decision(make_page, 3, "张伟盗窃案", "青东公（刑）立字〔2018〕128号", conf=0.6)
     docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat, doc])
     assert docs[2].fields["doc_no"].value == "青东公（刑）立字〔2018〕128号"

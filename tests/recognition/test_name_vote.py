@@ -14,7 +14,7 @@ AUTH = "青川市公安局东河区分局"
 
 
 def weak(page: PageResult, row: int, chars: str, conf: float) -> PageResult:
-    """The characters ``chars`` of row ``row`` read with confidence ``conf`` (0..100)."""
+    """The characters ``chars`` of row ``row`` read with confidence ``conf`` (0..1)."""
     assert page.ocr is not None
     page.ocr.words = [dataclasses.replace(w, conf=conf) if w.line == row and w.text in chars else w
                       for w in page.ocr.words]
@@ -57,8 +57,8 @@ def fields(docs: list, dtype: str, name: str) -> list:
 
 def test_each_position_decided_by_agreement_and_confidence(make_page: Callable[..., PageResult]) -> None:
     # the reporter read three ways, no two alike: 李明华 (sure), 李用华 (用 a guess), 李明单 (单 a guess)
-    pages = [form(make_page, 1, "李明华"), weak(receipt(make_page, 2, "李用华"), 3, "用", 20),
-             weak(notice(make_page, 3, "李明单"), 3, "单", 15)]
+    pages = [form(make_page, 1, "李明华"), weak(receipt(make_page, 2, "李用华"), 3, "用", 0.2),
+             weak(notice(make_page, 3, "李明单"), 3, "单", 0.15)]
     docs = recognize(pages)
     assert fields(docs, "acceptance_receipt", "addressee") == ["李明华"]
     assert fields(docs, "filing_notice", "addressee") == ["李明华"]
@@ -72,8 +72,8 @@ def test_each_position_decided_by_agreement_and_confidence(make_page: Callable[.
 
 def test_guesses_that_agree_do_not_outvote_a_confident_reading(make_page: Callable[..., PageResult]) -> None:
     # both notices misread 艳 as 拖, at very low confidence; the form reads 艳 with confidence
-    pages = [weak(form(make_page, 1, "魏英艳"), 3, "艳", 77), weak(receipt(make_page, 2, "魏英拖"), 3, "拖", 0),
-             weak(notice(make_page, 3, "魏英拖"), 3, "拖", 20)]
+    pages = [weak(form(make_page, 1, "魏英艳"), 3, "艳", 0.77), weak(receipt(make_page, 2, "魏英拖"), 3, "拖", 0.0),
+             weak(notice(make_page, 3, "魏英拖"), 3, "拖", 0.2)]
     docs = recognize(pages)
     assert fields(docs, "acceptance_receipt", "addressee") == ["魏英艳"]
     assert fields(docs, "filing_notice", "addressee") == ["魏英艳"]
@@ -82,12 +82,12 @@ def test_guesses_that_agree_do_not_outvote_a_confident_reading(make_page: Callab
 
 def test_two_character_reporter_put_right_by_the_form(make_page: Callable[..., PageResult]) -> None:
     # the notice is addressed to the reporter (你…报称的): 彭静 unreadable, 袁静 on the form
-    pages = [weak(form(make_page, 1, "袁静"), 3, "袁", 45), weak(notice(make_page, 2, "彭静"), 3, "彭", 0)]
+    pages = [weak(form(make_page, 1, "袁静"), 3, "袁", 0.45), weak(notice(make_page, 2, "彭静"), 3, "彭", 0.0)]
     assert fields(recognize(pages), "filing_notice", "addressee") == ["袁静"]
 
 
 def test_tie_leaves_values_as_read(make_page: Callable[..., PageResult]) -> None:
-    pages = [weak(form(make_page, 1, "李明华"), 3, "华", 60), weak(receipt(make_page, 2, "李明单"), 3, "单", 60)]
+    pages = [weak(form(make_page, 1, "李明华"), 3, "华", 0.6), weak(receipt(make_page, 2, "李明单"), 3, "单", 0.6)]
     docs = recognize(pages)
     assert fields(docs, "acceptance_form", "reporter_name") == ["李明华"]
     assert fields(docs, "acceptance_receipt", "addressee") == ["李明单"]
@@ -97,7 +97,7 @@ def test_tie_leaves_values_as_read(make_page: Callable[..., PageResult]) -> None
 def test_reporter_and_suspect_with_similar_names_are_not_merged(make_page: Callable[..., PageResult]) -> None:
     # the suspect 李明单 (单 weakly read) is not the reporter 李明华, however alike
     pages = [form(make_page, 1, "李明华"), receipt(make_page, 2, "李明华"),
-             weak(warrant(make_page, 3, "李明单"), 3, "单", 30)]
+             weak(warrant(make_page, 3, "李明单"), 3, "单", 0.3)]
     docs = recognize(pages)
     assert fields(docs, "detention_warrant", "suspect_name") == ["李明单"]
 
@@ -107,7 +107,7 @@ def test_two_suspects_listed_side_by_side_are_never_merged(make_page: Callable[.
                             "犯罪嫌疑人张建国、张建军涉嫌盗窃一案，现已侦查终结。", "此致", "青川市东河区人民检察院",
                             AUTH, "2018年5月2日"])
     pages = [warrant(make_page, 1, "张建国"), warrant(make_page, 2, "张建国"),
-             weak(warrant(make_page, 3, "张建军"), 3, "军", 40), opinion]
+             weak(warrant(make_page, 3, "张建军"), 3, "军", 0.4), opinion]
     docs = recognize(pages)
     assert fields(docs, "detention_warrant", "suspect_name") == ["张建国", "张建国", "张建军"]
     assert fields(docs, "prosecution_opinion", "suspect_names") == [["张建国", "张建军"]]
@@ -119,7 +119,7 @@ def test_two_confident_readings_are_two_people(make_page: Callable[..., PageResu
 
 
 def test_suspect_misread_once_is_put_right_by_the_others(make_page: Callable[..., PageResult]) -> None:
-    pages = [warrant(make_page, 1, "蔡国帅"), warrant(make_page, 2, "蔡国帅"), weak(warrant(make_page, 3, "蔡国籼"), 3, "籼", 30)]
+    pages = [warrant(make_page, 1, "蔡国帅"), warrant(make_page, 2, "蔡国帅"), weak(warrant(make_page, 3, "蔡国籼"), 3, "籼", 0.3)]
     docs = recognize(pages)
     assert fields(docs, "detention_warrant", "suspect_name") == ["蔡国帅"] * 3
     assert docs[2].fields["suspect_name"].raw == "蔡国籼"
@@ -130,7 +130,7 @@ def test_case_name_names_the_suspect(make_page: Callable[..., PageResult]) -> No
     page = make_page(1, [AUTH, "取保候审决定书", "青东公（刑）取保字〔2018〕3号",
                          "我局正在侦查蔡宇帆盗窃案，因犯罪嫌疑人华宇帆可能判处管制，决定对其取保候审，期限从2018年1月20日起算。",
                          AUTH, "2018年1月20日"])
-    doc = recognize([weak(page, 3, "华", 40)])[0]
+    doc = recognize([weak(page, 3, "华", 0.4)])[0]
     assert doc.fields["suspect_name"].value == "蔡宇帆"
     assert doc.fields["case_name"].value == "蔡宇帆盗窃案"
 
@@ -158,7 +158,7 @@ def review(make_page: Callable[..., PageResult], index: int, applicant: str) -> 
 
 def test_the_violation_names_the_party(make_page: Callable[..., PageResult]) -> None:
     # the party's name misread inside the facts (孝旭静), and the applicant's misread (都旭静)
-    pages = [weak(penalty(make_page, 1, "郝旭静", "孝旭静"), 4, "孝", 50), weak(review(make_page, 2, "都旭静"), 3, "都", 0)]
+    pages = [weak(penalty(make_page, 1, "郝旭静", "孝旭静"), 4, "孝", 0.5), weak(review(make_page, 2, "都旭静"), 3, "都", 0.0)]
     docs = recognize(pages)
     assert docs[0].fields["violation"].value == "2019年3月5日，郝旭静在人民路殴打他人"
     assert docs[0].fields["violation"].raw == "2019年3月5日，孝旭静在人民路殴打他人"
@@ -172,7 +172,7 @@ def test_a_narrative_naming_someone_else_is_left_alone(make_page: Callable[..., 
     page = make_page(1, [AUTH, "行政处罚决定书", "青东公（行）行罚决字〔2019〕12号", "违法行为人 郝旭静，性别女。",
                          "现查明2019年3月5日，郝旭静在人民路殴打郝旭东。",
                          "根据《中华人民共和国治安管理处罚法》第四十三条之规定，决定给予行政拘留十日的处罚。", AUTH, "二〇一九年三月七日"])
-    doc = recognize([weak(page, 4, "东", 10)])[0]
+    doc = recognize([weak(page, 4, "东", 0.1)])[0]
     assert doc.fields["violation"].value == "2019年3月5日，郝旭静在人民路殴打郝旭东"
     assert not doc.conflicts
 
@@ -180,8 +180,8 @@ def test_a_narrative_naming_someone_else_is_left_alone(make_page: Callable[..., 
 def test_the_summary_supports_the_reporter(make_page: Callable[..., PageResult]) -> None:
     # 报案人{name}报称 in the summary is a second reading of the form's reporter
     pages = [form(make_page, 1, "白国健", "白国健"), receipt(make_page, 2, "昌国健")]
-    pages[0] = weak(weak(pages[0], 3, "白", 5), 6, "白", 10)  # alone, the form's 白 would tie with 昌
-    pages[1] = weak(pages[1], 3, "昌", 0)
+    pages[0] = weak(weak(pages[0], 3, "白", 0.05), 6, "白", 0.1)  # alone, the form's 白 would tie with 昌
+    pages[1] = weak(pages[1], 3, "昌", 0.0)
     docs = recognize(pages)
     assert fields(docs, "acceptance_form", "summary") == ["2018年1月16日，报案人白国健报称其电动车被盗，请求处理。"]
     assert fields(docs, "acceptance_receipt", "addressee") == ["白国健"]
@@ -189,5 +189,5 @@ def test_the_summary_supports_the_reporter(make_page: Callable[..., PageResult])
 
 def test_with_two_reports_addressees_are_not_taken_for_one_reporter(make_page: Callable[..., PageResult]) -> None:
     # two acceptance forms: each notice may answer either reporter; 袁静 / 彭静 stay apart
-    pages = [form(make_page, 1, "袁静"), form(make_page, 2, "彭明"), weak(notice(make_page, 3, "彭静"), 3, "彭", 0)]
+    pages = [form(make_page, 1, "袁静"), form(make_page, 2, "彭明"), weak(notice(make_page, 3, "彭静"), 3, "彭", 0.0)]
     assert fields(recognize(pages), "filing_notice", "addressee") == ["彭静"]

@@ -27,7 +27,7 @@ NAMES = f"""# 岱西市公安局槐荫区分局 and those it deals with
 """
 
 
-def page(index: int, rows: list[str], conf: float = 88.0) -> PageResult:
+def page(index: int, rows: list[str], conf: float = 0.88) -> PageResult:
     """A page as Tesseract reports Chinese: one word per character, row by row."""
     words, lines = [], []
     for n, row in enumerate(rows):
@@ -212,7 +212,7 @@ def test_extract_command_takes_a_names_file(tmp_path: Path, monkeypatch: pytest.
     import scanning.extract
     from ecase.cli import main
 
-    monkeypatch.setattr(scanning.extract, "scan_pages", lambda paths, jobs=None: [
+    monkeypatch.setattr(scanning.extract, "scan_pages", lambda paths, jobs=None, **kw: [
         filing_decision("贷西市公安局槐荫区分局", "贷槐公（刑）立字〔2018〕123号")])
     monkeypatch.setenv("ECASE_DATA_DIR", str(tmp_path / "never-made"))
     scan = tmp_path / "scan.pdf"

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 
 from scanning._exec import tesseract
 from scanning.pages.clean import clear_background, drop_red, ocr_input
+from scanning.ocr import TesseractEngine
 from scanning.types import PageOCR
 
 
@@ -121,11 +122,11 @@ def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest
 
     seen: list[Image.Image] = []
 
-    def fake_ocr(image: Image.Image, **kw: object) -> PageOCR:
+    def fake_read(self: object, image: Image.Image, *args: object, **kw: object) -> PageOCR:
         seen.append(image)
         return PageOCR(width=image.width, height=image.height)
 
-    monkeypatch.setattr(pipeline, "ocr_image", fake_ocr)
+    monkeypatch.setattr(TesseractEngine, "read", fake_read)
     page, seal_only, text = _seal_and_text(37, 200)
     result, upright = pipeline.process_page(encode(page, "PNG", 200), dpi=200, index=1)
     assert result.error is None and upright is None  # straight page: the original is the page image

@@ -8,6 +8,9 @@ other machines, with no change to the code. ``ECASE_TASKS_EAGER=1`` runs tasks i
 
 Every task runs in an app context and is its own commit point (``ecase.db.unit_of_work``).
 Tasks are written to be safe to run twice: a restarted worker resumes where it stopped.
+The database's rows are the truth and a message only a doorbell: tasks take a lease on
+their row first (``ecase.leases``), and every worker sweeps for unfinished rows no live
+lease holds, at its start and every ``SWEEP_INTERVAL_S`` (``ecase.sweeper``).
 """
 
 from __future__ import annotations
@@ -58,7 +61,12 @@ def init_app(app: Flask) -> Celery:
     celery.flask_app = app  # type: ignore[attr-defined]
     app.extensions["celery"] = celery
     # importing the modules registers their tasks
+    import ecase.exports.tasks  # noqa: F401
     import ecase.intake.tasks  # noqa: F401
+    import ecase.search_views.indexing  # noqa: F401
+    from ecase import sweeper
+
+    sweeper.install(celery)
 
     return celery
 

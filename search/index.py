@@ -81,7 +81,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f)
         f.flush()
@@ -124,10 +124,19 @@ class Index:
     # -- opening --------------------------------------------------------------
 
     def _create_first(self) -> None:
+        """Make the first generation; of processes (or threads) doing it at once, the
+        first makes it and the others find it made."""
         self.path.mkdir(parents=True, exist_ok=True)
-        gen = self._next_gen_name()
-        self._new_whoosh_index(self.path / gen)
-        _write_json_atomic(self.path / "CURRENT", {"dir": gen})
+        with open(self.path / ".create.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if (self.path / "CURRENT").exists():
+                    return
+                gen = self._next_gen_name()
+                self._new_whoosh_index(self.path / gen)
+                _write_json_atomic(self.path / "CURRENT", {"dir": gen})
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _next_gen_name(self) -> str:
         nums = [int(p.name[4:]) for p in self.path.glob("gen-*") if p.name[4:].isdigit()]

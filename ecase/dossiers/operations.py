@@ -4,21 +4,23 @@ correction row; nothing is updated in place."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ecase import db
 from ecase.access import Actor, require
 from ecase.errors import Conflict, InvalidInput
-from ecase.intake.pages import page_result
+from ecase.intake.pages import ocr_to_json, page_result
 from scanning.types import Document as ScanDocument
-from scanning.types import PageResult
+from scanning.types import PageOCR, PageResult
 from ecase.models import (
     Document,
     DocumentField,
     FieldCorrection,
+    Job,
     Page,
     Scan,
     Volume,
@@ -29,9 +31,57 @@ from ecase.models import (
 log = logging.getLogger(__name__)
 
 
+def lock_volume(volume: Volume) -> None:
+    """Serialise version writers of one volume until the transaction ends: bump its
+    ``version_lock`` (a row lock on PostgreSQL, the write lock on SQLite, taken with a
+    fresh snapshot), then forget what the session read of it, so ``volume.current`` is
+    read again under the lock."""
+    s = db.session()
+    s.execute(update(Volume).where(Volume.id == volume.id)
+              .values(version_lock=Volume.version_lock + 1)
+              .execution_options(synchronize_session=False))
+    s.expire(volume)
+
+
+@dataclass
+class Reading:
+    """What recognition made of an ordered list of pages (computed without any lock)."""
+
+    docs: list[ScanDocument]
+    labels: list[str | None]
+    reconciliation: list[dict[str, Any]]
+
+
+def read_pages(pages: Sequence[Page], ocr: Mapping[int, PageOCR] | None = None) -> Reading:
+    """Recognise ``pages`` in this order as one volume; ``ocr`` gives readings (by page id)
+    to use instead of the stored ones (tables read again, not stored yet)."""
+    # imported here: recognition is heavy and only workers and commands need it
+    from flask import current_app
+
+    from scanning import recognition
+    from scanning.recognition.lexicon import load_names
+    from scanning.reconcile import assign_paper_labels, page_types_from_documents
+
+    ocr = ocr or {}
+    results = []
+    for i, p in enumerate(pages, start=1):
+        r = page_result(p, i)
+        if p.id in ocr:
+            r.ocr = ocr[p.id]
+        results.append(r)
+    # the bureau's own names (NAMES_FILE, default DATA_DIR/names.txt) when the file exists
+    docs = recognition.recognize(results, lexicon=load_names(current_app.config.get("NAMES_FILE")))
+    labels = assign_paper_labels(page_types_from_documents(docs, len(results)), [r.blank for r in results])
+    return Reading(list(docs), list(labels), reconcile_version(results, docs))
+
+
 def new_version(volume: Volume, page_ids: Sequence[int], *, reason: str,
-                actor: Actor | None = None) -> VolumeVersion:
-    """A new version of ``volume`` holding ``page_ids`` in order, recognised afresh."""
+                actor: Actor | None = None, reading: Reading | None = None) -> VolumeVersion:
+    """A new version of ``volume`` holding ``page_ids`` in order, recognised afresh (or
+    stored with ``reading``, computed before for exactly these pages).
+
+    The caller holds :func:`lock_volume` and built ``page_ids`` from the current version
+    it read under that lock."""
     s = db.session()
     number = (volume.current.number + 1) if volume.current else 1
     version = VolumeVersion(volume_id=volume.id, number=number, reason=reason,
@@ -41,40 +91,84 @@ def new_version(volume: Volume, page_ids: Sequence[int], *, reason: str,
         version.pages.append(VolumePage(position=position, page_id=page_id))
     s.flush()
     s.refresh(volume)
-    recognize_version(version)
+    if reading is None:
+        recognize_version(version)
+    else:
+        store_reading(version, reading)
     log.info("volume %s version %s: %d pages (%s)", volume.id, number, len(page_ids), reason)
     return version
 
 
-def add_scan_to_volume(scan: Scan) -> VolumeVersion:
-    """Put a processed scan's pages into its volume (appended, or inserted at
-    ``scan.insert_at``) as a new version."""
-    volume = scan.volume
-    current = [vp.page_id for vp in volume.current.pages] if volume.current else []
+def scan_placement(scan: Scan, current: Sequence[int]) -> tuple[list[int], str]:
+    """The page ids of a version with ``scan``'s pages put into ``current`` (appended, or
+    inserted at ``scan.insert_at``), and the reason written on that version."""
     new = [p.id for p in sorted(scan.pages, key=lambda p: p.scan_index)]
     at = len(current) if scan.insert_at is None else max(0, min(scan.insert_at - 1, len(current)))
     reason = f"扫描件 {scan.filename}" + ("" if scan.insert_at is None else f" 插入第 {at + 1} 页前")
-    return new_version(volume, current[:at] + new + current[at:], reason=reason)
+    return list(current[:at]) + new + list(current[at:]), reason
+
+
+#: optimistic tries (recognition outside the lock) before recognising under the lock
+OPTIMISTIC_TRIES = 3
+
+
+def add_scan_to_volume(scan: Scan, ocr: Mapping[int, PageOCR] | None = None) -> VolumeVersion | None:
+    """Put a processed scan's pages into its volume as a new version; ``ocr`` (by page id)
+    replaces the stored readings of some of its pages, stored in the same transaction.
+
+    Any number of scans may finish at once on one volume: recognition runs without a lock
+    on the version the worker read, and the new version is written under
+    :func:`lock_volume` only if that version is still the current one (else it is done
+    again on the newer one; after ``OPTIMISTIC_TRIES`` recognition runs under the lock).
+    Idempotent: a scan whose pages are all in the current version already adds nothing
+    (None). The caller has nothing else unwritten in the transaction (a conflict rolls it
+    back)."""
+    s = db.session()
+    volume = scan.volume
+    pages_of_scan = {p.id for p in scan.pages}
+    for attempt in range(OPTIMISTIC_TRIES + 1):
+        locked = attempt == OPTIMISTIC_TRIES
+        if locked:
+            lock_volume(volume)
+        else:
+            s.expire(volume)
+        current = volume.current
+        base = current.number if current else 0
+        current_ids = [vp.page_id for vp in current.pages] if current else []
+        if pages_of_scan and pages_of_scan <= set(current_ids):
+            return None
+        ids, reason = scan_placement(scan, current_ids)
+        by_id = {p.id: p for p in s.scalars(select(Page).where(Page.id.in_(ids)))}
+        reading = read_pages([by_id[i] for i in ids], ocr)
+        if not locked:
+            lock_volume(volume)
+            now = volume.current.number if volume.current else 0
+            if now != base:
+                log.info("volume %s changed while scan %s was recognised (version %s, now %s): again",
+                         volume.id, scan.id, base, now)
+                s.rollback()  # ends the lock; nothing else of this transaction is written yet
+                continue
+        for page_id, page_ocr in (ocr or {}).items():
+            if page_id in pages_of_scan:
+                by_id[page_id].ocr = ocr_to_json(page_ocr)
+                by_id[page_id].text = page_ocr.text
+        return new_version(volume, ids, reason=reason, reading=reading)
+    raise AssertionError("unreachable: the last try holds the lock")
 
 
 def recognize_version(version: VolumeVersion) -> list[Document]:
     """Run recognition over the version's pages and store the documents and labels."""
-    # imported here: recognition is heavy and only workers and commands need it
-    from flask import current_app
+    return store_reading(version, read_pages([vp.page for vp in version.pages]))
 
-    from scanning import recognition
-    from scanning.recognition.lexicon import load_names
-    from scanning.reconcile import assign_paper_labels, page_types_from_documents
 
+def store_reading(version: VolumeVersion, reading: Reading) -> list[Document]:
+    """Store recognised documents, paper labels and reconciliation on ``version``."""
     s = db.session()
     pages = [vp.page for vp in version.pages]
-    results = [page_result(p, i) for i, p in enumerate(pages, start=1)]
-    # the bureau's own names (NAMES_FILE, default DATA_DIR/names.txt) when the file exists
-    docs = recognition.recognize(results, lexicon=load_names(current_app.config.get("NAMES_FILE")))
     version.documents.clear()  # delete-orphan: a re-run replaces the machine's reading
     s.flush()
     stored = []
-    for seq, d in enumerate(docs, start=1):
+    for seq, d in enumerate(reading.docs, start=1):
         doc = Document(seq=seq, type=d.type, title=d.title,
                        first_position=d.first_page, last_position=d.last_page,
                        confidence=float(d.confidence), origin="machine",
@@ -86,11 +180,9 @@ def recognize_version(version: VolumeVersion) -> list[Document]:
                                             conf=float(fv.conf), raw=fv.raw))
         version.documents.append(doc)
         stored.append(doc)
-    labels = assign_paper_labels(page_types_from_documents(docs, len(results)),
-                                 [r.blank for r in results])
-    for vp, label in zip(version.pages, labels):
+    for vp, label in zip(version.pages, reading.labels):
         vp.label = label
-    version.reconciliation = reconcile_version(results, docs)
+    version.reconciliation = reading.reconciliation
     s.flush()
     reindex_later(version.volume_id)
     return stored
@@ -107,6 +199,7 @@ def rerecognize(actor: Actor, volume: Volume) -> VolumeVersion:
     """Recognise the current pages again, as a new version (corrections of the
     earlier version stay with it)."""
     require(actor, "recognition.run", volume.case.unit_id)
+    lock_volume(volume)
     if volume.current is None:
         raise Conflict("该卷尚无页面")
     ids = [vp.page_id for vp in volume.current.pages]
@@ -143,6 +236,7 @@ def correct_field(actor: Actor, document: Document, name: str, value: object, no
 def move_pages(actor: Actor, volume: Volume, order: Sequence[int]) -> VolumeVersion:
     """A new version with the current pages in the order of positions given (1-based)."""
     require(actor, "volume.edit", volume.case.unit_id)
+    lock_volume(volume)
     current = volume.current
     if current is None:
         raise Conflict("该卷尚无页面")
@@ -161,6 +255,7 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
     from scanning.recognition.text import PageText
 
     require(actor, "recognition.correct", volume.case.unit_id)
+    lock_volume(volume)
     current = volume.current
     if current is None:
         raise Conflict("该卷尚无页面")
@@ -200,6 +295,52 @@ def resplit(actor: Actor, volume: Volume, starts: Sequence[tuple[int, str]]) -> 
     s.flush()
     reindex_later(volume.id)
     return version
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a volume's current version does not yet hold every acknowledged page."""
+
+    message: str
+    page_ids: tuple[int, ...] = ()
+
+
+def gaps(volume: Volume) -> list[Gap]:
+    """What keeps the volume from holding every page of every scan accepted into it:
+    scans not processed yet, processed pages not in the current version (none should
+    be: a version is added with each scan), pages whose image could not be read.
+    A scan refused as a whole (not a readable scan) has no pages and no gap."""
+    s = db.session()
+    current = set(s.scalars(select(VolumePage.page_id).where(
+        VolumePage.version_id == volume.current.id))) if volume.current else set()
+    out = []
+    for scan in s.scalars(select(Scan).where(Scan.volume_id == volume.id).order_by(Scan.id)):
+        job = s.scalars(select(Job).where(Job.scan_id == scan.id).order_by(Job.id.desc())).first()
+        if scan.page_count is None and scan.error:
+            continue
+        pages = list(scan.pages)
+        pending = [p for p in pages if p.state == "pending"]
+        if pending:
+            out.append(Gap(f"扫描件 {scan.filename} 的第{_numbers(p.scan_index for p in pending)}页未处理完",
+                           tuple(p.id for p in pending)))
+            continue
+        if job is not None and job.state not in ("done", "failed") or scan.page_count is None:
+            what = "正在识别" if pages else "尚未拆分页面"
+            out.append(Gap(f"扫描件 {scan.filename}（共{scan.page_count or '?'}页）{what}"))
+            continue
+        missing = [p for p in pages if p.id not in current]
+        if missing:
+            out.append(Gap(f"扫描件 {scan.filename} 的第{_numbers(p.scan_index for p in missing)}页"
+                           f"不在当前版本中", tuple(p.id for p in missing)))
+        unreadable = [p for p in pages if p.id in current and p.original_key is None]
+        if unreadable:
+            out.append(Gap(f"扫描件 {scan.filename} 的第{_numbers(p.scan_index for p in unreadable)}页"
+                           f"已损坏、无法读取，请重新扫描", tuple(p.id for p in unreadable)))
+    return out
+
+
+def _numbers(values: Any) -> str:
+    return "、".join(str(v) for v in values)
 
 
 def pages_pending(volume: Volume) -> list[Page]:

@@ -14,6 +14,7 @@ from ecase.blobs import send_blob
 from ecase.dossiers import queries
 from ecase.errors import NotFound
 from ecase.models import Job
+from ecase.models._types import utcnow
 
 
 def _job(job_id: int) -> Job:
@@ -43,13 +44,15 @@ def start_export(case_id: int) -> Response:
     actor = current_actor()
     case = queries.get_case(actor, case_id)
     require(actor, "export.create", case.unit_id)
+    include_secondary = bool(request.form.get("include_secondary"))
     job = Job(kind="export", state="queued", case_id=case.id, total=1, created_by_id=actor.user_id,
-              message="含副卷" if request.form.get("include_secondary") else None)
+              message="含副卷" if include_secondary else None,
+              params={"include_secondary": include_secondary}, rung_at=utcnow(), rings=1)
     db.session().add(job)
     db.session().flush()
     from ecase.tasks import after_commit
 
-    after_commit(build_export, job.id, bool(request.form.get("include_secondary")))
+    after_commit(build_export, job.id, include_secondary)
     return redirect(url_for("exports.export_case", case_id=case.id, job=job.id))
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ecase import db
-from ecase.access import Actor, require
+from ecase.access import Actor, may, require
 from ecase.blobs import store
 from ecase.errors import InvalidInput, NotFound
 from ecase.models import Case, Job, Scan, Unit, Volume
@@ -18,6 +19,8 @@ from ecase.models.dossiers import VOLUME_KINDS
 from scanning import sandbox
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 CASE_NO = re.compile(r"^[AJ]\d{22}$")
 
@@ -27,18 +30,25 @@ def find_case(actor: Actor, case_no: str) -> Case:
 
     case = db.session().scalars(visible_cases(actor).where(Case.case_no == case_no)).first()
     if case is None:
-        raise NotFound(f"案件 {case_no} 不存在，或您无权查看")
+        raise _no_such_case(case_no)
     return case
 
 
 def find_or_create_case(actor: Actor, case_no: str, *, name: str | None = None,
                         unit_id: int | None = None, kind: str | None = None) -> Case:
-    """The case with this number, made if it does not exist yet (in the actor's unit)."""
+    """The case with this number, made if it does not exist yet (in the actor's unit).
+
+    Case numbers belong to units: a unit's officer reaches only cases of the unit, and
+    makes new ones only with numbers the unit gives out (its 12-digit code after the
+    letter, when the unit has a code). Another unit's case and a number of another unit
+    get one and the same answer, so nobody learns which numbers exist elsewhere, and a
+    number made by mistake in one unit never blocks the unit it belongs to."""
     case_no = case_no.strip()
     s = db.session()
     case = s.scalars(select(Case).where(Case.case_no == case_no)).first()
     if case is not None:
-        require(actor, "case.view", case.unit_id)
+        if not may(actor, "case.view", case.unit_id):
+            raise _no_such_case(case_no)
         return case
     if not CASE_NO.match(case_no):
         raise InvalidInput(f"案件编号格式不正确：{case_no}（应为 A + 22 位数字）")
@@ -46,11 +56,42 @@ def find_or_create_case(actor: Actor, case_no: str, *, name: str | None = None,
     if unit_id is None:
         unit_id = _default_unit(s).id
     require(actor, "case.create", unit_id)
-    case = Case(case_no=case_no, name=name or case_no, kind=kind or "criminal", unit_id=unit_id, origin="dossier")
-    s.add(case)
-    s.flush()
-    log.info("case %s created by %s", case_no, actor.name)
-    return case
+    if not actor.all_units:
+        code = s.scalar(select(Unit.code).where(Unit.id == unit_id))
+        if code and case_no[1:1 + len(code)] != code:
+            raise _no_such_case(case_no)
+    made = _insert_or_get(Case(case_no=case_no, name=name or case_no, kind=kind or "criminal",
+                               unit_id=unit_id, origin="dossier"),
+                          select(Case).where(Case.case_no == case_no))
+    if made.unit_id != unit_id and not may(actor, "case.view", made.unit_id):
+        raise _no_such_case(case_no)  # made at the same moment in another unit
+    if made.unit_id == unit_id:
+        log.info("case %s created by %s", case_no, actor.name)
+    return made
+
+
+def _no_such_case(case_no: str) -> NotFound:
+    """One answer for a case that does not exist and one the actor may not reach."""
+    return NotFound(f"案件 {case_no} 不存在，或您无权查看")
+
+
+def _insert_or_get(row: T, existing: Any) -> T:
+    """Insert ``row``, or when a concurrent transaction inserted the same unique key
+    first (two first uploads to one new case at once), the row it made.
+
+    Called as the first write of its transaction: the conflict rolls that transaction
+    back, which loses nothing of the caller's."""
+    s = db.session()
+    s.add(row)
+    try:
+        s.flush()
+        return row
+    except IntegrityError:
+        s.rollback()
+        found = s.scalars(existing).first()
+        if found is None:
+            raise
+        return found  # type: ignore[no-any-return]
 
 
 UNASSIGNED_UNIT = "未分配单位"
@@ -64,9 +105,8 @@ def _default_unit(s: Any) -> Unit:
         return units[0]
     unit = s.scalars(select(Unit).where(Unit.name == UNASSIGNED_UNIT)).first()
     if unit is None:
-        unit = Unit(name=UNASSIGNED_UNIT, kind="placeholder")
-        s.add(unit)
-        s.flush()
+        unit = _insert_or_get(Unit(name=UNASSIGNED_UNIT, kind="placeholder"),
+                              select(Unit).where(Unit.name == UNASSIGNED_UNIT))
     return unit
 
 
@@ -80,9 +120,10 @@ def find_or_create_volume(actor: Actor, case: Case, kind: str = "criminal_main",
     vol = s.scalars(select(Volume).where(Volume.case_id == case.id, Volume.kind == kind,
                                          Volume.number == number)).first()
     if vol is None:
-        vol = Volume(case_id=case.id, kind=kind, number=number)
-        s.add(vol)
-        s.flush()
+        case_id = case.id
+        vol = _insert_or_get(Volume(case_id=case_id, kind=kind, number=number),
+                             select(Volume).where(Volume.case_id == case_id, Volume.kind == kind,
+                                                  Volume.number == number))
     return vol
 
 
@@ -116,7 +157,15 @@ def accept_scan(actor: Actor, volume: Volume, stream: BinaryIO, filename: str, *
 
 
 def queue_job(job: Job) -> None:
-    """Hand the job to the workers (after the accepting transaction committed)."""
+    """Ring for the job (after the accepting transaction committed), and note when, in a
+    transaction of its own. Were the process killed before the message went out, the job
+    is still in the database and the sweeper rings for it."""
+    from sqlalchemy import update
+
     from ecase.intake.tasks import ingest_scan
+    from ecase.models._types import utcnow
 
     ingest_scan.delay(job.id)
+    with db.get_db().engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id == job.id, Job.rung_at.is_(None))
+                     .values(rung_at=utcnow(), rings=1))

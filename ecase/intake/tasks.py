@@ -8,6 +8,11 @@
 3. ``finish_scan(job_id)`` puts the scan's pages into the volume as a new version and
    runs recognition over the volume.
 
+Each task first takes the lease of its job or page (``ecase.leases``) and returns at
+once when another live worker holds it or the work is done: a message is only a
+doorbell, and the sweeper (``ecase.sweeper``) rings again for whatever no live worker
+holds, so a worker killed at any moment loses nothing and leaves nothing stuck.
+
 Parsing untrusted files happens in ``scanning.sandbox`` child processes, so a file that
 crashes or hangs the parser fails alone and never takes the worker down; a page image
 that kills a worker anyway is given up after ``MAX_ATTEMPTS``.
@@ -16,12 +21,14 @@ that kills a worker anyway is given up after ``MAX_ATTEMPTS``.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from ecase import db
+from ecase import db, leases
 from ecase.blobs import store
+from ecase.leases import Lease
 from ecase.intake.pages import ocr_to_json
 from ecase.models import Job, Page, Scan
 from ecase.models._types import utcnow
@@ -33,37 +40,67 @@ from scanning.types import PageOCR, PageResult
 log = logging.getLogger(__name__)
 
 
+#: takes of one job (or page) before it is given up as failed: a task that keeps killing
+#: its worker, or keeps raising, must not come back forever
+MAX_ATTEMPTS = 3
+MAX_JOB_ATTEMPTS = 5
+
+UNFINISHED = ("queued", "splitting", "processing")
+
+
 @celery.task(name="ecase.ingest_scan")
 def ingest_scan(job_id: int) -> None:
-    with db.unit_of_work() as s:
-        job = s.get(Job, job_id)
-        if job is None or job.finished:
+    """Cut the scan into pages (once) and ring for each page still pending."""
+    with Lease(Job, job_id, Job.state.in_(UNFINISHED)) as lease:
+        if not lease.held:
             return
-        scan = s.get(Scan, job.scan_id)
-        assert scan is not None
-        if scan.page_count is None:
-            job.state = "splitting"
-            try:
-                count = _split(scan)
-            except ScanError as e:
-                scan.error = job.error = str(e)
-                job.state = "failed"
-                job.finished_at = utcnow()
-                log.warning("scan %s refused: %s", scan.id, e)
+        with db.unit_of_work() as s:
+            job = s.get(Job, job_id)
+            assert job is not None
+            scan = s.get(Scan, job.scan_id)
+            assert scan is not None
+            if job.attempts > MAX_JOB_ATTEMPTS:
+                _give_up(job, f"扫描件 {scan.filename} 多次拆分失败，已放弃")
                 return
-            scan.page_count = count
-            job.total = count
-        job.state = "processing"
-        failed = s.scalar(select(func.count()).where(Page.scan_id == scan.id, Page.state == "failed"))
-        job.failed = failed or 0
-        pending = list(s.scalars(select(Page.id).where(Page.scan_id == scan.id,
-                                                        Page.state == "pending").order_by(Page.scan_index)))
-    if celery.conf.task_always_eager and len(pending) > 1:
-        _process_inline(pending)
-    else:
-        for page_id in pending:
-            process_page.delay(page_id)
+            if scan.page_count is None:
+                job.state = "splitting"
+                try:
+                    count = _split(scan)
+                except ScanError as e:
+                    scan.error = job.error = str(e)
+                    job.state = "failed"
+                    job.finished_at = utcnow()
+                    log.warning("scan %s refused: %s", scan.id, e)
+                    return
+                scan.page_count = count
+                job.total = count
+            job.state = "processing"
+        ring_pages(job_id)
     _maybe_finish(job_id)
+
+
+def ring_pages(job_id: int, page_ids: list[int] | None = None) -> None:
+    """Send ``process_page`` for the job's pending pages no live lease holds (or for
+    ``page_ids``), recording the ring; inline, in parallel, when tasks run eagerly."""
+    with db.unit_of_work() as s:
+        if page_ids is None:
+            scan_id = s.scalar(select(Job.scan_id).where(Job.id == job_id))
+            page_ids = list(s.scalars(select(Page.id).where(Page.scan_id == scan_id, Page.state == "pending",
+                                                            leases.free(Page, utcnow()))
+                                      .order_by(Page.scan_index)))
+        leases.mark_rung(Page, page_ids)
+    if celery.conf.task_always_eager:
+        _process_inline(page_ids)  # the caller finishes the job once all are done
+    else:
+        for page_id in page_ids:
+            process_page.delay(page_id)
+
+
+def _give_up(job: Job, message: str) -> None:
+    job.state = "failed"
+    job.error = message
+    job.finished_at = utcnow()
+    log.warning("job %s given up: %s", job.id, message)
 
 
 def _process_inline(page_ids: list[int]) -> None:
@@ -107,65 +144,66 @@ def _split(scan: Scan) -> int:
     return count
 
 
-MAX_ATTEMPTS = 3
-
-
 @celery.task(name="ecase.process_page")
 def process_page(page_id: int, finish: bool = True) -> None:
-    """Turn one page upright, OCR it and store the result (skipped when already done).
+    """Turn one page upright, OCR it and store the result (skipped when already done or
+    held by another worker).
 
-    The attempt is counted in its own committed transaction first: a page whose
-    processing kills the worker process (a poisonous image) is requeued by Celery, and
-    after ``MAX_ATTEMPTS`` it is marked failed instead of taking workers down forever."""
+    Taking the lease counts the attempt in its own committed transaction first: a page
+    whose processing kills the worker process (a poisonous image) comes back when its
+    lease runs out, and after ``MAX_ATTEMPTS`` it is marked failed instead of taking
+    workers down forever. The result is stored only if the page is still pending, so
+    of two workers that processed it (one stalled past its lease) the first one wins."""
     from scanning.pipeline import process_page as run_pipeline
 
-    with db.unit_of_work() as s:
-        page = s.get(Page, page_id)
-        if page is None or page.state != "pending":
+    with Lease(Page, page_id, Page.state == "pending") as lease:
+        if not lease.held:
             return
-        page.attempts += 1
-        attempts = page.attempts
-    with db.unit_of_work() as s:
+        s = db.session()
         page = s.get(Page, page_id)
-        assert page is not None and page.original_key is not None
-        job_id = s.scalar(select(Job.id).where(Job.scan_id == page.scan_id).order_by(Job.id.desc()))
-        if attempts > MAX_ATTEMPTS:
-            result, derived = None, None
-            error = f"第{page.scan_index}页多次处理时进程异常退出，已放弃 / page {page.scan_index} crashed the worker"
+        assert page is not None
+        scan_id, index, filename = page.scan_id, page.scan_index, page.scan.filename
+        values: dict[str, Any]
+        if page.attempts > MAX_ATTEMPTS or page.original_key is None:
+            error = (f"第{index}页多次处理时进程异常退出，已放弃" if page.original_key
+                     else f"第{index}页无法读取")
+            values = {"state": "failed", "error": error}
         else:
             data = store().get_bytes(page.original_key)
-            result, derived = run_pipeline(data, dpi=page.dpi or 300, index=page.scan_index,
-                                           media_type=page.original_media_type,
-                                           lang=current_app.config["OCR_LANG"], name=page.scan.filename)
-            error = result.error
-        if error is not None or result is None:
-            page.state = "failed"
-            page.error = error
-            log.warning("page %s failed: %s", page.id, error)
-            if job_id is not None:
-                s.execute(update(Job).where(Job.id == job_id).values(failed=Job.failed + 1))
-        else:
-            page.rotation = result.rotation
-            page.skew_deg = result.skew_deg
-            page.blank = result.blank
-            if derived is not None:
-                page.derived_key = store().put_bytes(derived).key
-                page.derived_media_type = _media_type(derived)
-            if result.ocr is not None:
-                result.ocr = _with_page_number(result.ocr, derived or data)
-                page.ocr = ocr_to_json(result.ocr)
-                page.text = result.ocr.text
-            page.state = "done"
-            if job_id is not None:
-                s.execute(update(Job).where(Job.id == job_id).values(done=Job.done + 1))
-        page.processed_at = utcnow()
-    if job_id is not None and finish:
-        _maybe_finish(job_id)
+            dpi, media_type = page.dpi or 300, page.original_media_type
+            s.rollback()  # no transaction (nor SQLite snapshot) held while the page is read
+            result, derived = run_pipeline(data, dpi=dpi, index=index, media_type=media_type,
+                                           lang=current_app.config["OCR_LANG"], name=filename)
+            if result.error is not None:
+                values = {"state": "failed", "error": result.error}
+            else:
+                values = {"state": "done", "rotation": result.rotation, "skew_deg": result.skew_deg,
+                          "blank": result.blank}
+                if derived is not None:
+                    values["derived_key"] = store().put_bytes(derived).key
+                    values["derived_media_type"] = _media_type(derived)
+                if result.ocr is not None:
+                    ocr = _with_page_number(result.ocr, derived or data)
+                    values["ocr"] = ocr_to_json(ocr)
+                    values["text"] = ocr.text
+        if values["state"] == "failed":
+            log.warning("page %s failed: %s", page_id, values["error"])
+        with db.unit_of_work() as s:
+            stored = s.execute(update(Page).where(Page.id == page_id, Page.state == "pending")
+                               .values(processed_at=utcnow(), **values)
+                               .execution_options(synchronize_session=False)).rowcount
+        if not stored:
+            log.info("page %s was finished by another worker meanwhile", page_id)
+    if finish:
+        job_id = db.session().scalar(select(Job.id).where(Job.scan_id == scan_id).order_by(Job.id.desc()))
+        if job_id is not None:
+            _maybe_finish(job_id)
 
 
-def _reread_tables(scan: Scan) -> None:
+def _reread_tables(scan: Scan) -> dict[int, PageOCR]:
     """Pages of table documents (catalog, acceptance form) read again as one block, as
-    ``ecase extract`` does: Tesseract's page layout analysis drops table columns."""
+    ``ecase extract`` does: Tesseract's page layout analysis drops table columns.
+    Returns the new readings by page id (stored with the volume's new version)."""
     import io
 
     from PIL import Image
@@ -191,14 +229,13 @@ def _reread_tables(scan: Scan) -> None:
 
     before = {r.index: r.ocr for r in results}
     if not reread_tables(results, image_of):
-        return
+        return {}
+    out: dict[int, PageOCR] = {}
     for r in results:
         if r.ocr is not before[r.index] and r.ocr is not None:
-            page = by_index[r.index]
             data = fetched.get(r.index)
-            ocr = _with_page_number(r.ocr, data) if data else r.ocr
-            page.ocr = ocr_to_json(ocr)
-            page.text = ocr.text
+            out[by_index[r.index].id] = _with_page_number(r.ocr, data) if data else r.ocr
+    return out
 
 
 def _with_page_number(ocr: PageOCR, upright: bytes) -> PageOCR:
@@ -223,32 +260,48 @@ def _media_type(data: bytes) -> str:
 
 
 def _maybe_finish(job_id: int) -> None:
-    """Queue ``finish_scan`` once, when no page of the job's scan is pending any more.
+    """Queue ``finish_scan`` once, when no page of the job's scan is pending any more
+    (the counts of done and failed pages are taken from the pages themselves).
 
     The state change from processing to recognizing is a conditional UPDATE, so of two
     pages finishing at once exactly one queues the next step."""
     with db.unit_of_work() as s:
         scan_id = s.scalar(select(Job.scan_id).where(Job.id == job_id))
-        pending = s.scalar(select(func.count()).where(Page.scan_id == scan_id, Page.state == "pending"))
-        if pending:
+        counts = dict(s.execute(select(Page.state, func.count()).where(Page.scan_id == scan_id)
+                                .group_by(Page.state)).all())
+        if counts.get("pending") or not counts:
             return
         won = s.execute(update(Job).where(Job.id == job_id, Job.state == "processing")
-                        .values(state="recognizing")).rowcount
+                        .values(state="recognizing", done=counts.get("done", 0),
+                                failed=counts.get("failed", 0), rung_at=utcnow(), rings=1)).rowcount
     if won:
         finish_scan.delay(job_id)
 
 
 @celery.task(name="ecase.finish_scan")
 def finish_scan(job_id: int) -> None:
+    """Read the scan's table pages again and put its pages into the volume as a new
+    version (see ``add_scan_to_volume``: safe beside other scans of the same volume)."""
     from ecase.dossiers import operations
 
-    with db.unit_of_work() as s:
+    with Lease(Job, job_id, Job.state == "recognizing") as lease:
+        if not lease.held:
+            return
+        s = db.session()
         job = s.get(Job, job_id)
-        if job is None or job.state != "recognizing":
+        assert job is not None
+        if job.attempts > MAX_JOB_ATTEMPTS:
+            with db.unit_of_work():
+                _give_up(job, "文书识别多次失败，已放弃；页面已保存，可在卷宗中重新识别")
             return
         scan = s.get(Scan, job.scan_id)
         assert scan is not None
-        _reread_tables(scan)
-        operations.add_scan_to_volume(scan)
-        job.state = "done"
-        job.finished_at = utcnow()
+        tables = _reread_tables(scan)
+        s.rollback()  # nothing written: the new version is written in one short transaction
+        with db.unit_of_work() as s:
+            scan = s.get(Scan, job.scan_id)
+            assert scan is not None
+            operations.add_scan_to_volume(scan, tables)
+            s.execute(update(Job).where(Job.id == job_id, Job.state == "recognizing")
+                      .values(state="done", finished_at=utcnow())
+                      .execution_options(synchronize_session=False))

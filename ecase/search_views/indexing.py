@@ -92,10 +92,19 @@ def index_volume_now(volume: Volume, previous_pages: int | None = None) -> None:
 @celery.task(name="ecase.index_volume", autoretry_for=(IndexLockedError,), retry_backoff=2,
              max_retries=12)
 def index_volume(volume_id: int) -> None:
-    """Re-index one volume (retried while a reindex holds the writer lock)."""
-    vol = db.session().get(Volume, volume_id)
-    if vol is not None:
-        index_volume_now(vol)
+    """Re-index one volume (retried while a reindex holds the writer lock), and note the
+    version indexed, so the sweeper knows the index is current."""
+    from sqlalchemy import update
+
+    s = db.session()
+    vol = s.get(Volume, volume_id)
+    if vol is None:
+        return
+    number = vol.current.number if vol.current else None
+    index_volume_now(vol)
+    s.execute(update(Volume).where(Volume.id == volume_id).values(indexed_version=number)
+              .execution_options(synchronize_session=False))
+    s.commit()
 
 
 def all_records(after: str | None = None) -> Iterator[PageRecord]:

@@ -1,0 +1,162 @@
+"""Leases: the database is the truth of background work, the queue only a doorbell.
+
+A job or page that is not finished belongs to nobody until a worker takes its lease: a
+conditional UPDATE that succeeds only while no live lease exists (none, or one past its
+expiry). The worker renews the lease from a heartbeat thread while it works and gives
+it back when it is done, whatever happened. A worker killed with ``kill -9`` simply
+stops renewing: its lease runs out after ``LEASE_S`` seconds and the row is free again.
+
+Messages only say "look at job 7" or "look at page 42". One may be lost (a worker dies
+holding it; kombu's SQLAlchemy transport never hands a taken message out again), one
+may come twice (Redis redelivers unacknowledged messages): neither matters, because the
+sweeper (:mod:`ecase.sweeper`) sends another message for every unfinished row that no
+live lease holds, and every task first takes the lease and checks the state, so a
+duplicate finds the work taken or done and returns.
+
+``rung_at``/``rings`` record when a message was last sent for a row and how many were
+sent, so the sweeper does not send a message a minute for work that is only waiting
+its turn in a long queue (see :func:`due`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy.engine import Engine
+
+from ecase import db
+from ecase.models._types import utcnow
+
+log = logging.getLogger(__name__)
+
+_OWNER: tuple[int, str] | None = None
+
+
+def owner() -> str:
+    """``host:pid:token`` of this process (a new token after a fork)."""
+    global _OWNER
+    pid = os.getpid()
+    if _OWNER is None or _OWNER[0] != pid:
+        _OWNER = (pid, f"{socket.gethostname()[:60]}:{pid}:{secrets.token_hex(4)}")
+    return _OWNER[1]
+
+
+def lease_seconds() -> int:
+    return max(2, int(current_app.config["LEASE_S"]))
+
+
+def free(model: Any, now: dt.datetime) -> ColumnElement[bool]:
+    """No live lease: none was taken, or it has run out."""
+    return or_(model.lease_expires_at.is_(None), model.lease_expires_at < now)
+
+
+def take(model: Any, row_id: int, *conditions: Any, count_attempt: bool = True) -> bool:
+    """Take the lease on row ``row_id`` when it is free and ``conditions`` hold, committed
+    at once (so other workers see it). True when this process now holds it."""
+    now = utcnow()
+    values: dict[str, Any] = {"lease_owner": owner(),
+                              "lease_expires_at": now + dt.timedelta(seconds=lease_seconds())}
+    if count_attempt and hasattr(model, "attempts"):
+        values["attempts"] = model.attempts + 1
+    with db.unit_of_work() as s:
+        result = s.execute(update(model).where(model.id == row_id, free(model, now), *conditions)
+                           .values(**values).execution_options(synchronize_session=False))
+        taken = result.rowcount == 1  # type: ignore[attr-defined]
+    if taken:
+        db.session().expire_all()  # what this session read before the lease may be stale
+    return taken
+
+
+def _renew(engine: Engine, model: Any, row_id: int, me: str, seconds: int) -> bool:
+    with engine.begin() as conn:
+        result = conn.execute(update(model).where(model.id == row_id, model.lease_owner == me)
+                              .values(lease_expires_at=utcnow() + dt.timedelta(seconds=seconds)))
+        return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def release(model: Any, row_id: int) -> None:
+    """Give the lease back (only if this process still holds it), committed at once."""
+    engine = db.get_db().engine
+    with engine.begin() as conn:
+        conn.execute(update(model).where(model.id == row_id, model.lease_owner == owner())
+                     .values(lease_owner=None, lease_expires_at=None))
+
+
+class Lease:
+    """Hold the lease on one row while the ``with`` block runs: taken on entry (``held``
+    says whether it was), renewed by a heartbeat thread every third of ``LEASE_S``, given
+    back on exit, also when the block raises.
+
+    A heartbeat that finds the lease gone (the worker stalled past its lease and another
+    took the row) sets ``lost``; stores are conditional on the row's state anyway, so the
+    slower of two workers finds the work done and drops its result."""
+
+    def __init__(self, model: Any, row_id: int, *conditions: Any) -> None:
+        self.model, self.row_id, self.conditions = model, row_id, conditions
+        self.held = False
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Lease:
+        self.held = take(self.model, self.row_id, *self.conditions)
+        if self.held:
+            engine, me, seconds = db.get_db().engine, owner(), lease_seconds()
+            self._thread = threading.Thread(target=self._beat, args=(engine, me, seconds),
+                                            name=f"lease-{self.model.__tablename__}-{self.row_id}", daemon=True)
+            self._thread.start()
+        return self
+
+    def _beat(self, engine: Engine, me: str, seconds: int) -> None:
+        while not self._stop.wait(seconds / 3):
+            try:
+                if not _renew(engine, self.model, self.row_id, me, seconds):
+                    self.lost = True
+                    log.warning("lease on %s %s lost", self.model.__tablename__, self.row_id)
+                    return
+            except Exception as e:  # noqa: BLE001 - a busy database: try again at the next beat
+                log.warning("lease on %s %s not renewed: %s", self.model.__tablename__, self.row_id, e)
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self.held:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        try:
+            release(self.model, self.row_id)
+        except Exception as e:  # noqa: BLE001 - the lease then simply runs out
+            log.warning("lease on %s %s not released: %s", self.model.__tablename__, self.row_id, e)
+
+
+def mark_rung(model: Any, ids: Iterable[int]) -> None:
+    """Record that a message was sent for these rows now (in the current transaction)."""
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        db.session().execute(update(model).where(model.id.in_(ids[start:start + 500]))
+                             .values(rung_at=utcnow(), rings=model.rings + 1)
+                             .execution_options(synchronize_session=False))
+
+
+def due(row: Any, now: dt.datetime, interval: float, *, at_start: bool = False) -> bool:
+    """Whether the sweeper sends another message for a free, unfinished row.
+
+    Always for a row whose lease ran out (its worker died) and at a worker's start
+    (messages taken by workers that died with it are gone); otherwise only once the last
+    message has had time to arrive: one interval after the first message, then twice as
+    long after each further one, up to 16 intervals (a long queue is not flooded)."""
+    if at_start or row.rung_at is None or row.lease_owner is not None:
+        return True
+    wait = interval * min(16, 2 ** max(0, (row.rings or 1) - 1))
+    return bool(now - row.rung_at >= dt.timedelta(seconds=wait))

@@ -1,0 +1,289 @@
+"""The database is the truth, the queue only a doorbell: leases, the sweeper, versions
+made by scans finishing at once, and case numbers made by two first uploads at once.
+
+These tests put rows into the states a ``kill -9`` leaves behind (a message never sent,
+a lease held by a dead worker, a job moved on by nobody) and check that a sweep brings
+every one to its end; the soak tests (tests/soak) do the same with real kills.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from ecase import db, leases
+from ecase.access import Actor
+from ecase.intake import operations
+from ecase.models import Case, Job, Page, Scan, Volume, VolumeVersion
+from ecase.models._types import utcnow
+
+EMPTY_OCR = {"width": 100, "height": 100, "words": [], "lines": []}
+
+
+def _accept(path: Path, case_no: str, *, queue: bool = False) -> Job:
+    """An accepted scan whose message was never sent (the process died right after the
+    acknowledgement)."""
+    with db.unit_of_work():
+        case = operations.find_or_create_case(Actor.system(), case_no)
+        vol = operations.find_or_create_volume(Actor.system(), case)
+        with open(path, "rb") as f:
+            _scan, job = operations.accept_scan(Actor.system(), vol, f, path.name)
+    if queue:
+        operations.queue_job(job)
+    return job
+
+
+def _state(job_id: int) -> str:
+    db.session().expire_all()
+    job = db.session().get(Job, job_id)
+    assert job is not None
+    return job.state
+
+
+@pytest.mark.slow
+def test_a_lost_message_is_rung_again_by_the_sweep(app: Flask, small_scan: Any) -> None:
+    from ecase.sweeper import sweep
+
+    path, info = small_scan
+    job = _accept(path, info["case_no"])
+    assert _state(job.id) == "queued"
+    rung = sweep(at_start=True)
+    assert rung["ecase.ingest_scan"] == 1
+    assert _state(job.id) == "done"
+    vol = db.session().get(Volume, job.volume_id)
+    assert vol is not None and vol.current is not None and len(vol.current.pages) == info["pages"]
+    assert sweep(at_start=True) == {}  # nothing left to ring
+
+
+@pytest.mark.slow
+def test_every_state_a_kill_leaves_is_finished_by_the_sweep(app: Flask, small_scan: Any) -> None:
+    """Split, one page done, one page held by a dead worker's lease: the sweep at a
+    worker's start processes the page, moves the job on and recognises the volume."""
+    from ecase.intake.tasks import _split
+    from ecase.sweeper import sweep
+
+    path, info = small_scan
+    job = _accept(path, info["case_no"])
+    with db.unit_of_work() as s:
+        scan = s.get(Scan, job.scan_id)
+        assert scan is not None
+        scan.page_count = _split(scan)
+        s.get(Job, job.id).state = "processing"  # type: ignore[union-attr]
+    pages = list(db.session().scalars(select(Page).where(Page.scan_id == job.scan_id).order_by(Page.scan_index)))
+    assert len(pages) == info["pages"] >= 2
+    dead = utcnow() - dt.timedelta(seconds=5)
+    with db.unit_of_work() as s:
+        s.execute(update(Page).where(Page.id == pages[0].id)
+                  .values(lease_owner="gone:1:dead", lease_expires_at=dead, attempts=1))
+    # a live lease is respected: the page is not handed out while its worker renews it
+    with db.unit_of_work() as s:
+        s.execute(update(Page).where(Page.id == pages[1].id)
+                  .values(lease_owner="alive:2:busy", lease_expires_at=utcnow() + dt.timedelta(minutes=5)))
+    rung = sweep()
+    assert rung["ecase.process_page"] == 1
+    assert _state(job.id) == "processing"
+    db.session().expire_all()
+    assert db.session().get(Page, pages[0].id).state == "done"  # type: ignore[union-attr]
+    assert db.session().get(Page, pages[1].id).state == "pending"  # type: ignore[union-attr]
+    # the live worker dies too: its lease runs out
+    with db.unit_of_work() as s:
+        s.execute(update(Page).where(Page.id == pages[1].id).values(lease_expires_at=dead))
+    sweep()
+    assert _state(job.id) == "done"
+    vol = db.session().get(Volume, job.volume_id)
+    assert vol is not None and vol.current is not None
+    assert [vp.page_id for vp in vol.current.pages] == [p.id for p in pages]
+
+
+def test_a_job_left_recognizing_by_a_dead_worker_is_finished(app: Flask) -> None:
+    from ecase.sweeper import sweep
+
+    job = _processed_scan("A1101010100002026000001", pages=2)
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == job)
+                  .values(state="recognizing", lease_owner="gone:1:dead",
+                          lease_expires_at=utcnow() - dt.timedelta(seconds=1), rung_at=utcnow(), rings=1))
+    assert sweep()["ecase.finish_scan"] == 1
+    assert _state(job) == "done"
+    # a message that comes twice finds the work done and adds nothing
+    from ecase.intake.tasks import finish_scan
+
+    finish_scan.apply((job,))
+    assert db.session().scalar(select(func.count()).select_from(VolumeVersion)) == 1
+
+
+def test_pages_done_but_job_not_moved_on(app: Flask) -> None:
+    from ecase.sweeper import sweep
+
+    job = _processed_scan("A1101010100002026000002", pages=1)
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == job).values(state="processing"))
+    sweep()
+    assert _state(job) == "done"
+
+
+def test_the_sweep_does_not_flood_a_long_queue(app: Flask) -> None:
+    """A free row whose message is only waiting its turn is rung again after one
+    interval, then after two, four … (at a worker's start at once)."""
+    now = utcnow()
+    row = type("Row", (), {"rung_at": now - dt.timedelta(seconds=90), "rings": 1, "lease_owner": None})
+    assert leases.due(row, now, 60)
+    row.rings = 2
+    assert not leases.due(row, now, 60)
+    assert leases.due(row, now, 60, at_start=True)
+    row.lease_owner = "gone:1:dead"  # its lease ran out: its worker died
+    assert leases.due(row, now, 60)
+
+
+def test_a_lease_is_taken_once_and_again_when_it_runs_out(app: Flask) -> None:
+    job = _processed_scan("A1101010100002026000003", pages=1)
+    with leases.Lease(Job, job) as first:
+        assert first.held
+        with leases.Lease(Job, job) as second:
+            assert not second.held
+    held = db.session().scalar(select(Job.lease_owner).where(Job.id == job))
+    assert held is None  # given back
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == job)
+                  .values(lease_owner="gone:1:dead", lease_expires_at=utcnow() - dt.timedelta(seconds=1)))
+    assert leases.take(Job, job)
+
+
+def test_the_heartbeat_keeps_the_lease(app: Flask) -> None:
+    app.config["LEASE_S"] = 2
+    job = _processed_scan("A1101010100002026000004", pages=1)
+    with leases.Lease(Job, job) as lease:
+        import time
+
+        time.sleep(3.5)  # longer than the lease: only the heartbeat keeps it
+        assert not leases.take(Job, job, count_attempt=False)
+        assert not lease.lost
+
+
+def _processed_scan(case_no: str, pages: int, volume_id: int | None = None) -> int:
+    """A scan whose pages are processed (no OCR needed), as a job in 'recognizing'."""
+    with db.unit_of_work() as s:
+        if volume_id is None:
+            case = operations.find_or_create_case(Actor.system(), case_no)
+            volume_id = operations.find_or_create_volume(Actor.system(), case).id
+        scan = Scan(volume_id=volume_id, sha256="0" * 64, size=1, filename=f"{case_no[-4:]}.pdf",
+                    media_type="application/pdf", page_count=pages)
+        s.add(scan)
+        s.flush()
+        for i in range(1, pages + 1):
+            s.add(Page(scan_id=scan.id, scan_index=i, original_key="0" * 64, state="done",
+                       ocr=EMPTY_OCR, text=""))
+        job = Job(kind="ingest", state="recognizing", scan_id=scan.id, volume_id=volume_id, total=pages)
+        s.add(job)
+        s.flush()
+        return job.id
+
+
+def test_scans_finishing_at_once_on_one_volume_all_land(app: Flask) -> None:
+    """Ten scans of one volume recognised at the same moment: every page lands once,
+    versions are numbered 1…10 with no conflict (it failed with UNIQUE volume_id, number)."""
+    from ecase.intake.tasks import finish_scan
+
+    first = _processed_scan("A1101010100002026000010", pages=1)
+    volume_id = db.session().get(Job, first).volume_id  # type: ignore[union-attr]
+    jobs = [first] + [_processed_scan("", pages=1, volume_id=volume_id) for _ in range(9)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(jobs))
+
+    def run(job_id: int) -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                finish_scan.run(job_id)
+            except BaseException as e:  # noqa: BLE001 - reported below
+                import traceback
+
+                traceback.print_exc()
+                errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(j,)) for j in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert all(_state(j) == "done" for j in jobs)
+    vol = db.session().get(Volume, volume_id)
+    assert vol is not None and vol.current is not None
+    pages = [vp.page_id for vp in vol.current.pages]
+    assert len(pages) == len(set(pages)) == 10
+    assert [v.number for v in vol.versions] == list(range(1, 11))
+
+
+def test_two_first_uploads_to_one_new_case_at_once(app: Flask) -> None:
+    """The second insert of the same new case number waits for the first and then uses
+    its case (it answered HTTP 500 with an IntegrityError)."""
+    case_no = "A1101010100002026000020"
+    flushed, done = threading.Event(), threading.Event()
+    results: list[Any] = []
+
+    def first() -> None:
+        with app.app_context():
+            with db.unit_of_work():
+                case = operations.find_or_create_case(Actor.system(), case_no)
+                results.append(("first", case.id))
+                flushed.set()
+                done.wait(5)  # hold the new case uncommitted while the second one tries
+
+    def second() -> None:
+        with app.app_context():
+            flushed.wait(5)
+            try:
+                with db.unit_of_work():
+                    threading.Timer(0.5, done.set).start()
+                    case = operations.find_or_create_case(Actor.system(), case_no)
+                    operations.find_or_create_volume(Actor.system(), case)
+                    results.append(("second", case.id))
+            except BaseException as e:  # noqa: BLE001
+                results.append(("second", e))
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    ids = dict(results)
+    assert ids["first"] == ids["second"], results
+    assert db.session().scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_case_numbers_belong_to_units(app: Flask, client: Any, make_unit: Any, make_user: Any,
+                                      login: Any, tmp_path: Path) -> None:
+    """A clerk gets the same answer for another unit's case as for another unit's number
+    that does not exist, and makes new cases only with the numbers of the clerk's unit."""
+    a = make_unit("甲派出所", code="110101010000")
+    b = make_unit("乙派出所", code="110101020000")
+    with db.unit_of_work():
+        db.session().add(Case(case_no="A1101010100002026000031", name="甲的案件", unit_id=a.id))
+    login(make_user("clerk_b", "clerk", unit=b.name))
+    from PIL import Image
+
+    scan = tmp_path / "p.png"
+    Image.new("L", (200, 100), 255).save(scan)
+
+    def upload(case_no: str) -> Any:
+        import io
+
+        return client.post("/api/scans", data={"case_no": case_no, "file": (io.BytesIO(scan.read_bytes()), "p.png")},
+                           content_type="multipart/form-data", headers={"Accept": "application/json"})
+
+    theirs = upload("A1101010100002026000031")
+    unused = upload("A1101010100002026000032")
+    assert theirs.status_code == unused.status_code == 404
+    assert theirs.get_json()["error"]["message"].replace("31", "") == \
+        unused.get_json()["error"]["message"].replace("32", "")
+    own = upload("A1101010200002026000001")
+    assert own.status_code == 202, own.get_data(as_text=True)
+    made = db.session().scalars(select(Case).where(Case.case_no == "A1101010200002026000001")).one()
+    assert made.unit_id == b.id

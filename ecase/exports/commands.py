@@ -42,9 +42,13 @@ def export_cmd(case_no: str, out: str, include_secondary: bool, as_user: str | N
 
 @bp.cli.command("verify")
 @click.argument("package", type=click.Path(exists=True, dir_okay=False))
-def verify_cmd(package: str) -> None:
+@click.option("--offline", is_flag=True,
+              help="Check the package alone, without comparing it with this ecase's database.")
+def verify_cmd(package: str, offline: bool) -> None:
     """Check an export package: exit 0 when whole, otherwise name every file and page
-    that differs from its manifest (exit 1)."""
+    that differs from its manifest (exit 1). Where the case is in this ecase's database,
+    also check that the package holds every page of every scan accepted into it."""
     from ecase.exports import verify_main
+    from ecase.exports.operations import compare_with_db
 
-    sys.exit(verify_main(package))
+    sys.exit(verify_main(package, database=None if offline else compare_with_db))

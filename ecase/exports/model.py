@@ -28,7 +28,8 @@ class VolumeExport:
 
     ``documents`` are dicts with ``seq, type, title, doc_no, date, first_page, last_page,
     fields`` (paper page numbers as the catalog gives them). ``file_name`` defaults to
-    ``{case_no}-{kind}-{number:02d}.pdf``.
+    ``{case_no}-{kind}-{number:02d}.pdf``. ``scans`` lists the uploads the pages came from,
+    so a receiver can check that the PDF holds every page of every scan.
     """
 
     kind: str
@@ -38,6 +39,8 @@ class VolumeExport:
     volume_count: int | None = None
     title: str | None = None
     file_name: str | None = None
+    #: every scan accepted into the volume: ``{file, sha256, pages}`` (pages in this PDF)
+    scans: Sequence[Mapping[str, Any]] = ()
 
     def pdf_bytes(self) -> bytes:
         return self.pdf if isinstance(self.pdf, bytes) else Path(self.pdf).read_bytes()

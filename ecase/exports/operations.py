@@ -18,11 +18,11 @@ from sqlalchemy import select
 from ecase import db
 from ecase.access import Actor, require
 from ecase.blobs import store
-from ecase.dossiers.operations import pages_pending
+from ecase.dossiers.operations import gaps
 from ecase.errors import Conflict
 from ecase.exports import VolumeExport, write_package
 from ecase.intake.pages import ocr_from_json
-from ecase.models import Case, Document, Volume, VolumeVersion
+from ecase.models import Case, Document, Scan, Volume, VolumeVersion
 from ecase.models.dossiers import VOLUME_KINDS
 from scanning.pdf import Bookmark, PdfPage, VolumeMeta, build_volume_pdf
 
@@ -103,6 +103,21 @@ def document_entries(version: VolumeVersion) -> list[dict[str, Any]]:
     return out
 
 
+def scan_entries(volume: Volume) -> list[dict[str, Any]]:
+    """Every scan accepted into the volume, in the order accepted, with the number of its
+    pages in the exported version (a scan refused as unreadable, with 0 and why)."""
+    version = volume.current
+    held = {vp.page_id for vp in version.pages} if version else set()
+    out = []
+    for scan in db.session().scalars(select(Scan).where(Scan.volume_id == volume.id).order_by(Scan.id)):
+        entry: dict[str, Any] = {"file": scan.filename, "sha256": scan.sha256,
+                                 "pages": sum(1 for p in scan.pages if p.id in held)}
+        if scan.page_count is None and scan.error:
+            entry["refused"] = scan.error
+        out.append(entry)
+    return out
+
+
 def build_volume(volume: Volume, out: Path, count: int = 1) -> None:
     version = volume.current
     if version is None:
@@ -122,12 +137,12 @@ def export_case(actor: Actor, case: Case, out_path: Path, *, include_secondary: 
     if not chosen:
         raise Conflict("此案件没有可导出的卷宗")
     for v in chosen:
-        pending = pages_pending(v)
-        if pending:
-            names = "、".join(f"{p.scan.filename} 第{p.scan_index}页" for p in pending[:20])
-            more = f" 等 {len(pending)} 页" if len(pending) > 20 else ""
-            raise Conflict(f"{v.kind_name}第{v.number}卷还有页面未处理完，暂不能导出：{names}{more}",
-                           pending_pages=[p.id for p in pending])
+        found = gaps(v)
+        if found:
+            lines = "；".join(g.message for g in found[:10])
+            more = f" 等 {len(found)} 处" if len(found) > 10 else ""
+            raise Conflict(f"{v.kind_name}第{v.number}卷还有已接收的页面未处理完或不在卷中，暂不能导出：{lines}{more}",
+                           pending_pages=[i for g in found for i in g.page_ids])
         if v.current is None:
             raise Conflict(f"{v.kind_name}第{v.number}卷尚无页面，无法导出")
     counts: dict[str, int] = {}
@@ -144,7 +159,7 @@ def export_case(actor: Actor, case: Case, out_path: Path, *, include_secondary: 
             build_volume(v, pdf, counts[v.kind])
             exports.append(VolumeExport(kind=v.kind, number=v.number, pdf=pdf,
                                         documents=document_entries(v.current),  # type: ignore[arg-type]
-                                        volume_count=counts[v.kind]))
+                                        volume_count=counts[v.kind], scans=scan_entries(v)))
         officers = [case.lead_officer.name] if case.lead_officer else []
         officers += [co.officer.name for co in case.officers]
         latest = max(v.current.created_at for v in chosen if v.current)  # type: ignore[union-attr]
@@ -166,3 +181,27 @@ def export_case(actor: Actor, case: Case, out_path: Path, *, include_secondary: 
     log.info("case %s exported by %s to %s", case.case_no, actor.name, out_path.name)
     return manifest
 
+
+
+def compare_with_db(manifest: dict[str, Any]) -> list[Any] | None:
+    """``verify``'s check of a package against this database (None: the case is not here)."""
+    from ecase.exports.verify import compare_with_database
+
+    case_no = str((manifest.get("case") or {}).get("case_no") or "")
+    case = db.session().scalars(select(Case).where(Case.case_no == case_no)).first()
+    if case is None:
+        return None
+    kinds = {str(v.get("kind")) for v in manifest.get("volumes", [])}
+    expected = {}
+    for v in db.session().scalars(select(Volume).where(Volume.case_id == case.id)):
+        if v.kind == "criminal_secondary" and v.kind not in kinds:
+            continue  # the secondary volume goes out only when asked for
+        accepted = []
+        for scan in db.session().scalars(select(Scan).where(Scan.volume_id == v.id).order_by(Scan.id)):
+            if scan.page_count is None and scan.error:
+                continue
+            accepted.append({"file": scan.filename, "sha256": scan.sha256,
+                             "pages": scan.page_count if scan.page_count is not None else len(scan.pages)})
+        if accepted:
+            expected[(v.kind, v.number)] = accepted
+    return compare_with_database(manifest, expected)

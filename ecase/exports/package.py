@@ -20,7 +20,7 @@ from typing import Any
 
 import pikepdf
 
-from ecase.exports.manifest import build_manifest, document_entry, dumps, pdf_pages
+from ecase.exports.manifest import build_manifest, document_entry, dumps, jsonable, pdf_pages
 from ecase.exports.model import (
     CHECKSUM,
     MANIFEST,
@@ -80,6 +80,7 @@ def describe_volume(file_name: str, volume: VolumeExport, data: bytes) -> dict[s
         "sha256": hashlib.sha256(data).hexdigest(),
         "pages": pages,
         "documents": [document_entry(doc) for doc in volume.documents],
+        "scans": [{str(k): jsonable(v) for k, v in scan.items()} for scan in volume.scans],
     }
 
 

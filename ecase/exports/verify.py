@@ -20,6 +20,7 @@ import sys
 import zipfile
 import zlib
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from ecase.exports.manifest import pdf_pages
@@ -117,6 +118,60 @@ def _compare_pages(name: str, volume: dict[str, Any], data: bytes) -> list[Probl
     return problems
 
 
+def _compare_scans(name: str, volume: dict[str, Any]) -> list[Problem]:
+    """The volume's pages against the scans it lists: every page of every scan is in."""
+    scans = volume.get("scans")
+    if not scans:
+        return []
+    try:
+        listed = sum(int(scan.get("pages") or 0) for scan in scans)
+        count = int(volume.get("page_count") or 0)
+    except (TypeError, ValueError, AttributeError):
+        return [Problem("manifest_unreadable", "清单中扫描件的页数无法解析。", name)]
+    if listed != count or count != len(volume.get("pages") or []):
+        return [Problem("scan_pages_differ", f"清单列出的扫描件共{listed}页，而该卷有{count}页。", name,
+                        details={"scans": listed, "pages": count})]
+    return []
+
+
+def compare_with_database(manifest: dict[str, Any], expected: dict[tuple[str, int], list[dict[str, Any]]]
+                          ) -> list[Problem]:
+    """The package's volumes against what the database says was accepted into each
+    (``expected[(kind, number)]``: the scans with their page counts, as exported now).
+
+    Names every accepted scan the package lacks or holds with fewer pages, and every
+    volume of the case the package lacks."""
+    problems = []
+    volumes = {(str(v.get("kind")), int(v.get("number") or 0)): v for v in manifest.get("volumes", [])}
+    for key, scans in sorted(expected.items()):
+        volume = volumes.get(key)
+        if volume is None:
+            problems.append(Problem("volume_missing", f"数据库中该案件有{key[0]}第{key[1]}卷，包中没有。"))
+            continue
+        name = str(volume.get("file"))
+        have = {(s.get("sha256"), s.get("file")): s for s in volume.get("scans") or []}
+        for scan in scans:
+            got = have.get((scan["sha256"], scan["file"]))
+            if got is None:
+                problems.append(Problem("scan_missing", f"已接收的扫描件 {scan['file']}（{scan['pages']}页）不在包中。",
+                                        name, details={"sha256": scan["sha256"]}))
+            elif int(got.get("pages") or 0) < int(scan["pages"]):
+                problems.append(Problem("scan_pages_missing",
+                                        f"扫描件 {scan['file']} 已接收{scan['pages']}页，包中只有{got.get('pages')}页。",
+                                        name, details={"sha256": scan["sha256"]}))
+    return problems
+
+
+def read_manifest(path: Path | str) -> dict[str, Any] | None:
+    """The package's manifest, or None when it cannot be read (``verify_package`` says why)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data: dict[str, Any] = json.loads(zf.read(MANIFEST).decode("utf-8"))
+            return data
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, UnicodeDecodeError):
+        return None
+
+
 def verify_package(path: Path | str) -> list[Problem]:
     """Every way the package at ``path`` differs from what its manifest promises; [] if whole."""
     path = Path(path)
@@ -160,6 +215,7 @@ def verify_package(path: Path | str) -> list[Problem]:
         if data is None:
             problems.append(Problem("missing_file", "清单列出的文件不在压缩包中。", name))
             continue
+        problems.extend(_compare_scans(name, volume))
         if hashlib.sha256(data).hexdigest() == volume.get("sha256"):
             continue
         page_problems = _compare_pages(name, volume, data)
@@ -174,10 +230,23 @@ def verify_package(path: Path | str) -> list[Problem]:
     return problems
 
 
-def verify_main(path: Path | str, out: TextIO | None = None) -> int:
-    """Print a readable verdict for ``ecase verify``; 0 when the package is whole."""
+def verify_main(path: Path | str, out: TextIO | None = None,
+                database: Callable[[dict[str, Any]], list[Problem] | None] | None = None) -> int:
+    """Print a readable verdict for ``ecase verify``; 0 when the package is whole.
+
+    ``database``, when given, compares the manifest with the database the package was
+    made from and returns its problems (None: the case is not in that database, so
+    the package is checked alone, and the verdict says so)."""
     out = out or sys.stdout
     problems = verify_package(path)
+    manifest = read_manifest(path) if database is not None else None
+    if manifest is not None and database is not None:
+        found = database(manifest)
+        if found is None:
+            print("NOTE: the case is not in this database: the package was checked alone", file=out)
+        else:
+            problems.extend(found)
+            print("checked against the database: every accepted scan and page", file=out)
     for problem in problems:
         print(problem.line(), file=out)
     if problems:

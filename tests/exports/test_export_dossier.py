@@ -106,3 +106,49 @@ def test_export_in_the_browser_flow(client: Any, login: Any, make_user: Any, ing
     assert dl.status_code == 200 and dl.mimetype == "application/zip"
     assert dl.get_data()[:2] == b"PK"
     dl.close()
+
+
+def test_export_never_leaves_out_an_acknowledged_page(runner: Any, ingested: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """A version that lacks some pages of an accepted scan (what two scans finishing at
+    once used to leave) is refused naming the scan and its pages; the package it made
+    before said 'whole' (6 of 8 pages went out)."""
+    from ecase.models import VolumePage, VolumeVersion
+
+    vol = db.session().scalars(select(Volume)).one()
+    current = vol.current
+    assert current is not None and len(current.pages) == ingested["pages"] >= 2
+    short = VolumeVersion(volume_id=vol.id, number=current.number + 1, reason="test: a lost page")
+    short.pages.append(VolumePage(position=1, page_id=current.pages[0].page_id))
+    db.session().add(short)
+    db.session().commit()
+    db.session().expire_all()  # as another process would read it
+    result = runner.invoke(args=["export", ingested["case_no"], "--out", str(tmp_path / "x.zip")])
+    assert result.exit_code != 0
+    assert "立案文书.pdf" in result.output and "第2页不在当前版本中" in result.output
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_verify_checks_the_package_against_the_database(runner: Any, ingested: dict[str, Any],
+                                                        small_scan: Any, tmp_path: Path) -> None:
+    """A package made before a scan was accepted lacks it: ``ecase verify`` names the scan
+    when the case is in its database, and checks the package alone with --offline."""
+    path, info = small_scan
+    out = tmp_path / "before.zip"
+    assert runner.invoke(args=["export", info["case_no"], "--out", str(out)]).exit_code == 0
+    import json
+
+    with zipfile.ZipFile(out) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    scans = manifest["volumes"][0]["scans"]
+    assert [(s["file"], s["pages"]) for s in scans] == [("立案文书.pdf", info["pages"])]
+    ok = runner.invoke(args=["verify", str(out)])
+    assert ok.exit_code == 0 and "database" in ok.output, ok.output
+
+    renamed = tmp_path / "补充材料.pdf"
+    renamed.write_bytes(path.read_bytes())
+    assert runner.invoke(args=["ingest", str(renamed), "--case", info["case_no"], "--wait"]).exit_code == 0
+    stale = runner.invoke(args=["verify", str(out)])
+    assert stale.exit_code == 1
+    assert "补充材料.pdf" in stale.output and "scan_missing" in stale.output
+    assert runner.invoke(args=["verify", "--offline", str(out)]).exit_code == 0

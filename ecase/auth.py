@@ -39,20 +39,26 @@ def current_actor() -> Actor:
     return actor
 
 
-def _auth_version(user: User) -> str:
-    """Changes when the password changes, so that every older session ends."""
-    return user.password_changed_at.isoformat() if user.password_changed_at else ""
+#: the session key holding the account's ``session_version`` the session was made with
+VERSION_KEY = "auth_v"
+
+
+def session_values(user: User) -> dict[str, Any]:
+    """What a session of ``user`` holds right after logging in: who, when last seen, and
+    the account's session version. Logging out, a password change or reset and disabling
+    the account bump the version (``ecase.accounts.operations.end_sessions``), so every
+    cookie made before, a copy kept after logging out included, opens nothing."""
+    return {"user_id": user.id, "seen": utcnow().isoformat(), VERSION_KEY: user.session_version or 0}
 
 
 def log_in(user: User) -> None:
     session.clear()
-    session["user_id"] = user.id
-    session["seen"] = utcnow().isoformat()
-    session["auth_v"] = _auth_version(user)
+    session.update(session_values(user))
     session.permanent = True
 
 
 def log_out() -> None:
+    """Forget this browser's session (``ecase.accounts`` ends the account's sessions)."""
     session.clear()
 
 
@@ -67,11 +73,12 @@ def _load_user(app: Flask) -> Any:
             session.clear()
         else:
             user = db.session().get(User, user_id)
-            if user is not None and user.active and session.get("auth_v", "") == _auth_version(user):
+            # a session from before versions were kept has none: it counts as version 0
+            if user is not None and user.active and session.get(VERSION_KEY, 0) == user.session_version:
                 g.user = user
                 g.actor = Actor.of(user)
                 session["seen"] = utcnow().isoformat()
-            else:  # disabled, or the password changed since this session began
+            else:  # disabled, logged out, or the password changed since this session began
                 session.clear()
     if g.user is None:
         from ecase.accounts_hooks import load_token_user

@@ -75,8 +75,14 @@ SETTINGS: tuple[Setting, ...] = (
             "unfinished work no live worker holds.", int),
     Setting("PAGE_TIMEOUT_S", 300, "Wall-clock limit for processing one page, in seconds.", int),
     Setting("SESSION_HOURS", 8, "Hours of inactivity after which a login session expires.", int),
-    Setting("LOGIN_MAX_FAILURES", 5, "Failed logins in a row before an account is locked.", int),
-    Setting("LOGIN_LOCK_MINUTES", 15, "How long an account stays locked after too many failures.", int),
+    Setting("LOGIN_MAX_FAILURES", 5,
+            "Failed logins of one user name from one client address before that pair must wait "
+            "between tries (other addresses are not held up; a success starts the count again).", int),
+    Setting("LOGIN_DELAY_SECONDS", 30,
+            "The first wait after LOGIN_MAX_FAILURES failures; it doubles with each further failure.",
+            int),
+    Setting("LOGIN_LOCK_MINUTES", 15, "The longest wait between failed logins of one user name "
+            "from one client address.", int),
     Setting("ADMIN_PASSWORD", None,
             "Password of the first admin account; when unset one is generated and printed once."),
     Setting("SECURE_COOKIES", False,

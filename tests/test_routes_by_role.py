@@ -321,16 +321,14 @@ def routes(app: Flask) -> list[tuple[Any, str]]:
 
 def act_as(client: FlaskClient, user_id: int | None) -> None:
     """(Re)log in before each request: the walk itself posts to /logout and resets passwords."""
-    from ecase.models._types import utcnow
+    from ecase.accounts.testing import stamp_session
 
     with client.session_transaction() as sess:
         sess.clear()
         if user_id is not None:
             user = db.session().get(User, user_id)
             db.session().refresh(user)
-            sess["user_id"] = user_id
-            sess["seen"] = utcnow().isoformat()
-            sess["auth_v"] = user.password_changed_at.isoformat() if user.password_changed_at else ""
+            stamp_session(sess, user)
 
 
 def _form(side: Side) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 Parts:
 - ``operations``: account writes — creating, disabling, re-roling, passwords (argon2),
-  log-in with lock-out after ``LOGIN_MAX_FAILURES``, :func:`ensure_first_admin`.
+  log-in throttled per user name and client address (a growing wait after
+  ``LOGIN_MAX_FAILURES`` failures; the same answers for made-up names), ending every
+  session of an account (logging out, password change or reset, disabling: the session
+  version ``ecase.auth`` checks on each request), :func:`ensure_first_admin`.
 - ``tokens``: personal API tokens (``Authorization: Bearer …``); only a hash is stored,
   and a token acts with exactly its owner's rights.
 - ``csrf``: the token every unsafe request (POST/PUT/PATCH/DELETE) must carry, checked

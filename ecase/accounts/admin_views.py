@@ -1,4 +1,5 @@
-"""The admins' account page: create, disable or re-enable, re-role, reset passwords.
+"""The admins' account page: create, disable or re-enable, re-role, reset passwords
+(which also lets a user name held back by failed log-ins try again at once).
 
 Accounts are never deleted: an account's uploads, corrections and audit entries keep
 their author. A generated password is shown once in the response, never put in a flash
@@ -45,7 +46,7 @@ def _page(created: tuple[User, str] | None = None, status: int = 200) -> Any:
                                                             User.username)))
     units = list(db.session().scalars(select(Unit).order_by(Unit.name)))
     return render_template("accounts/admin_users.html", users=users, units=units, roles=ROLES,
-                           created=created), status
+                           created=created, held_back=operations.held_back()), status
 
 
 def admin_users() -> Any:

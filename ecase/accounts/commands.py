@@ -65,14 +65,13 @@ def disable(username: str) -> None:
 @click.argument("username")
 @clean_errors
 def enable(username: str) -> None:
-    """Re-enable an account (and lift a lock-out)."""
+    """Re-enable an account (and let its user name try logging in again from everywhere)."""
     with db.unit_of_work() as s:
         user = s.scalars(select(User).where(User.username == username)).first()
         if user is None:
             raise click.ClickException(f"no such user: {username}")
         operations.set_active(Actor.system(), user, True)
-        user.locked_until = None
-        user.failed_logins = 0
+        operations.clear_throttles(user.username)
     click.echo(f"已启用 {username}")
 
 

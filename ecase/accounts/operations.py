@@ -1,5 +1,6 @@
 """Account writes: creating, disabling and re-roling accounts, passwords (argon2), log-in
-with lock-out, and the first admin. Operations flush; the caller commits."""
+throttled per user name and client address, ending an account's sessions, and the first
+admin. Operations flush; the caller commits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ecase import db
@@ -20,6 +21,7 @@ from ecase.accounts.errors import LastAdmin, WeakPassword
 from ecase.audit import record
 from ecase.errors import InvalidInput
 from ecase.models import ROLES, Unit, User
+from ecase.models.org import LoginThrottle
 from ecase.models._types import utcnow
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ _hasher = PasswordHasher()
 MIN_PASSWORD = 10
 FIRST_ADMIN = "admin"
 FIRST_UNIT = "法制大队"
+#: failures older than this are forgotten (the longest wait is far shorter)
+_FORGET_AFTER = dt.timedelta(days=1)
 
 
 def hash_password(password: str) -> str:
@@ -44,19 +48,37 @@ def _check_strength(password: str) -> None:
 
 @dataclass(frozen=True)
 class LoginResult:
+    """A log-in's outcome. When it failed, the one thing said is whether this user name
+    must wait from this address (``retry_at``), which is the same for a made-up name:
+    an outsider cannot tell an account from none, nor a locked or disabled one."""
+
     user: User | None
-    locked_until: dt.datetime | None = None
+    retry_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.user is not None
 
 
+_dummy_hash: str | None = None
+
+
+def _verify_nothing(password: str) -> None:
+    """The work of checking a password, for a name that has none to check against."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    try:
+        _hasher.verify(_dummy_hash, password or "x")
+    except (VerificationError, InvalidHashError):
+        pass
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The user whose password this is, without touching lock-out state (for the CLI)."""
+    """The user whose password this is, without touching throttling (for the CLI)."""
     user = db.session().scalars(select(User).where(User.username == username.strip())).first()
     if user is None or not user.active or not user.password_hash:
-        _hasher.hash(password or "x")  # same work whether or not the user exists
+        _verify_nothing(password)  # the same work whether or not the user exists
         return None
     try:
         _hasher.verify(user.password_hash, password)
@@ -65,37 +87,108 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def log_in(username: str, password: str) -> LoginResult:
-    """Check a log-in, counting failures: after ``LOGIN_MAX_FAILURES`` in a row the
-    account is locked for ``LOGIN_LOCK_MINUTES`` (even the right password is refused)."""
+def _throttle(name: str, address: str) -> LoginThrottle | None:
+    return db.session().scalars(select(LoginThrottle).where(
+        LoginThrottle.username == name, LoginThrottle.address == address)).first()
+
+
+def _wait(failures: int) -> dt.timedelta | None:
+    """How long a name and address wait after this many failures in a row: nothing up
+    to ``LOGIN_MAX_FAILURES``, then ``LOGIN_DELAY_SECONDS`` doubling with each further
+    failure, at most ``LOGIN_LOCK_MINUTES``."""
+    cfg = current_app.config
+    over = failures - cfg["LOGIN_MAX_FAILURES"]
+    if over < 0:
+        return None
+    longest = cfg["LOGIN_LOCK_MINUTES"] * 60
+    return dt.timedelta(seconds=min(cfg["LOGIN_DELAY_SECONDS"] * 2 ** min(over, 30), longest))
+
+
+def _count_failure(name: str, address: str, now: dt.datetime) -> LoginThrottle:
+    """One more failure of ``name`` from ``address``, counted in the database so that
+    every web process and concurrent tries count together."""
+    s = db.session()
+    s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - _FORGET_AFTER))
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    s.execute(insert(LoginThrottle).values(username=name, address=address, failures=0,
+                                           last_failure_at=now).on_conflict_do_nothing())
+    s.execute(update(LoginThrottle)
+              .where(LoginThrottle.username == name, LoginThrottle.address == address)
+              .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
+              .execution_options(synchronize_session=False))
+    row = _throttle(name, address)
+    assert row is not None
+    s.refresh(row)
+    wait = _wait(row.failures)
+    row.blocked_until = now + wait if wait else None
+    s.flush()
+    return row
+
+
+def clear_throttles(username: str) -> None:
+    """Let ``username`` try again from everywhere at once (an admin's reset, or enable)."""
+    db.session().execute(delete(LoginThrottle).where(LoginThrottle.username == username))
+
+
+def log_in(username: str, password: str, address: str | None) -> LoginResult:
+    """Check a log-in from the client ``address``, counting failures per user name and
+    address: past ``LOGIN_MAX_FAILURES`` that pair waits between tries, longer each
+    time (even the right password is refused while it waits). A made-up name is counted
+    and answered exactly like an account's; others' failures never hold a user up at
+    an address they did not fail from."""
     now = utcnow()
-    user = db.session().scalars(select(User).where(User.username == username.strip())).first()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        _hasher.hash(password or "x")
-        record(None, "login.refused", "user", user.id, {"username": user.username, "why": "locked"})
-        return LoginResult(None, user.locked_until)
-    ok = authenticate(username, password)
+    name = username.strip()[:50]
+    address = (address or "-")[:64]
+    detail: dict[str, object] = {"username": name}
+    user = db.session().scalars(select(User).where(User.username == name)).first()
+    target = user.id if user is not None else ""
+    throttle = _throttle(name, address)
+    if throttle is not None and throttle.blocked_until is not None and throttle.blocked_until > now:
+        record(None, "login.refused", "user", target, {**detail, "why": "throttled"})
+        return LoginResult(None, throttle.blocked_until)
+    ok = authenticate(name, password)
     if ok is not None:
-        ok.failed_logins = 0
-        ok.locked_until = None
+        if throttle is not None:
+            db.session().delete(throttle)
+            db.session().flush()
         record(Actor.of(ok), "login", "user", ok.id)
         return LoginResult(ok)
-    detail = {"username": username.strip()[:50]}
-    if user is None:
-        record(None, "login.failed", "user", "", detail)
+    if user is not None and not user.active:
+        detail["why"] = "disabled"
+    throttle = _count_failure(name, address, now)
+    if throttle.blocked_until is None:
+        record(None, "login.failed", "user", target, detail)
         return LoginResult(None)
-    user.failed_logins = (user.failed_logins or 0) + 1
-    locked = None
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        locked = now + dt.timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        user.locked_until = locked
-        user.failed_logins = 0
-        record(None, "login.locked", "user", user.id, detail)
-        log.warning("account %s locked after repeated failed logins", user.id)
-    else:
-        record(None, "login.failed", "user", user.id, detail)
+    detail["failures"] = throttle.failures
+    record(None, "login.locked", "user", target, detail)
+    log.warning("log-ins of account %s from %s held back after %d failures", target or "(none)",
+                address, throttle.failures)
+    return LoginResult(None, throttle.blocked_until)
+
+
+def held_back() -> dict[str, dt.datetime]:
+    """User names that must wait before trying again from some address, with the end of
+    the longest wait (for the admins' account page)."""
+    rows = db.session().execute(
+        select(LoginThrottle.username, func.max(LoginThrottle.blocked_until))
+        .where(LoginThrottle.blocked_until > utcnow()).group_by(LoginThrottle.username))
+    return {name: until for name, until in rows}
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user`` at once: each cookie carries the account's session
+    version it was made with (``ecase.auth``), and no cookie carries the new one."""
+    user.session_version = (user.session_version or 0) + 1
     db.session().flush()
-    return LoginResult(None, locked)
+
+
+def log_out(actor: Actor, user: User) -> None:
+    """Logging out ends every session of the account (a copied cookie included)."""
+    end_sessions(user)
+    record(actor, "logout", "user", user.id)
 
 
 def create_user(username: str, display_name: str, unit: Unit, role: str,
@@ -161,8 +254,9 @@ def set_active(actor: Actor, user: User, active: bool) -> User:
     user.active = active
     user.disabled_at = None if active else utcnow()
     if active:
-        user.failed_logins = 0
-        user.locked_until = None
+        clear_throttles(user.username)
+    else:
+        end_sessions(user)
     db.session().flush()
     record(actor, "account.enable" if active else "account.disable", "user", user.id)
     return user
@@ -174,21 +268,22 @@ def reset_password(actor: Actor, user: User) -> str:
     password = new_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    user.failed_logins = 0
-    user.locked_until = None
+    end_sessions(user)
+    clear_throttles(user.username)
     db.session().flush()
     record(actor, "account.reset_password", "user", user.id)
     return password
 
 
 def change_password(actor: Actor, user: User, old: str, new: str) -> None:
-    """The user's own change; other sessions of theirs end."""
+    """The user's own change; every session of theirs ends (the caller logs the one
+    that asked in again)."""
     if authenticate(user.username, old) is None:
         raise InvalidInput("原密码不正确")
     _check_strength(new)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
-    db.session().flush()
+    end_sessions(user)
     record(actor, "account.password", "user", user.id)
 
 

@@ -32,10 +32,7 @@ class CSRFTestClient(FlaskClient):
 def stamp_session(sess: Any, user: Any) -> None:
     """Make ``sess`` (from ``client.session_transaction()``) the session of ``user`` just
     logged in, as :func:`ecase.auth.log_in` would."""
-    from ecase.auth import _auth_version
-    from ecase.models._types import utcnow
+    from ecase.auth import session_values
 
     sess.clear()
-    sess["user_id"] = user.id
-    sess["seen"] = utcnow().isoformat()
-    sess["auth_v"] = _auth_version(user)
+    sess.update(session_values(user))

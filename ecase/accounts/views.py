@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 
 from ecase import auth
 from ecase.accounts import operations, tokens
-from ecase.audit import record
 from ecase.auth import current_actor, current_user
 from ecase.formatting import local_time
+from ecase.models._types import utcnow
 
 
 def _safe_next(target: str | None) -> str:
@@ -22,22 +22,33 @@ def _safe_next(target: str | None) -> str:
 @auth.public
 def login() -> Any:
     error = None
+    status = 200
+    retry_after = None
     if request.method == "POST":
-        result = operations.log_in(request.form.get("username", ""), request.form.get("password", ""))
+        result = operations.log_in(request.form.get("username", ""), request.form.get("password", ""),
+                                   request.remote_addr)
         if result.user is not None:
             auth.log_in(result.user)
             return redirect(_safe_next(request.args.get("next")))
-        if result.locked_until is not None:
-            error = (f"登录失败次数过多，账户已锁定至 {local_time(result.locked_until, '%H:%M')}"
-                     f"（{current_app.config['LOGIN_LOCK_MINUTES']} 分钟），请稍后再试或联系管理员。")
+        # the same words for a made-up name as for an account (locked, disabled or not)
+        if result.retry_at is not None:
+            error = (f"登录失败次数过多：此用户名在本机的登录已锁定至 "
+                     f"{local_time(result.retry_at, '%H:%M:%S')}，请到时再试。")
+            status = 429
+            retry_after = max(1, int((result.retry_at - utcnow()).total_seconds()) + 1)
         else:
             error = "用户名或密码错误"
-    return render_template("accounts/login.html", error=error), (401 if error else 200)
+            status = 401
+    resp = make_response(render_template("accounts/login.html", error=error), status)
+    if retry_after is not None:
+        resp.headers["Retry-After"] = str(retry_after)
+    return resp
 
 
 def logout() -> Any:
-    actor = current_actor()
-    record(actor, "logout", "user", actor.user_id)
+    user = current_user()
+    assert user is not None
+    operations.log_out(current_actor(), user)  # every session of the account ends
     auth.log_out()
     return redirect(url_for("accounts.login"))
 
@@ -51,7 +62,7 @@ def password() -> Any:
             flash("两次输入的新密码不一致", "error")
             return render_template("accounts/password.html"), 422
         operations.change_password(current_actor(), user, request.form.get("old", ""), new)
-        auth.log_in(user)  # keep this session, end the others
+        auth.log_in(user)  # every session ended: this one goes on with the new version
         flash("密码已修改", "success")
         return redirect(url_for("accounts.password"))
     return render_template("accounts/password.html")

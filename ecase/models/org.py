@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecase.db import Base
@@ -59,8 +59,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: carried in every session cookie of the account; logging out, a password change or
+    #: reset and disabling the account bump it, which ends every session made before.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: set when an admin disables the account (accounts with history are never deleted).
@@ -75,3 +76,21 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}@{self.unit_id}>"
+
+
+class LoginThrottle(Base):
+    """Failed log-ins of one user name from one client address, counted whether or not
+    the name is an account's (so that a made-up name behaves like a real one). Past
+    ``LOGIN_MAX_FAILURES`` that pair must wait before its next try, longer each time;
+    a success, or an admin's reset of the password, clears it. Nobody is locked out
+    of an account from an address they did not fail from."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("username", "address"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

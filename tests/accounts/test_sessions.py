@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ecase import db
-from ecase.models import AuditEntry, User
+from ecase.models import AuditEntry
 from ecase.models._types import utcnow
 
 PW = "correct horse battery"
@@ -40,42 +40,6 @@ def test_wrong_password_and_unknown_user_say_the_same(raw_client: FlaskClient, f
     assert a.status_code == b.status_code == 401
     assert "用户名或密码错误" in a.get_data(as_text=True)
     assert "用户名或密码错误" in b.get_data(as_text=True)
-
-
-def test_lockout_after_repeated_failures(app: Any, raw_client: FlaskClient, form_token: Any,
-                                         make_user: Any) -> None:
-    user = make_user("zhang", "clerk")
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit - 1):
-        assert _login(raw_client, form_token, "zhang", "not the password").status_code == 401
-    last = _login(raw_client, form_token, "zhang", "not the password")
-    assert "已锁定" in last.get_data(as_text=True)
-    # even the right password is refused while locked
-    resp = _login(raw_client, form_token, "zhang", PW)
-    assert resp.status_code == 401 and "已锁定" in resp.get_data(as_text=True)
-    db.session().expire_all()
-    locked = db.session().get(User, user.id)
-    assert locked.locked_until is not None and locked.locked_until > utcnow()
-    # once the lock has run out, the right password works again
-    locked.locked_until = utcnow() - dt.timedelta(seconds=1)
-    db.session().commit()
-    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
-    actions = {e.action for e in db.session().scalars(select(AuditEntry))}
-    assert {"login.failed", "login.locked", "login.refused", "login"} <= actions
-
-
-def test_success_resets_the_failure_count(app: Any, raw_client: FlaskClient, form_token: Any,
-                                          make_user: Any) -> None:
-    make_user("zhang", "clerk")
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit - 1):
-        _login(raw_client, form_token, "zhang", "not the password")
-    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
-    raw_client.get("/cases")
-    token = form_token(raw_client.get("/cases").get_data(as_text=True))
-    raw_client.post("/logout", data={"csrf_token": token})
-    for _ in range(limit - 1):
-        assert "已锁定" not in _login(raw_client, form_token, "zhang", "nope nope nope").get_data(as_text=True)
 
 
 def test_disabled_account_cannot_log_in_and_its_session_ends(client: FlaskClient, raw_client: FlaskClient,
@@ -171,3 +135,84 @@ def test_trusted_proxy_ip_reaches_the_audit_trail(app_config: dict[str, Any], te
         entry = db.session().scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
         assert entry is not None and entry.ip == "203.0.113.7"
     proxied.extensions["ecase.db"].engine.dispose()
+
+
+def _cookie(c: FlaskClient) -> str:
+    cookie = c.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def _with_cookie(app: Any, value: str) -> FlaskClient:
+    """Another browser that was handed a copy of a session cookie."""
+    other = app.test_client()
+    other.set_cookie("session", value)
+    return other
+
+
+def _logout(c: FlaskClient, form_token: Any) -> None:
+    token = form_token(c.get("/cases").get_data(as_text=True))
+    assert c.post("/logout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_copy_of_the_cookie_opens_nothing_after_logging_out(app: Any, raw_client: FlaskClient,
+                                                              form_token: Any, make_user: Any) -> None:
+    make_user("zhang", "clerk")
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    kept = _cookie(raw_client)
+    assert _with_cookie(app, kept).get("/cases").status_code == 200
+    _logout(raw_client, form_token)
+    assert _with_cookie(app, kept).get("/cases").status_code == 302
+    assert _with_cookie(app, kept).get("/api/volumes/1").status_code == 401
+    # logging in again makes a new session that works
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    assert raw_client.get("/cases").status_code == 200
+
+
+def test_logging_out_ends_every_session_of_the_account(app: Any, raw_client: FlaskClient,
+                                                       form_token: Any, make_user: Any) -> None:
+    make_user("zhang", "clerk")
+    second = FlaskClient(app, app.response_class, use_cookies=True)
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    assert _login(second, form_token, "zhang", PW).status_code == 302
+    _logout(second, form_token)
+    assert raw_client.get("/cases").status_code == 302
+
+
+def test_disabling_ends_sessions_for_good(app: Any, raw_client: FlaskClient, form_token: Any,
+                                          make_user: Any) -> None:
+    """Disabled and enabled again, the account's old sessions stay ended."""
+    from ecase.access import Actor
+    from ecase.accounts import operations
+
+    user = make_user("zhang", "clerk")
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    kept = _cookie(raw_client)
+    operations.set_active(Actor.system(), user, False)
+    db.session().commit()
+    assert _with_cookie(app, kept).get("/cases").status_code == 302
+    operations.set_active(Actor.system(), user, True)
+    db.session().commit()
+    assert _with_cookie(app, kept).get("/cases").status_code == 302
+
+
+def test_an_admins_password_reset_ends_the_users_sessions(app: Any, client: FlaskClient,
+                                                           raw_client: FlaskClient, form_token: Any,
+                                                           make_user: Any, login: Any) -> None:
+    user = make_user("zhang", "clerk")
+    login(make_user("boss", "admin"))
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    assert client.post(f"/admin/users/{user.id}/password").status_code == 200
+    assert raw_client.get("/cases").status_code == 302
+
+
+def test_the_session_version_is_checked_on_every_request(app: Any, raw_client: FlaskClient,
+                                                         form_token: Any, make_user: Any) -> None:
+    from ecase.accounts.operations import end_sessions
+
+    user = make_user("zhang", "clerk")
+    assert _login(raw_client, form_token, "zhang", PW).status_code == 302
+    assert raw_client.get("/cases").status_code == 200
+    end_sessions(user)
+    db.session().commit()
+    assert raw_client.get("/cases").status_code == 302

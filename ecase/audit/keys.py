@@ -156,12 +156,14 @@ def ensure_key(path: Path, first_seq: int) -> AuditKey:
     ring = load(path)
     if ring.newest is not None:
         return ring.newest
+    if path.exists():  # made by hand, comments only
+        return _append(path, ring, first_seq)
     with _lock:
         key, line = _new_key(ring, first_seq)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="ascii") as f:
                 f.write(HEADER + line)
                 f.flush()
@@ -174,21 +176,30 @@ def ensure_key(path: Path, first_seq: int) -> AuditKey:
             raise AuditKeyError(f"审计密钥文件无法创建：{path}（{e.strerror}）") from e
         finally:
             tmp.unlink(missing_ok=True)
-    ring = load(path)
-    assert ring.newest is not None
-    if ring.newest.id == key.id:
+    newest = load(path).newest
+    if newest is None:
+        raise AuditKeyError(f"审计密钥文件中没有密钥：{path}")
+    if newest.id == key.id:
         log.info("audit key %s made in %s (signs entries from %d)", key.id, path, first_seq)
-    return ring.newest
+    return newest
 
 
 def add_key(path: Path, first_seq: int) -> AuditKey:
     """Append a new key signing entries from ``first_seq`` on (the caller holds the
     ``audit_head`` lock). Makes the file when it does not exist."""
     ring = load(path)
-    if ring.newest is None:
+    if not path.exists():
         return ensure_key(path, first_seq)
-    key, line = _new_key(ring, max(first_seq, ring.newest.first_seq))
+    return _append(path, ring, first_seq)
+
+
+def _append(path: Path, ring: KeyRing, first_seq: int) -> AuditKey:
+    if ring.newest is not None:  # a key file ahead of the database (a restored backup)
+        first_seq = max(first_seq, ring.newest.first_seq)
+    key, line = _new_key(ring, first_seq)
     try:
+        if path.read_bytes()[-1:] not in (b"", b"\n"):
+            line = "\n" + line  # a hand-edited file without its last newline
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         try:
             os.write(fd, line.encode("ascii"))

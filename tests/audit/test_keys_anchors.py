@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from ecase import db
 from ecase.access import Actor
@@ -88,6 +88,16 @@ def test_the_key_file_setting_is_followed(app_config: dict[str, Any], template_d
     app.extensions["ecase.db"].engine.dispose()
 
 
+def test_a_key_file_made_by_hand_gets_its_first_key(app: Any) -> None:
+    path = keys.configured_path()
+    path.write_text("# ours, kept on the encrypted volume")
+    path.chmod(0o600)
+    _fill(2)
+    ring = keys.load(path)
+    assert len(ring.keys) == 1 and path.read_text().startswith("# ours, kept on the encrypted volume\n")
+    assert verify(db.session()).ok
+
+
 # --- the attack of the issue -----------------------------------------------------------
 
 
@@ -137,7 +147,7 @@ def test_a_truncation_by_the_key_holder_is_caught_by_an_anchor(app: Any, runner:
     _fill(4)
     assert runner.invoke(args=["audit", "anchor"]).exit_code == 0  # entry 5
     s = db.session()
-    s.execute(AuditEntry.__table__.delete().where(AuditEntry.seq >= 4))
+    s.execute(delete(AuditEntry).where(AuditEntry.seq >= 4))
     last = s.scalars(select(AuditEntry).where(AuditEntry.seq == 3)).one()
     s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=3, hash=last.hash))
     s.commit()

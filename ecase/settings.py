@@ -73,7 +73,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SWEEP_INTERVAL_S", 60,
             "Seconds between two sweeps of every worker (and one at its start) that re-queue "
             "unfinished work no live worker holds.", int),
-    Setting("PAGE_TIMEOUT_S", 300, "Wall-clock limit for processing one page, in seconds.", int),
+    Setting("PAGE_TIMEOUT_S", 300,
+            "Wall-clock limit for processing one page, in seconds: the worker child is stopped after "
+            "it (a soft limit 10 s before), and the page is tried again, up to three times.", int),
+    Setting("TASK_TIME_LIMIT_S", 3600,
+            "Wall-clock limit of any other background task (recognising a volume, an export), in "
+            "seconds; Redis hands an unacknowledged task out again only after twice this.", int),
+    Setting("WORKER_MAX_MEMORY_MB", 3072,
+            "A worker child that has grown beyond this many megabytes is replaced after its task "
+            "(0: never).", int),
     Setting("SESSION_HOURS", 8, "Hours of inactivity after which a login session expires.", int),
     Setting("LOGIN_MAX_FAILURES", 5,
             "Failed logins of one user name from one client address before that pair must wait "

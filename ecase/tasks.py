@@ -57,6 +57,17 @@ def init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         task_default_queue="ecase",
+        # a task that runs away is stopped: its lease runs out and the sweeper hands the
+        # work out again, until the row's attempts are used up (ecase.leases)
+        task_time_limit=app.config["TASK_TIME_LIMIT_S"],
+        task_soft_time_limit=max(1, app.config["TASK_TIME_LIMIT_S"] - 30),
+        task_annotations={"ecase.process_page": {
+            "time_limit": app.config["PAGE_TIMEOUT_S"],
+            "soft_time_limit": max(1, app.config["PAGE_TIMEOUT_S"] - 10)}},
+        # Redis gives an unacknowledged message out again after this: above the longest task
+        broker_transport_options={"visibility_timeout": 2 * max(app.config["TASK_TIME_LIMIT_S"],
+                                                                app.config["PAGE_TIMEOUT_S"])},
+        worker_max_memory_per_child=(app.config["WORKER_MAX_MEMORY_MB"] * 1024) or None,
     )
     celery.flask_app = app  # type: ignore[attr-defined]
     app.extensions["celery"] = celery

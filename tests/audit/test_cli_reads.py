@@ -74,8 +74,10 @@ def test_export_as_a_user_is_recorded(runner: Any, make_user: Any, small_scan: A
     path, info = small_scan
     user = make_user("zhang", "clerk")
     result = runner.invoke(args=["ingest", str(path), "--case", info["case_no"], "--case-name",
-                                 info["case_name"], "--wait", "--as", "zhang"])
+                                 info["case_name"], "--wait", "--json", "--as", "zhang"])
     assert result.exit_code == 0, result.output
+    [read] = _entries("view")  # the volume printed
+    assert (read.username, read.target_type) == ("zhang", "volume")
     out = tmp_path / "package.zip"
     result = runner.invoke(args=["export", info["case_no"], "--out", str(out), "--as", "zhang"])
     assert result.exit_code == 0, result.output

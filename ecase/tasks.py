@@ -65,8 +65,10 @@ def init_app(app: Flask) -> Celery:
             "time_limit": app.config["PAGE_TIMEOUT_S"],
             "soft_time_limit": max(1, app.config["PAGE_TIMEOUT_S"] - 10)}},
         # Redis gives an unacknowledged message out again after this: above the longest task
-        broker_transport_options={"visibility_timeout": 2 * max(app.config["TASK_TIME_LIMIT_S"],
-                                                                app.config["PAGE_TIMEOUT_S"])},
+        # (kombu's SQLAlchemy transport hands its options to create_engine: none there)
+        broker_transport_options=(
+            {"visibility_timeout": 2 * max(app.config["TASK_TIME_LIMIT_S"], app.config["PAGE_TIMEOUT_S"])}
+            if app.config["BROKER_URL"].startswith(("redis", "rediss")) else {}),
         worker_max_memory_per_child=(app.config["WORKER_MAX_MEMORY_MB"] * 1024) or None,
     )
     celery.flask_app = app  # type: ignore[attr-defined]

@@ -183,7 +183,8 @@ def verify(s: Session, *, key_file: Path | None = None,
     Detects an altered entry (its hash no longer matches its fields: without the key
     nobody can make it match), a removed or inserted entry (a gap in ``seq`` or a
     ``prev_hash`` that does not match), entries cut off the end (the head row is ahead
-    of the last entry, or entries lie beyond the head), entries signed with the wrong
+    of the last entry, entries lie beyond the head, or the chain is shorter than it was
+    when the newest key was made), entries signed with the wrong
     key or none (see the module docstring), and any anchor the chain does not pass
     through: an anchor whose entry has another hash, or lies beyond the chain's end.
 
@@ -230,6 +231,13 @@ def verify(s: Session, *, key_file: Path | None = None,
     if head_seq != count or head_hash != prev:
         return broken(count + 1, f"the head says {head_seq} entries but the chain ends at entry "
                                  f"{count}: entries after {count} were removed or the head was altered")
+    made_at = ring.newest  # keys are in the order of their first entries
+    if made_at is not None and count < made_at.first_seq - 1:
+        # a key is made while entry first_seq - 1 is the committed head: the key file
+        # is a small anchor of its own
+        return broken(count + 1, f"the chain ends at entry {count}, but key {made_at.id} was made "
+                                 f"after entry {made_at.first_seq - 1}: entries were removed "
+                                 f"(or an older backup restored, see docs/audit.md)")
     beyond = s.scalar(select(func.max(AuditEntry.seq)))
     if beyond is not None and beyond > head_seq:
         now = s.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0

@@ -254,6 +254,19 @@ def test_a_legacy_entry_rewritten_alone_breaks_the_first_signed_one(app: Any) ->
     assert not result.ok and result.bad_seq == 6 and "does not link" in result.reason
 
 
+def test_the_key_file_remembers_how_long_the_chain_was(app: Any) -> None:
+    """Everything deleted and the head set back to zero: no anchor needed to notice,
+    the key was made after entry 5."""
+    _legacy(5)
+    _fill(3)
+    s = db.session()
+    s.execute(delete(AuditEntry))
+    s.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=0, hash=GENESIS))
+    s.commit()
+    result = verify(s, anchors=[])
+    assert not result.ok and result.bad_seq == 1 and "after entry 5" in result.reason
+
+
 def test_signed_entries_need_the_key_file(app: Any, runner: Any) -> None:
     _fill(2)
     keys.configured_path().rename(Path(app.config["DATA_DIR"]) / "elsewhere")

@@ -90,7 +90,7 @@ def register(app: Flask) -> None:
     from sqlalchemy.exc import DataError
     from werkzeug.exceptions import HTTPException
 
-    from scanning.errors import ScanError
+    from scanning.errors import ScanError, scrub_paths
     from storage import StorageError
 
     @app.errorhandler(ECaseError)
@@ -104,7 +104,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(StorageError)
     def _storage(e: StorageError) -> Response:
         log.warning("storage error: %s", e)
-        return error_response(422, "storage", str(e))
+        return error_response(422, "storage", scrub_paths(str(e)))
 
     @app.errorhandler(OverflowError)
     def _overflow(e: OverflowError) -> Response:

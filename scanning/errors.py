@@ -4,17 +4,37 @@ A shallow tree (after OCRmyPDF's ``exceptions.py``): everything is a ``ScanError
 ``InputFileError`` and its children mean "this uploaded file (or one page of it) cannot be
 used", name the file and page, and say why in Chinese and English. The web layer shows
 ``str(error)`` and maps ``error.code`` to a stable error code; it never shows a traceback.
+
+No message shows a path of the server: the parsers' own words often begin with the path
+they were given (a blob such as ``…/data/blobs/4b/7e/…: Loop detected``), so every
+message goes through :func:`scrub_paths`, which puts the uploaded file's name in their
+place.
 """
 
 from __future__ import annotations
 
 import os
+import re
+
+#: a Python file object's repr, which names its path (``<_io.BufferedReader name='/…'>``)
+_FILE_REPR = re.compile(r"<_io\.\w+ name=(?:'[^']*'|\"[^\"]*\"|\d+)>|<_io\.BytesIO object at 0x[0-9a-fA-F]+>")
+#: an absolute path of two parts or more, not inside a word (``刑事/行政`` is no path)
+_PATH = re.compile(r"(?<![\w.:/~])(?:~|\.{1,2})?/(?:[^\s/'\"<>()\[\]{},;:]+/)+[^\s/'\"<>()\[\]{},;:]*")
+
+
+def scrub_paths(text: str, name: str = "…") -> str:
+    """``text`` with every path of the server in it (a blob, a temporary file, a program)
+    replaced by ``name``, the file's name as the user uploaded it."""
+    return _PATH.sub(lambda _m: name, _FILE_REPR.sub(lambda _m: name, text))
 
 
 class ScanError(Exception):
     """Base of every error raised by ``scanning``."""
 
     code = "scan_error"
+
+    def __str__(self) -> str:
+        return scrub_paths(super().__str__())
 
 
 class MissingDependencyError(ScanError):
@@ -43,7 +63,7 @@ class InputFileError(ScanError):
 
     def __init__(self, file: str | os.PathLike[str], reason: str, page: int | None = None) -> None:
         self.file = os.path.basename(os.fspath(file)) or os.fspath(file)
-        self.reason = reason
+        self.reason = scrub_paths(reason, self.file)
         self.page = page
         super().__init__(self.file, reason, page)
 

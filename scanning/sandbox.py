@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 
 from scanning import errors
 from scanning._exec import spawn_python
-from scanning.errors import InputFileError, ParserCrashError
+from scanning.errors import InputFileError, ParserCrashError, scrub_paths
 from scanning.sources import DEFAULT_DPI, ScanInfo, SourcePage
 
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def iter_pages(
                     yield SourcePage(
                         int(page["index"]), data, str(page["media_type"]), int(page["width"]),
                         int(page["height"]), int(page["dpi"]), source=str(page["source"]),
-                        error=page.get("error"),
+                        error=scrub_paths(str(page["error"]), label) if page.get("error") else None,
                     )
                     child.send("next")
             finally:

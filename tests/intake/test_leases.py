@@ -185,10 +185,18 @@ def _processed_scan(case_no: str, pages: int, volume_id: int | None = None) -> i
         return job.id
 
 
-def test_scans_finishing_at_once_on_one_volume_all_land(app: Flask) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def either_app(request: pytest.FixtureRequest) -> Flask:
+    """The test app on SQLite, then on PostgreSQL (when ./dev test started one)."""
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")  # type: ignore[no-any-return]
+
+
+def test_scans_finishing_at_once_on_one_volume_all_land(either_app: Flask) -> None:
     """Ten scans of one volume recognised at the same moment: every page lands once,
     versions are numbered 1…10 with no conflict (it failed with UNIQUE volume_id, number)."""
     from ecase.intake.tasks import finish_scan
+
+    app = either_app
 
     first = _processed_scan("A1101010100002026000010", pages=1)
     volume_id = db.session().get(Job, first).volume_id  # type: ignore[union-attr]
@@ -221,9 +229,10 @@ def test_scans_finishing_at_once_on_one_volume_all_land(app: Flask) -> None:
     assert [v.number for v in vol.versions] == list(range(1, 11))
 
 
-def test_two_first_uploads_to_one_new_case_at_once(app: Flask) -> None:
+def test_two_first_uploads_to_one_new_case_at_once(either_app: Flask) -> None:
     """The second insert of the same new case number waits for the first and then uses
     its case (it answered HTTP 500 with an IntegrityError)."""
+    app = either_app
     case_no = "A1101010100002026000020"
     flushed, done = threading.Event(), threading.Event()
     results: list[Any] = []

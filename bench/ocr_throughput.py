@@ -20,7 +20,10 @@ Two extra keys follow: ``tesseract_parallel_pps``, the same plain Tesseract runs
 ``jobs`` at a time (wall clock; on a VM whose two vCPUs are hyper-threads of one core this
 is far below sum/cores), and ``ratio_vs_parallel`` = ecase_pps / tesseract_parallel_pps.
 
-    .venv/bin/python bench/ocr_throughput.py [--pages 60] [--jobs N] [--skip-ocrmypdf]
+``--engine NAME`` times ecase's pipeline with that OCR engine (scanning.ocr: tesseract,
+ppocr; default ECASE_OCR_ENGINE, else tesseract); the last line starts with ``engine=``.
+
+    .venv/bin/python bench/ocr_throughput.py [--pages 60] [--jobs N] [--engine NAME] [--skip-ocrmypdf]
 """
 
 from __future__ import annotations
@@ -87,10 +90,10 @@ def build_volume(pages: int, out: Path) -> tuple[Path, list[Path], dict[str, int
     return pdf, upright, stats
 
 
-def time_ecase(pdf: Path, jobs: int) -> tuple[float, int, int]:
+def time_ecase(pdf: Path, jobs: int, engine: str | None = None) -> tuple[float, int, int]:
     t = time.perf_counter()
     n = errors = 0
-    for page in process_scan([pdf], jobs=jobs):
+    for page in process_scan([pdf], jobs=jobs, engine=engine):
         n += 1
         errors += page.result.error is not None
     return time.perf_counter() - t, n, errors
@@ -128,12 +131,17 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=60)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-ocrmypdf", action="store_true")
+    ap.add_argument("--engine", default=None, help="OCR engine of ecase's pipeline: tesseract, ppocr")
     ap.add_argument("--out", type=Path, default=ROOT / ".cache" / "bench-ocr")
     args = ap.parse_args()
 
     pdf, upright, stats = build_volume(args.pages, args.out)
     print(f"volume: {pdf} ({args.pages} pages: {stats})")
-    ecase_s, n, errors = time_ecase(pdf, args.jobs)
+    from scanning.ocr import get_engine
+
+    engine = get_engine(args.engine)
+    print(f"engine: {engine.name} {engine.version()}")
+    ecase_s, n, errors = time_ecase(pdf, args.jobs, engine.name)
     print(f"ecase: {n} pages in {ecase_s:.1f} s, {errors} page errors")
     bound_s = time_tesseract(upright) / args.jobs
     print(f"tesseract bound: {bound_s:.1f} s (sum of single-page runs / {args.jobs} cores)")
@@ -145,7 +153,7 @@ def main() -> None:
         print(f"ocrmypdf: {ocrmypdf_s:.1f} s")
     pps = args.pages / ecase_s
     print(
-        f"pages={args.pages} ecase_pps={pps:.3f} ocrmypdf_pps={args.pages / ocrmypdf_s:.3f} "
+        f"engine={engine.name} pages={args.pages} ecase_pps={pps:.3f} ocrmypdf_pps={args.pages / ocrmypdf_s:.3f} "
         f"tesseract_bound_pps={args.pages / bound_s:.3f} ratio_vs_ocrmypdf={ocrmypdf_s / ecase_s:.2f} "
         f"ratio_vs_bound={bound_s / ecase_s:.2f} tesseract_parallel_pps={args.pages / par_s:.3f} "
         f"ratio_vs_parallel={par_s / ecase_s:.2f}"

@@ -26,7 +26,10 @@ without names (comparable with earlier runs); the last line adds ``field_acc_nam
 them), ``names_fixed`` (fields wrong without, right with) and ``names_broke`` (right
 without, wrong with).
 
-    .venv/bin/python bench/recognition.py [--mode extract|cli|oracle] [--jobs 2] [--limit N] [--names]
+--engine NAME reads with that OCR engine (scanning.ocr: tesseract, ppocr; default the
+ECASE_OCR_ENGINE environment variable, else tesseract); the last line names it.
+
+    .venv/bin/python bench/recognition.py [--mode extract|cli|oracle] [--engine NAME] [--jobs 2] [--limit N] [--names]
 """
 
 from __future__ import annotations
@@ -106,12 +109,24 @@ def build_corpus(limit: int | None) -> list[dict[str, Any]]:
     return items
 
 
+#: Oracle mode's layout for each Tesseract psm it may be given.
+PSM_LAYOUT = {3: "page", 6: "block", 7: "line"}
+
+
+def engine_key() -> str:
+    """What cached readings depend on: the OCR format, the engine and its version."""
+    from scanning.ocr import get_engine
+
+    engine = get_engine()
+    return f"f{OCR_FORMAT}-{engine.name}-{engine.version()}".replace("/", "_").replace(" ", "_")
+
+
 def run_oracle(item: dict[str, Any], psm: int, lexicons: tuple[Any, ...] = (None,)) -> list[dict[str, Any]]:
     """OCR the truth-upright pages (red seal suppressed as the pipeline does) and recognise."""
     from PIL import Image
 
     from scanning.extract import extract_pages
-    from scanning.ocr import ocr_image
+    from scanning.ocr import get_engine
     from scanning.types import PageResult
 
     try:
@@ -129,7 +144,7 @@ def run_oracle(item: dict[str, Any], psm: int, lexicons: tuple[Any, ...] = (None
             continue
         im = Image.frombytes(mode, size, data)
         up = im.rotate(-tp["rotation"], expand=True) if tp["rotation"] else im
-        key = hashlib.sha1(up.tobytes() + f"psm{psm}-f{OCR_FORMAT}".encode()).hexdigest()
+        key = hashlib.sha1(up.tobytes() + f"psm{psm}-{engine_key()}".encode()).hexdigest()
         cached = ocr_cache / f"{key}.pkl"
         if cached.exists():
             ocr = pickle.loads(cached.read_bytes())
@@ -137,7 +152,7 @@ def run_oracle(item: dict[str, Any], psm: int, lexicons: tuple[Any, ...] = (None
             img = up.convert("RGB") if up.mode == "RGB" else up.convert("L")
             if suppress_red is not None and img.mode == "RGB":
                 img = suppress_red(img)[0]
-            ocr = ocr_image(img.convert("L"), psm=psm)
+            ocr = get_engine().read(img.convert("L"), None, PSM_LAYOUT.get(psm, "block"))
             cached.write_bytes(pickle.dumps(ocr))
         pages.append(PageResult(index=i, rotation=tp["rotation"], skew_deg=tp["skew_deg"], ocr=ocr))
     return [extract_pages(pages, lexicon=lex) for lex in lexicons]
@@ -172,13 +187,13 @@ def run_item(item: dict[str, Any], mode: str, jobs: int | None, psm: int, reuse:
 
     store = CACHE / "pages"
     store.mkdir(parents=True, exist_ok=True)
-    cached = store / f"{item['name']}-{CORPUS_VERSION}-f{OCR_FORMAT}.pkl"
+    cached = store / f"{item['name']}-{CORPUS_VERSION}-{engine_key()}.pkl"
     if cached.exists():
         pages = pickle.loads(cached.read_bytes())
     else:
         pages = _page_results(process_scan([item["path"]], jobs=jobs))
         cached.write_bytes(pickle.dumps(pages))
-    refined = store / f"{item['name']}-{CORPUS_VERSION}-f{OCR_FORMAT}-tables.pkl"
+    refined = store / f"{item['name']}-{CORPUS_VERSION}-{engine_key()}-tables.pkl"
     if refined.exists():
         pages = pickle.loads(refined.read_bytes())
     else:  # the table re-read of extract(), on the scanned images turned as the pipeline turned them
@@ -262,6 +277,7 @@ def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", choices=("extract", "cli", "oracle"), default="extract")
+    ap.add_argument("--engine", default=None, help="OCR engine (scanning.ocr): tesseract, ppocr; default ECASE_OCR_ENGINE")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--limit", type=int, default=None, help="only the first N scans of the corpus")
     ap.add_argument("--psm", type=int, default=int(os.environ.get("ECASE_BENCH_PSM", "6")), help="oracle mode's Tesseract psm")
@@ -273,6 +289,12 @@ def main() -> None:
     ap.add_argument("--names", action="store_true",
                     help="also recognise with the pool of the synthetic bureaus' names as a lexicon (field_acc_names)")
     args = ap.parse_args()
+    from scanning.ocr import ENGINE_ENV, get_engine
+
+    if args.engine:  # the pipeline's worker processes and `ecase extract` read it too
+        os.environ[ENGINE_ENV] = args.engine
+    engine = get_engine()
+    print(f"engine: {engine.name} {engine.version()}", file=sys.stderr)
     lexicons: tuple[Any, ...] = (None,)
     if args.names:
         from scanning.recognition.lexicon import Lexicon
@@ -316,7 +338,7 @@ def main() -> None:
                     print(f"  broken by names {name} {fieldname}: want {want!r} got {got!r}")
         fixed, broke = sum((before - after).values()), sum((after - before).values())
         extra = f" field_acc_names={sn['field_acc']:.4f} names_fixed={fixed} names_broke={broke}"
-    print(f"scans={len(items)} pages={pages} mode={args.mode} doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
+    print(f"scans={len(items)} pages={pages} mode={args.mode} engine={engine.name} doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
           f"fields={sc['fields']} rotation_acc={sc['rotation_acc']:.4f} blank_acc={sc['blank_acc']:.4f} "
           f"sec_per_page={elapsed / max(pages, 1):.3f}{extra}")
 

@@ -292,7 +292,7 @@ def _ink(crop: np.ndarray) -> np.ndarray | None:
     """The crop's ink (darker than halfway from its paper to its darkest), None if it holds none."""
     if crop.size == 0:
         return None
-    paper, dark = np.percentile(crop, 90), np.percentile(crop, 1)
+    paper, dark = np.percentile(crop, 90), np.percentile(crop, 0.1)
     if paper - dark < 40:
         return None
     return crop < (paper + dark) / 2

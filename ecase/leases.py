@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.engine import Engine
 
 from ecase import db
@@ -138,6 +138,40 @@ class Lease:
             release(self.model, self.row_id)
         except Exception as e:  # noqa: BLE001 - the lease then simply runs out
             log.warning("lease on %s %s not released: %s", self.model.__tablename__, self.row_id, e)
+
+
+def reap_dead_owners(models: Iterable[Any]) -> int:
+    """End the leases held by processes of this machine that no longer exist (a worker
+    killed with ``kill -9`` on this host): their rows are free at once instead of after
+    ``LEASE_S``. Returns how many rows were freed. Leases of other machines run out by
+    themselves."""
+    host = socket.gethostname()[:60]
+    now = utcnow()
+    freed = 0
+    for model in models:
+        owners = db.session().scalars(select(model.lease_owner).distinct()
+                                      .where(model.lease_owner.is_not(None), model.lease_expires_at >= now))
+        for who in list(owners):
+            name, _, rest = who.partition(":")
+            pid = rest.partition(":")[0]
+            if name != host or not pid.isdigit() or _alive(int(pid)):
+                continue
+            with db.unit_of_work() as s:
+                freed += s.execute(update(model).where(model.lease_owner == who)
+                                   .values(lease_expires_at=now - dt.timedelta(seconds=1))
+                                   .execution_options(synchronize_session=False)).rowcount
+        db.session().rollback()
+    return freed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def mark_rung(model: Any, ids: Iterable[int]) -> None:

@@ -45,6 +45,9 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
     now = utcnow()
     rung: Counter[str] = Counter()
     s = db.session()
+    freed = leases.reap_dead_owners((Job, Page))
+    if freed:
+        log.info("sweep: %d leases of processes gone from this machine ended", freed)
     # pages first: where tasks run inline (tests) they are then done when jobs are looked at
     pages = [p.id for p in s.execute(select(Page.id, Page.rung_at, Page.rings, Page.lease_owner)
                                      .where(Page.state == "pending", leases.free(Page, now))

@@ -296,3 +296,27 @@ def test_case_numbers_belong_to_units(app: Flask, client: Any, make_unit: Any, m
     assert own.status_code == 202, own.get_data(as_text=True)
     made = db.session().scalars(select(Case).where(Case.case_no == "A1101010200002026000001")).one()
     assert made.unit_id == b.id
+
+
+def test_leases_of_dead_processes_on_this_machine_end_at_once(app: Flask) -> None:
+    """After a kill -9 and a restart the sweep at the worker's start frees the dead
+    workers' rows at once, not a lease later; a live process's lease stays."""
+    import os
+    import socket
+    import subprocess
+
+    job = _processed_scan("A1101010100002026000040", pages=1)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    host = socket.gethostname()[:60]
+    later = utcnow() + dt.timedelta(minutes=5)
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == job)
+                  .values(lease_owner=f"{host}:{dead.pid}:gone", lease_expires_at=later))
+    other = _processed_scan("A1101010100002026000041", pages=1)
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == other)
+                  .values(lease_owner=f"{host}:{os.getpid()}:alive", lease_expires_at=later))
+    assert leases.reap_dead_owners([Job]) == 1
+    assert leases.take(Job, job)
+    assert not leases.take(Job, other)

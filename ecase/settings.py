@@ -105,6 +105,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RATE_LIMIT_UPLOAD", "300/hour", "Uploads allowed per user.", str),
     Setting("RATE_LIMIT_STORAGE", "memory://",
             "Where rate-limit counters live: memory:// (one process) or a redis:// URL (shared).", str),
+    Setting("WEB_BIND", "127.0.0.1:8000",
+            "Where `ecase serve` (gunicorn) listens: HOST:PORT, or unix:/path/to/socket; a reverse "
+            "proxy in front of it serves HTTPS (docs/deploy.md)."),
+    Setting("WEB_WORKERS", 4,
+            "Processes `ecase serve` runs (gunicorn workers); each serves WEB_THREADS requests at once.",
+            int),
+    Setting("WEB_THREADS", 4,
+            "Threads of each `ecase serve` process: the requests one process serves at once (uploads "
+            "and downloads mostly wait on the network).", int),
     Setting("LOG_LEVEL", "INFO", "Logging level of the service and the worker."),
 )
 

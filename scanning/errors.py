@@ -111,6 +111,14 @@ class DamagedFileError(InputFileError):
     zh = "文件已损坏"
 
 
+class DamagedPageError(DamagedFileError):
+    """One page's image data cannot be decoded (the file's other pages may be fine): the
+    page is flagged, never kept as the blank or garbled image a decoder made of it."""
+
+    code = "damaged_page"
+    zh = "此页图像数据已损坏，无法解码，请重新扫描此页"
+
+
 class ParserCrashError(InputFileError):
     """The sandboxed parser crashed, ran out of memory or ran out of time on this file."""
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import re
+import sys
+import tempfile
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PIL import Image
@@ -154,11 +159,50 @@ def image_dpi(img: Image.Image) -> int:
 
 
 def load_checked(img: Image.Image) -> None:
-    """Decode ``img`` fully (raising on damage) without Pillow's bomb warning."""
+    """Decode ``img`` fully (raising on damage) without Pillow's bomb warning.
+
+    libtiff reports much damage (a fax strip's bad code words, a strip cut short) only
+    on stderr and hands back what it made of it: a white or black page that would pass
+    for a blank one. So while a compressed TIFF decodes, what C code writes to stderr is
+    read too, and an error line there (a warning line is no damage) raises ``OSError``.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         if img.format == "JPEG":
             # A scaled DCT decode still reads every byte of the entropy-coded data,
             # so truncation shows, at an eighth of the cost.
             img.draft(img.mode, (max(1, img.width // 8), max(1, img.height // 8)))
-        img.load()
+        if img.format != "TIFF" or not getattr(img, "use_load_libtiff", False):
+            img.load()
+            return
+        with stderr_lines() as said:
+            img.load()
+    errors = [line for line in said if _LIBTIFF_ERROR.match(line)]
+    if errors:
+        raise OSError(f"{errors[0].rstrip('.')}" + (f" (+{len(errors) - 1})" if len(errors) > 1 else ""))
+
+
+#: a line of libtiff's stderr error handler (``module: message.``); its warnings say
+#: ``module: Warning, message.``
+_LIBTIFF_ERROR = re.compile(r"^[\w.-]+: (?!Warning, )\S")
+
+
+@contextlib.contextmanager
+def stderr_lines() -> Iterator[list[str]]:
+    """Collect what is written to file descriptor 2 (by C libraries too) meanwhile; it is
+    passed on to stderr afterwards, so no log line is lost. The list fills on exit."""
+    lines: list[str] = []
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            text = tmp.read(1 << 20)
+            if text:
+                os.write(2, text)
+            lines.extend(text.decode("utf-8", "replace").splitlines())

@@ -6,13 +6,16 @@ import io
 import logging
 import os
 import re
+import struct
+import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-
+from PIL import Image
 
 from scanning.errors import (
     DamagedFileError,
+    DamagedPageError,
     DecompressionBombError,
     EmptyScanError,
     InputFileError,
@@ -21,7 +24,6 @@ from scanning.sources._common import (
     MAX_ZIP_ENTRIES,
     MAX_ZIP_ENTRY_BYTES,
     MAX_ZIP_RATIO,
-
     SourcePage,
     check_size,
     image_dpi,
@@ -53,23 +55,55 @@ def single_image(data: bytes, media_type: str, name: str, index: int = 1) -> Sou
     return SourcePage(index, data, media_type, width, height, dpi, source=name)
 
 
-def tiff_frame_count(data: io.BufferedIOBase | bytes, name: str) -> int:
-    img = open_image(data if isinstance(data, bytes) else data, name)  # type: ignore[arg-type]
-    return int(getattr(img, "n_frames", 1))
+#: what Pillow raises for a TIFF page whose directory or data is garbled or cut short
+#: (TypeError: its "Missing dimensions" for a directory that could not be read)
+_TIFF_DAMAGE = (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, struct.error)
+
+
+def _frames(reopen: Callable[[], Image.Image]) -> int:
+    """How many pages a TIFF has (``reopen`` opens it afresh: a failed seek leaves Pillow
+    lost). When a page's directory is garbled or cut short, the pages before it count
+    and so does that one (it will come out flagged); pages after it cannot be found."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return int(getattr(reopen(), "n_frames", 1))
+    except _TIFF_DAMAGE:
+        pass
+    img, readable = reopen(), 1
+    while True:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                img.seek(readable)
+        except _TIFF_DAMAGE:
+            return readable + 1
+        readable += 1
+
+
+def tiff_frame_count(f: io.BufferedIOBase, name: str) -> int:
+    def reopen() -> Image.Image:
+        f.seek(0)
+        return open_image(f, name)  # type: ignore[arg-type]
+
+    return _frames(reopen)
 
 
 def iter_tiff(path: str | os.PathLike[str], name: str, start: int = 1) -> Iterator[SourcePage]:
-    """Yield each frame of a (multi-page) TIFF; a single-page TIFF keeps its own bytes."""
+    """Yield each frame of a (multi-page) TIFF; a single-page TIFF keeps its own bytes.
+
+    A page that cannot be decoded comes out with ``error`` (a ``DamagedPageError``),
+    never as the blank or garbled image a decoder made of it."""
     with open(path, "rb") as f:
+        n = tiff_frame_count(f, name)  # type: ignore[arg-type]
+        f.seek(0)
         img = open_image(f, name)  # type: ignore[arg-type]
-        try:
-            n = int(getattr(img, "n_frames", 1))
-        except (OSError, ValueError, SyntaxError) as e:
-            raise DamagedFileError(name, f"the TIFF's page directory is damaged ({e})") from e
         for i in range(start - 1, n):
             index = i + 1
             try:
-                img.seek(i)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # an unreadable directory also raises below
+                    img.seek(i)
                 check_size(name, img.width, img.height, index)
                 dpi = image_dpi(img)
                 load_checked(img)
@@ -83,8 +117,8 @@ def iter_tiff(path: str | os.PathLike[str], name: str, start: int = 1) -> Iterat
                 yield SourcePage(index, buf.getvalue(), "image/png", img.width, img.height, dpi, source=name)
             except InputFileError as e:
                 yield _error_page(index, name, e)
-            except (OSError, SyntaxError, ValueError, EOFError) as e:
-                yield _error_page(index, name, DamagedFileError(name, f"this page is damaged ({e})", index))
+            except _TIFF_DAMAGE as e:
+                yield _error_page(index, name, DamagedPageError(name, f"this page cannot be decoded ({e})", index))
 
 
 def _zip_entries(zf: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:

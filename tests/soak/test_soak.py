@@ -28,6 +28,13 @@ LEASE_S, SWEEP_S = 6, 3
 STALL_S = LEASE_S + 3 * SWEEP_S + 40  # no progress for this long: the rest is stuck
 
 
+def _options(seed: int) -> SoakOptions:
+    """3 kills during 10 uploads of 2–4 pages to two cases (one per unit): about two and a
+    half minutes on two busy cores, most of it OCR and the exports."""
+    return SoakOptions(kills=3, scans=10, cases=2, seed=seed, lease_s=LEASE_S, sweep_s=SWEEP_S, stall_s=40,
+                       wait_cap_s=150)
+
+
 def _report(figures: harness.Figures) -> str:
     return figures.line() + "\n" + "\n".join(figures.problems[:40])
 
@@ -48,8 +55,7 @@ def _assert_clean(figures: harness.Figures) -> None:
 
 def test_soak_embedded(tmp_path: Path) -> None:
     """SQLite, the embedded broker and ``ecase run``'s own worker, killed 3 times."""
-    figures = harness.run_soak(tmp_path, SoakOptions(kills=3, scans=12, seed=13, lease_s=LEASE_S, sweep_s=SWEEP_S,
-                                                     stall_s=40, wait_cap_s=150), Backend("sqlite"))
+    figures = harness.run_soak(tmp_path, _options(seed=13), Backend("sqlite"))
     print(figures.line())
     _assert_clean(figures)
 
@@ -64,8 +70,7 @@ def test_soak_postgres_redis(tmp_path: Path) -> None:
         pytest.skip("ECASE_TEST_POSTGRES_URL and ECASE_TEST_REDIS_URL are not both set "
                     "(./dev test starts PostgreSQL and Redis on loopback)")
     with harness.postgres_backend(pg, redis, workers=2) as backend:
-        figures = harness.run_soak(tmp_path, SoakOptions(kills=3, scans=12, seed=29, lease_s=LEASE_S,
-                                                         sweep_s=SWEEP_S, stall_s=40, wait_cap_s=150), backend)
+        figures = harness.run_soak(tmp_path, _options(seed=29), backend)
     print(figures.line())
     _assert_clean(figures)
 

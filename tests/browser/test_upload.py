@@ -53,8 +53,8 @@ def test_bad_file_message_in_the_page(app: Any, live_server: str, browser_page: 
                                                 "buffer": bad.read_bytes()})
     page.click("#submit")
     # the refusal comes after the bytes are stored and the file inspected in a sandboxed
-    # child process: allow for a loaded CI machine
-    page.wait_for_function("document.querySelector('#status').textContent.includes('上传失败')",
-                           timeout=120_000)
+    # child process: allow for a loaded CI machine (a locator, not wait_for_function: the
+    # page's Content-Security-Policy refuses the string it would evaluate)
+    page.locator("#status", has_text="上传失败").wait_for(timeout=120_000)
     status = page.inner_text("#status")
     assert "卷宗.pdf" in status and "不支持" in status

@@ -1,0 +1,42 @@
+"""Every page, opened in a real Chromium as an admin, runs without the browser refusing
+anything under the Content-Security-Policy (scripts that evaluate strings, set style
+attributes or build inline handlers would be refused only there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser.conftest import browser_page, live_server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+PW = "correct horse battery"
+
+
+def test_no_page_breaks_the_policy(app: Flask, live_server: str, browser_page: Any) -> None:  # noqa: F811
+    from tests.browser.conftest import log_in
+    from tests.test_routes_by_role import build_world, fill
+
+    world = build_world()
+    refused: list[str] = []
+    page = browser_page
+    page.set_default_timeout(15000)
+    page.on("console", lambda msg: refused.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text else None)
+    log_in(page, live_server, "walker_admin", PW)
+    adapter = app.url_map.bind("localhost")
+    visited = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or set()) or rule.endpoint in ("static", "accounts.login") \
+                or rule.rule.startswith("/api/") or "json" in rule.rule or "xlsx" in rule.rule \
+                or "download" in rule.endpoint or "<fmt>" in rule.rule or "/image" in rule.rule:
+            continue
+        for values in fill(rule, world["A"]):
+            page.goto(live_server + adapter.build(rule.endpoint, values, method="GET"))
+            page.wait_for_load_state("load")
+            visited += 1
+    assert visited > 20
+    assert not refused, "\n".join(refused)

@@ -320,9 +320,12 @@ def settings_cmd(markdown: bool) -> None:
         click.echo(f"ECASE_{s.name:<20} {s.default!s:<30} {s.help}")
 
 
+from ecase.backup import backup_command, restore_command  # noqa: E402
 from ecase.demo import demo_command  # noqa: E402
+from ecase.storage_commands import storage_group  # noqa: E402
 
-main.add_command(demo_command)
+for command in (demo_command, storage_group, backup_command, restore_command):
+    main.add_command(command)
 
 
 @main.command("extract", with_appcontext=False)

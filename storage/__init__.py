@@ -9,6 +9,8 @@ Parts:
 - ``local``: blobs as files on local disk (the embedded default), written atomically
   (temporary file, fsync, rename, fsync of the directory).
 - ``s3``: blobs in an S3-compatible object store (boto3, imported only when used).
+- ``fixity``: re-hash stored blobs and report the missing and the changed ones (behind
+  ``ecase storage verify``).
 
 :func:`open_store` picks the backend from a URL (``file:///…`` or ``s3://bucket/prefix``).
 """

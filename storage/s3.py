@@ -29,6 +29,9 @@ class S3BlobStore(BlobStore):
         self.bucket = bucket
         self.prefix = prefix.rstrip("/") + "/" if prefix else ""
 
+    def __repr__(self) -> str:
+        return f"S3BlobStore('s3://{self.bucket}/{self.prefix}')"
+
     def _name(self, key: str) -> str:
         check_key(key)
         return f"{self.prefix}{key[:2]}/{key}"

@@ -41,7 +41,7 @@ def test_help_and_version_touch_nothing(tmp_path: Path) -> None:
     out = subprocess.run([*_ecase(), "--help"], cwd=cwd, env=env, capture_output=True, text=True,
                          timeout=120)
     assert out.returncode == 0, out.stderr
-    for name in ("serve", "run", "worker", "db", "users", "audit",
+    for name in ("serve", "run", "worker", "db", "storage", "backup", "restore", "users", "audit",
                  "search", "export", "ingest"):
         assert f"  {name} " in out.stdout, name
     assert "Traceback" not in out.stderr

@@ -13,6 +13,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ecase import db
@@ -109,10 +111,7 @@ def _count_failure(name: str, address: str, now: dt.datetime) -> LoginThrottle:
     every web process and concurrent tries count together."""
     s = db.session()
     s.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - _FORGET_AFTER))
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     s.execute(insert(LoginThrottle).values(username=name, address=address, failures=0,
                                            last_failure_at=now).on_conflict_do_nothing())
     s.execute(update(LoginThrottle)

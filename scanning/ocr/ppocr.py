@@ -77,6 +77,11 @@ MODEL_SETS: tuple[ModelSet, ...] = (
 #: Detection sees the page at most this many pixels on its long side (an A4 page at 300
 #: dpi comes down to about 170 dpi: characters stay 20+ pixels high).
 DET_MAX_SIDE = 2000
+#: An image between this and DET_MAX_SIDE on its long side is also searched brought down
+#: to this size (PaddleOCR's default): large print is found there.
+DET_SMALL_SIDE = 960
+#: Characters read at this confidence count as sure, to choose between two readings.
+SURE_CONF = 0.8
 #: DB post-processing, PaddleOCR's defaults: pixel threshold, region mean threshold, unclip.
 DET_THRESH = 0.3
 BOX_THRESH = 0.5
@@ -156,9 +161,19 @@ class PpOcrEngine(Engine):
             return self.stamp(ocr)
         if layout == "line":
             box = _ink_box(grey)
-            boxes = [box] if box else []
-        else:
-            boxes = self._detect(grey)
+            return self.stamp(self._reading(grey, [box] if box else [], charset))
+        ocr = self._reading(grey, self._detect(grey, DET_MAX_SIDE), charset)
+        if DET_SMALL_SIDE < max(grey.shape) <= DET_MAX_SIDE:
+            # an image smaller than a page may be large print, which the detector finds
+            # only brought down (PaddleOCR's own limit): keep the surer reading
+            small = self._reading(grey, self._detect(grey, DET_SMALL_SIDE), charset)
+            if _sure(small) > _sure(ocr):
+                ocr = small
+        return self.stamp(ocr)
+
+    def _reading(self, grey: np.ndarray, boxes: list[Box], charset: str | None) -> PageOCR:
+        """The lines in ``boxes`` recognised, as a reading of the whole image."""
+        ocr = PageOCR(width=grey.shape[1], height=grey.shape[0])
         crops = [grey[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
         for box, crop, chars in zip(boxes, crops, self._recognise(crops, charset)):
             words = _words(chars, crop, box)
@@ -168,7 +183,7 @@ class PpOcrEngine(Engine):
             if sum(confs) / len(confs) < LINE_MIN_CONF:
                 continue
             add_line(ocr, words)
-        return self.stamp(ocr)
+        return ocr
 
     # -- models ---------------------------------------------------------------------
     def _load(self) -> None:
@@ -208,12 +223,13 @@ class PpOcrEngine(Engine):
             self._rec = rec
             log.info("PP-OCR engine: %s, %d threads, batch %d", self.version(), self.options.threads, self.options.batch)
 
-    def _detect(self, grey: np.ndarray) -> list[Box]:
-        """Text line boxes (image pixels) found by the DB detector."""
+    def _detect(self, grey: np.ndarray, max_side: int) -> list[Box]:
+        """Text line boxes (image pixels) found by the DB detector on the image brought
+        down to at most ``max_side`` pixels."""
         import cv2
 
         h, w = grey.shape
-        s = min(1.0, DET_MAX_SIDE / max(h, w))
+        s = min(1.0, max_side / max(h, w))
         dh, dw = max(32, round(h * s / 32) * 32), max(32, round(w * s / 32) * 32)
         small = cv2.resize(grey, (dw, dh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
         pad = 16  # text touching the image's edge is found too
@@ -273,6 +289,10 @@ class PpOcrEngine(Engine):
                 to_crop = (pad_w / steps) * (crops[i].shape[1] / rw)
                 out[i] = _decode(idx[k], prob[k], self._classes, to_crop)
         return out
+
+
+def _sure(ocr: PageOCR) -> int:
+    return sum(len(w.text) for w in ocr.words if w.conf >= SURE_CONF)
 
 
 def _decode(idx: np.ndarray, prob: np.ndarray, classes: list[str], to_crop: float) -> list[tuple[str, float, float]]:

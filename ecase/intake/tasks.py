@@ -45,13 +45,15 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 MAX_JOB_ATTEMPTS = 5
 
-UNFINISHED = ("queued", "splitting", "processing")
+#: the states ``ingest_scan`` works in; once the job is "processing", a copy of its
+#: message has nothing to do (the pages ring for themselves) and must not take the job
+UNSPLIT = ("queued", "splitting")
 
 
 @celery.task(name="ecase.ingest_scan")
 def ingest_scan(job_id: int) -> None:
     """Cut the scan into pages (once) and ring for each page still pending."""
-    with Lease(Job, job_id, Job.state.in_(UNFINISHED)) as lease:
+    with Lease(Job, job_id, Job.state.in_(UNSPLIT)) as lease:
         if not lease.held:
             return
         with db.unit_of_work() as s:
@@ -273,7 +275,8 @@ def _maybe_finish(job_id: int) -> None:
             return
         won = s.execute(update(Job).where(Job.id == job_id, Job.state == "processing")
                         .values(state="recognizing", done=counts.get("done", 0),
-                                failed=counts.get("failed", 0), rung_at=utcnow(), rings=1)).rowcount
+                                failed=counts.get("failed", 0), rung_at=utcnow(), rings=1,
+                                attempts=0)).rowcount  # recognition's own attempts
     if won:
         finish_scan.delay(job_id)
 

@@ -50,8 +50,8 @@ MAX_OCR_PIXELS = 40_000_000
 #: Skew below this is left alone: Tesseract copes, and resampling costs time and quality.
 MIN_DESKEW_DEG = 0.3
 #: A page read turned half round replaces the first reading when its mean confidence is
-#: this much higher (0..1). Below which mean confidence a page is read turned as well is
-#: the engine's own (``Engine.doubt_below``: Tesseract 0.65).
+#: this much higher (0..1). Whether a page is read turned as well is the engine's call
+#: (``Engine.may_be_upside_down``: Tesseract below a mean confidence of 0.65).
 TURN_MARGIN = 0.05
 
 _TRANSPOSE = {
@@ -156,7 +156,7 @@ def _process(
     ocr_src = ocr_input(upright, out_dpi)
     turn, ocr = first, engine.read(ocr_src, out_dpi, "page")
     conf, chars = confidence(ocr)
-    if conf < engine.doubt_below:
+    if engine.may_be_upside_down(conf, chars):
         other = (first + 180) % 360
         turned = ocr_src.transpose(Image.Transpose.ROTATE_180)
         ocr2 = engine.read(turned, out_dpi, "page")

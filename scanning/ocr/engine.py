@@ -83,6 +83,11 @@ class Engine(abc.ABC):
         """Read ``image`` (upright). ``dpi`` when known; ``charset``: the only characters
         the answer may hold (e.g. ``"0123456789-"``); ``model``: one of :meth:`models`."""
 
+    def may_be_upside_down(self, conf: float, chars: int) -> bool:
+        """Whether a page read with mean confidence ``conf`` (0..1) and ``chars`` characters
+        should be read turned half round as well."""
+        return conf < self.doubt_below
+
     def models(self, purpose: Purpose = "text") -> tuple[str | None, ...]:
         """The models to read with for ``purpose`` (None: the engine's own)."""
         return (None,)

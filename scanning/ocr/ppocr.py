@@ -127,6 +127,13 @@ class PpOcrEngine(Engine):
     #: PP-OCR reads text the wrong way up with a mean confidence around 0.5-0.8 and the
     #: right way up above 0.9: below this the page is read turned as well.
     doubt_below = 0.85
+    #: PP-OCR drops the lines of an upside-down page it cannot read rather than reading
+    #: them badly (a page turned 270 instead of 90 gave one character at 0.88): a page
+    #: giving fewer characters than this is read turned as well.
+    doubt_chars = 20
+
+    def may_be_upside_down(self, conf: float, chars: int) -> bool:
+        return conf < self.doubt_below or chars < self.doubt_chars
 
     def __init__(self, options: EngineOptions | None = None, models: str | None = None) -> None:
         super().__init__(options)

@@ -189,3 +189,78 @@ def test_a_restored_volume_is_found_by_search(app: Flask, small_scan: Any, tmp_p
         found = runner.invoke(main, ["search", f"case:{info['case_no']}", "--json"])
         assert found.exit_code == 0, found.output
         assert json.loads(found.output.splitlines()[-1])["total"] == info["pages"]
+
+
+def _pg_bin(name: str) -> str:
+    """The client of the newest PostgreSQL installed (the one ``./dev test`` serves)."""
+    import glob
+    import shutil
+
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+                   key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    path = found[-1] if found else shutil.which(name)
+    if not path:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def test_the_documented_postgresql_backup_and_restore(pg_app: Flask, tmp_path: Path) -> None:
+    """docs/deploy.md, Backups, PostgreSQL and S3: the anchors file, pg_dump, `ecase storage
+    copy`; restored with pg_restore, `storage copy --from`, `search reindex`; then the blobs
+    and the audit chain verify."""
+    import shutil
+    import subprocess
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    keys = _some_data(pg_app)
+    url = pg_app.config["DATABASE_URL"]
+    data = Path(pg_app.config["DATA_DIR"])
+    backup, blobs = tmp_path / "backup" / "2026-12-03", tmp_path / "backup" / "blobs"
+    backup.mkdir(parents=True)
+    for name in ("audit-anchors.log", "names.txt", "supervision.toml"):
+        shutil.copy2(data / name, backup / name)
+    subprocess.run([_pg_bin("pg_dump"), "--format=custom", f"--file={backup / 'ecase.dump'}",
+                    url.replace("+psycopg", "")], check=True)
+    copied = CliRunner().invoke(main, ["storage", "copy", str(blobs)], env={"ECASE_DATA_DIR": str(data)})
+    assert copied.exit_code == 0 and "4 blobs copied" in copied.output, copied.output
+    again = CliRunner().invoke(main, ["storage", "copy", str(blobs)], env={"ECASE_DATA_DIR": str(data)})
+    assert "0 blobs copied" in again.output and "4 there already" in again.output
+    head = pg_app.test_cli_runner().invoke(main, ["audit", "verify"]).output.split("head ")[1].split()[0]
+
+    name = f"ecase_{uuid.uuid4().hex[:12]}"
+    new_url = url.rsplit("/", 1)[0] + "/" + name
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        subprocess.run([_pg_bin("pg_restore"), "--no-owner", "--exit-on-error",
+                        f"--dbname={new_url.replace('+psycopg', '')}", str(backup / "ecase.dump")], check=True)
+        new = tmp_path / "restored"
+        env = {"ECASE_DATA_DIR": str(new), "ECASE_DATABASE_URL": new_url}
+        result = CliRunner().invoke(main, ["storage", "copy", str(new / "blobs"), "--from", str(blobs)], env=env)
+        assert result.exit_code == 0 and "4 blobs copied" in result.output, result.output
+        for f in ("audit-anchors.log", "names.txt", "supervision.toml"):
+            shutil.copy2(backup / f, new / f)
+        shutil.copy2(data / "audit.key", new / "audit.key")  # kept with the secrets
+        from ecase import create_app
+
+        app = create_app({"DATA_DIR": str(new), "DATABASE_URL": new_url, "TASKS_EAGER": True,
+                          "TESTING": True, "SECRET_KEY": "test"})
+        try:
+            with app.app_context():
+                runner = app.test_cli_runner()
+                assert runner.invoke(main, ["db", "current", "--check"], env=env).exit_code == 0
+                assert runner.invoke(main, ["search", "reindex"]).exit_code == 0
+                verified = runner.invoke(main, ["storage", "verify"])
+                assert verified.exit_code == 0 and "3 referred to" in verified.output, verified.output
+                audit = runner.invoke(main, ["audit", "verify"])
+                assert audit.exit_code == 0 and f"head {head}" in audit.output, audit.output
+                assert sorted(j.result_key for j in db.session().query(Job)) == sorted(keys)
+        finally:
+            app.extensions["ecase.db"].engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

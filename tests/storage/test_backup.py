@@ -88,7 +88,7 @@ def test_backup_then_restore_into_a_new_data_dir(app: Flask, tmp_path: Path) -> 
         audit = runner.invoke(main, ["audit", "verify"])
         assert audit.exit_code == 0, audit.output
         assert f"head {head['seq']}:{head['hash']}" in audit.output and "1 anchors" in audit.output
-        assert sorted(j.result_key for j in db.session().query(Job)) == sorted(keys)
+        assert sorted(str(j.result_key) for j in db.session().query(Job)) == sorted(keys)
 
     again = _restore(folder, new)
     assert again.exit_code != 0 and "restore only fills a new data directory" in again.output
@@ -257,7 +257,7 @@ def test_the_documented_postgresql_backup_and_restore(pg_app: Flask, tmp_path: P
                 assert verified.exit_code == 0 and "3 referred to" in verified.output, verified.output
                 audit = runner.invoke(main, ["audit", "verify"])
                 assert audit.exit_code == 0 and f"head {head}" in audit.output, audit.output
-                assert sorted(j.result_key for j in db.session().query(Job)) == sorted(keys)
+                assert sorted(str(j.result_key) for j in db.session().query(Job)) == sorted(keys)
         finally:
             app.extensions["ecase.db"].engine.dispose()
     finally:

@@ -71,8 +71,9 @@ def find_or_create_case(actor: Actor, case_no: str, *, name: str | None = None,
 
 
 def _no_such_case(case_no: str) -> NotFound:
-    """One answer for a case that does not exist and one the actor may not reach."""
-    return NotFound(f"案件 {case_no} 不存在，或您无权查看")
+    """One answer for a case that does not exist and one the actor may not reach (the
+    number is not repeated: the answer is the same whatever was asked)."""
+    return NotFound("该案件编号不存在，或不属于您的单位")
 
 
 def _insert_or_get(row: T, existing: Any) -> T:

@@ -27,6 +27,7 @@ All data is synthetic. Everything lives under the work directory given.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import http.client
@@ -216,13 +217,25 @@ def free_port() -> int:
 
 
 def ecase_command() -> list[str]:
-    """``ecase`` of this interpreter's environment (falls back to ``python -m ecase.cli``)."""
+    """``ecase`` of this interpreter's environment; ``python -m ecase.cli`` when there is
+    no such script, or when PYTHONPATH names another tree to run (an older commit checked
+    out elsewhere, to compare), so the command line says which one runs."""
     script = Path(sys.executable).parent / "ecase"
     if script.exists() and "PYTHONPATH" not in os.environ:
         return [str(script)]
-    # with PYTHONPATH set (an older tree checked out elsewhere) the script would still
-    # import that tree, but the module form makes it plain which one runs
     return [sys.executable, "-m", "ecase.cli"]
+
+
+_LIVE: set[Service] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """The services run in sessions of their own, so an interrupted run would leave them
+    behind: whatever this process started and did not stop is killed when it exits."""
+    for service in list(_LIVE):
+        with contextlib.suppress(Exception):
+            service.kill("all")
 
 
 class Service:
@@ -294,6 +307,7 @@ class Service:
             self.procs[name] = subprocess.Popen(args, env=self.env, stdout=out, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL, start_new_session=True,
                                                 cwd=self.data_dir.parent)
+            _LIVE.add(self)
         finally:
             out.close()
 
@@ -370,6 +384,7 @@ class Service:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 p.wait(timeout=max(0.1, deadline - time.monotonic()))
         self.kill("all")
+        _LIVE.discard(self)
 
     def tail(self, name: str, chars: int = 4000) -> str:
         path = self.log_dir / f"{name}.log"

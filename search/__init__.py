@@ -76,6 +76,7 @@ tokenizer; locking, segments and BM25F are the same as in 2.7).
 
 from __future__ import annotations
 
+from .backend import BackendOptions, SearchBackend, open_backend, register, search, search_keys
 from .errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -94,12 +95,11 @@ from .searching import (
     SearchResult,
     make_snippet,
     match_spans,
-    search,
-    search_keys,
 )
 
 __all__ = [
     "SCHEMA_VERSION",
+    "BackendOptions",
     "CaseGroup",
     "DocGroup",
     "Filters",
@@ -112,12 +112,15 @@ __all__ = [
     "RebuildNeededError",
     "ReindexReport",
     "Scope",
+    "SearchBackend",
     "SearchError",
     "SearchResult",
     "make_snippet",
     "match_spans",
     "normalise_case_no",
     "normalise_doc_no",
+    "open_backend",
+    "register",
     "search",
     "search_keys",
 ]

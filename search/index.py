@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as windex
 from whoosh import query as wq
@@ -56,6 +56,9 @@ from whoosh.writing import LockError
 from .errors import IndexCorruptError, IndexLockedError, RebuildNeededError
 from .postings import PostingsCache
 from .schema import SCHEMA_VERSION, PageRecord, build_schema, to_document
+
+if TYPE_CHECKING:
+    from .searching import Filters, Scope, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,8 @@ def _write_json_atomic(path: Path, data: dict[str, Any]) -> None:
 
 
 class Index:
-    """A page index in directory ``path`` (created when missing and ``create`` is true).
+    """A page index in directory ``path`` (created when missing and ``create`` is true):
+    the ``whoosh`` search backend (:class:`search.backend.SearchBackend`).
 
     ``needs_rebuild`` is true when the live generation was built with another schema
     version; writes and searches then raise :class:`RebuildNeededError` until
@@ -107,6 +111,7 @@ class Index:
         lock_timeout: float = 10.0,
         postings_cache_mb: float = 128,
     ) -> None:
+        self.name = "whoosh"
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.postings_cache = PostingsCache(int(postings_cache_mb * 1024 * 1024))
@@ -219,6 +224,32 @@ class Index:
     def doc_count(self) -> int:
         with self.searcher() as s:
             return int(s.doc_count())
+
+    # -- the search backend interface (search.backend.SearchBackend) -------------
+
+    def search(
+        self,
+        query_string: str,
+        scope: Scope,
+        filters: Filters | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        groups: bool = True,
+        near: bool = False,
+    ) -> SearchResult:
+        """:func:`search.searching.search` on this index."""
+        from .searching import search
+
+        return search(self, query_string, scope, filters, limit, offset, groups=groups, near=near)
+
+    def search_keys(
+        self, query_string: str, scope: Scope, filters: Filters | None = None, *, near: bool = False
+    ) -> set[str]:
+        """:func:`search.searching.search_keys` on this index."""
+        from .searching import search_keys
+
+        return search_keys(self, query_string, scope, filters, near=near)
 
     def close(self) -> None:
         with self._mutex:

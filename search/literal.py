@@ -229,36 +229,76 @@ class Literal(wq.Query):
     def _literal_arrays(
         self, reader: Any, only: np.ndarray | None, cache: PostingsCache | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        field = self.fieldname
-        parts = cover(self.terms)
-        try:
-            freq = {t: reader.doc_frequency(field, t) for _, t in parts}
-        except KeyError:
+        found = self._first(reader, only, cache)
+        if found is None:
             return EMPTY, EMPTY
-        if any(f == 0 for f in freq.values()):
-            return EMPTY, EMPTY
-        parts.sort(key=lambda p: freq[p[1]])
-        first_off, first_term = parts[0]
-        first = _fetch(reader, field, first_term, freq[first_term], cache, (lambda: only) if only is not None else None)
+        parts, first, freq = found
         if len(parts) == 1 or first.keys is None:
             docs, tf = first.docs, first.counts
             if only is not None:
                 keep = member(docs, only)
                 docs, tf = docs[keep], tf[keep]
             return docs, tf
-        starts = first.keys
+        return runs(self._follow(reader, parts, first.keys, freq, only, cache) >> 32)
+
+    def start_keys(
+        self, reader: Any, only: np.ndarray | None = None, cache: PostingsCache | None = None
+    ) -> np.ndarray:
+        """Where the literal starts in one segment, as sorted ``docnum << 32 | position``
+        keys (deleted pages included; two or more characters). Used by near matches."""
+        if len(self.terms) == 1 and len(self.terms[0]) == 1:
+            raise ValueError("start_keys needs a literal of two or more characters")
+        if self.fieldname not in reader.schema or (only is not None and not len(only)):
+            return EMPTY
+        found = self._first(reader, only, cache)
+        if found is None:
+            return EMPTY
+        parts, first, freq = found
+        if first.keys is None:
+            return EMPTY
+        return self._follow(reader, parts, first.keys, freq, only, cache)
+
+    def _first(
+        self, reader: Any, only: np.ndarray | None, cache: PostingsCache | None
+    ) -> tuple[list[tuple[int, str]], TermPostings, dict[str, int]] | None:
+        """The cover, sorted rarest first, with the rarest term's postings (None: no match)."""
+        field = self.fieldname
+        parts = cover(self.terms)
+        try:
+            freq = {t: reader.doc_frequency(field, t) for _, t in parts}
+        except KeyError:
+            return None
+        if any(f == 0 for f in freq.values()):
+            return None
+        parts.sort(key=lambda p: freq[p[1]])
+        first_term = parts[0][1]
+        first = _fetch(reader, field, first_term, freq[first_term], cache, (lambda: only) if only is not None else None)
+        return parts, first, freq
+
+    def _follow(
+        self,
+        reader: Any,
+        parts: list[tuple[int, str]],
+        starts: np.ndarray,
+        freq: dict[str, int],
+        only: np.ndarray | None,
+        cache: PostingsCache | None,
+    ) -> np.ndarray:
+        """The start keys left after checking every other cover term at its offset."""
+        field = self.fieldname
+        first_off = parts[0][0]
         if only is not None:
             starts = starts[member(starts >> 32, only)]
         if first_off:
             starts = starts[position_of(starts) >= first_off] - first_off
         for off, term in parts[1:]:
             if not len(starts):
-                return EMPTY, EMPTY
+                return EMPTY
             p = _fetch(reader, field, term, freq[term], cache, lambda: runs(starts >> 32)[0])
             if p.keys is None or not len(p.keys):
-                return EMPTY, EMPTY
+                return EMPTY
             starts = starts[member(starts + off, p.keys)]
-        return runs(starts >> 32)
+        return starts
 
 
 def docnums(searcher: Any, q: wq.Query, cache: PostingsCache | None = None) -> np.ndarray:

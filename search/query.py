@@ -26,9 +26,10 @@ from datetime import datetime, timedelta
 
 from whoosh import query as wq
 
-from .analysis import query_terms
+from .analysis import normalise, query_terms
 from .errors import QuerySyntaxError
 from .literal import Literal
+from .near import NearLiteral, substitutable
 from .schema import CASE_NO_RE, DOC_NO_RE, normalise_case_no, normalise_doc_no, normalise_name
 
 FIELD_ALIASES = {
@@ -235,13 +236,37 @@ def _text_query(field: str, value: str) -> wq.Query | None:
     return Literal(field, terms)
 
 
-def _date_range(value: str) -> wq.Query:
+def near_form(lit: Lit) -> tuple[str, list[int]] | None:
+    """The normalised stream of a literal that takes near matches, with the positions at
+    which one may differ (see :mod:`search.near`); None for every other literal."""
+    if lit.field != "text":
+        return None
+    v = lit.value.strip()
+    if DOC_NO_RE.match(v) or CASE_NO_RE.match(v):
+        return None
+    stream = normalise(lit.value)
+    positions = substitutable(stream)
+    return (stream, positions) if positions else None
+
+
+def has_near(node: Node | None) -> bool:
+    """Whether near matching could find more than the exact query (a literal takes it)."""
+    return any(near_form(lit) is not None for lit in positive_literals(node))
+
+
+def date_bounds(value: str) -> tuple[datetime | None, datetime | None]:
+    """The first and last instant of a ``date:`` value (2018, 2018-03, 2018-01-01..2018-06-30)."""
     lo_s, sep, hi_s = value.partition("..")
     try:
         lo = _parse_date(lo_s, end=False) if lo_s else None
         hi = _parse_date(hi_s if sep else lo_s, end=True) if (hi_s or not sep) else None
     except ValueError as e:
         raise QuerySyntaxError(f"bad date {value!r}: use 2018, 2018-03 or 2018-01-01..2018-06-30") from e
+    return lo, hi
+
+
+def _date_range(value: str) -> wq.Query:
+    lo, hi = date_bounds(value)
     return wq.DateRange("doc_date", lo, hi)
 
 
@@ -261,11 +286,12 @@ def _parse_date(s: str, *, end: bool) -> datetime:
     return nxt - timedelta(microseconds=1) if end else start
 
 
-def lit_query(lit: Lit) -> wq.Query | None:
-    """The Whoosh query for one literal."""
+def lit_query(lit: Lit, near: bool = False) -> wq.Query | None:
+    """The Whoosh query for one literal (``near``: with its near matches, when it takes them)."""
     v = lit.value
     if lit.field == "text":
-        q = _text_query("text", v)
+        form = near_form(lit) if near else None
+        q = NearLiteral("text", *form) if form is not None else _text_query("text", v)
         if not lit.phrase and q is not None:
             if DOC_NO_RE.match(v.strip()):
                 q = wq.Or([q, wq.Term("doc_no", normalise_doc_no(v))])
@@ -287,21 +313,22 @@ def lit_query(lit: Lit) -> wq.Query | None:
     return wq.Term(lit.field, v.strip())
 
 
-def to_whoosh(node: Node | None) -> wq.Query:
-    """The Whoosh query for a parsed tree (``NullQuery`` for an empty one)."""
-    q = _convert(node)
+def to_whoosh(node: Node | None, near: bool = False) -> wq.Query:
+    """The Whoosh query for a parsed tree (``NullQuery`` for an empty one). With ``near``
+    the literals that take near matches (not those under NOT) find them too."""
+    q = _convert(node, near)
     return q if q is not None else wq.NullQuery
 
 
-def _convert(node: Node | None) -> wq.Query | None:
+def _convert(node: Node | None, near: bool = False) -> wq.Query | None:
     if node is None:
         return None
     if isinstance(node, Lit):
-        return lit_query(node)
+        return lit_query(node, near)
     if isinstance(node, Not):
-        child = _convert(node.child)
+        child = _convert(node.child)  # negated literals stay exact
         return wq.And([wq.Every(), wq.Not(child)]) if child is not None else None
-    subs = [q for q in (_convert(c) for c in node.children) if q is not None]
+    subs = [q for q in (_convert(c, near) for c in node.children) if q is not None]
     if not subs:
         return None
     if len(subs) == 1:

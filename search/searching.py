@@ -40,7 +40,9 @@ from .analysis import find_literal, normalise_with_offsets
 from .index import Index
 from .evaluate import column_values, evaluate
 from .literal import docnums
-from .query import Lit, Node, parse, positive_literals, to_whoosh
+from .near import find_near
+from .postings import member
+from .query import Lit, Node, has_near, near_form, parse, positive_literals, to_whoosh
 from .schema import GROUP_SEP, normalise_case_no, normalise_doc_no
 
 
@@ -136,6 +138,7 @@ class Hit:
     score: float
     matched: list[str] = field(default_factory=list)  # query literals found on the page
     spans: list[tuple[int, int]] = field(default_factory=list)  # character offsets in the page text
+    near: bool = False  # found only thanks to a near match (ranked after every exact hit)
 
 
 @dataclass(slots=True)
@@ -188,18 +191,36 @@ def _highlight_values(lit: Lit) -> list[str]:
     return []
 
 
-def match_spans(text: str, query: str | Node | None) -> list[tuple[int, int]]:
+def match_spans(text: str, query: str | Node | None, *, near: bool = False) -> list[tuple[int, int]]:
     """Sorted, merged ``(start, end)`` character offsets in ``text`` of what ``query`` matches.
 
     Only literals that make a page match count (not those under NOT, not filters such
     as ``type:`` or ``date:``). Matching ignores white space and bracket/width variants
     exactly like the index, so a span may cover spaces the OCR put between characters.
+    With ``near``, a literal not on the page exactly is highlighted where it is nearly.
+    """
+    return literal_spans(text, _literals(query), near=near)[0]
+
+
+def literal_spans(
+    text: str, literals: list[Lit], *, near: bool = False
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Merged spans of ``literals`` in ``text``, and the values of the literals found.
+
+    With ``near``, a literal that takes near matches (:func:`search.query.near_form`)
+    and is not on the page exactly is looked for nearly (:func:`search.near.find_near`).
     """
     spans: list[tuple[int, int]] = []
-    for lit in _literals(query):
-        for value in _highlight_values(lit):
-            spans.extend(find_literal(text, value))
-    return _merge(spans)
+    matched: list[str] = []
+    normalised = normalise_with_offsets(text) if literals else None
+    for lit in literals:
+        found = [sp for v in _highlight_values(lit) for sp in find_literal(text, v, normalised)]
+        if not found and near and near_form(lit) is not None:
+            found = find_near(text, lit.value, normalised)
+        if found:
+            matched.append(lit.value)
+            spans.extend(found)
+    return _merge(spans), matched
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -242,28 +263,57 @@ def search(
     offset: int = 0,
     *,
     groups: bool = True,
+    near: bool = False,
 ) -> SearchResult:
     """Search ``index`` for ``query_string`` as seen by ``scope``.
 
     Hits are ordered by relevance (occurrences and rarity of the matched literals, BM25's
     idf and tf saturation), ties by index order. ``groups`` counts every allowed matching
-    page by case and by document (``groups=False`` skips that work).
+    page by case and by document (``groups=False`` skips that work). ``near`` finds
+    near matches too (:mod:`search.near`): the pages that match the query exactly come
+    first, in the order they have without ``near``, then those found only nearly.
     """
     node = parse(query_string)
     if node is None or scope.allows_nothing():
         return SearchResult(total=0, hits=[], groups=[])
-    q = to_whoosh(node)
     fq = _filter_query(scope, filters)
     literals = positive_literals(node)
     with index.searcher() as s:
-        docs, scores = _matching(index, s, q, fq)
+        docs, scores, nearly = _matching_near(index, s, node, fq, near)
         total = len(docs)
-        top = _top(docs, scores, offset + limit)[offset:]
-        hits = [_to_hit(s.stored_fields(d), score, literals) for d, score in top]
+        top = _top_tiers(docs, scores, nearly, offset + limit)[offset:]
+        hits = [_to_hit(s.stored_fields(d), score, literals, tier) for d, score, tier in top]
         case_groups: list[CaseGroup] = []
         if groups and total:
             case_groups = _groups(docs, _codes(index, s, "case_id"), _codes(index, s, "group"))
     return SearchResult(total=total, hits=hits, groups=case_groups)
+
+
+def _matching_near(
+    index: Index, s: Any, node: Node, fq: wq.Query | None, near: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Allowed matching docnums, their scores, and which of them match only nearly
+    (None without near matching). Exact pages keep their exact scores."""
+    docs, scores = _matching(index, s, to_whoosh(node), fq)
+    if not (near and has_near(node)):
+        return docs, scores, None
+    loose, loose_scores = _matching(index, s, to_whoosh(node, near=True), fq)
+    exact = member(loose, docs)
+    loose_scores = loose_scores.copy()
+    loose_scores[exact] = scores[member(docs, loose)]
+    return loose, loose_scores, ~exact
+
+
+def _top_tiers(
+    docs: np.ndarray, scores: np.ndarray, nearly: np.ndarray | None, k: int
+) -> list[tuple[int, float, bool]]:
+    """The ``k`` best ``(docnum, score, near)``: exact pages first, each tier by :func:`_top`."""
+    if nearly is None:
+        return [(d, sc, False) for d, sc in _top(docs, scores, k)]
+    out = [(d, sc, False) for d, sc in _top(docs[~nearly], scores[~nearly], k)]
+    if len(out) < k:
+        out += [(d, sc, True) for d, sc in _top(docs[nearly], scores[nearly], k - len(out))]
+    return out
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -346,13 +396,15 @@ def _codes(index: Index, searcher: Any, field: str) -> _Codes:
     return found  # type: ignore[no-any-return]
 
 
-def search_keys(index: Index, query_string: str, scope: Scope, filters: Filters | None = None) -> set[str]:
+def search_keys(
+    index: Index, query_string: str, scope: Scope, filters: Filters | None = None, *, near: bool = False
+) -> set[str]:
     """Keys of every allowed page that matches (no ranking, no snippets): for exports and checks."""
     node = parse(query_string)
     if node is None or scope.allows_nothing():
         return set()
     with index.searcher() as s:
-        docs = _matching(index, s, to_whoosh(node), _filter_query(scope, filters))[0]
+        docs = _matching(index, s, to_whoosh(node, near=near), _filter_query(scope, filters))[0]
         return {str(s.stored_fields(d)["key"]) for d in docs.tolist()}
 
 
@@ -368,17 +420,9 @@ def _matching(index: Index, s: Any, q: wq.Query, fq: wq.Query | None) -> tuple[n
     return docs, scores
 
 
-def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) -> Hit:
+def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit], near: bool = False) -> Hit:
     body = str(stored.get("body", ""))
-    spans: list[tuple[int, int]] = []
-    matched: list[str] = []
-    normalised = normalise_with_offsets(body) if literals else None
-    for lit in literals:
-        found = [sp for v in _highlight_values(lit) for sp in find_literal(body, v, normalised)]
-        if found:
-            matched.append(lit.value)
-            spans.extend(found)
-    spans = _merge(spans)
+    spans, matched = literal_spans(body, literals, near=near)
     return Hit(
         key=str(stored["key"]),
         case_no=str(stored.get("case_no", "")),
@@ -396,6 +440,7 @@ def _to_hit(stored: dict[str, Any], score: float | None, literals: list[Lit]) ->
         score=float(score or 0.0),
         matched=matched,
         spans=spans,
+        near=near,
     )
 
 

@@ -1,0 +1,213 @@
+"""A parsed query as the ``WHERE`` condition of one SQL statement over ``search_pages``.
+
+Each literal becomes a condition the planner can answer from the GIN indexes and then
+check exactly on the row (``p`` is the ``search_pages`` row):
+
+==========================  =========================================================
+text literal, 1 character   ``strpos(p.norm, c) > 0`` (no index: every page is read)
+text literal, 2 characters  ``p.grams @> {ab}`` (exact: the bigram set is the page's)
+text literal, 3 or more     ``p.grams @> {its bigrams} AND strpos(p.norm, s) > 0``
+under NOT                   ``strpos`` alone (the page is read anyway)
+near (``near=True``)        ``(p.grams @> {s's bigrams} OR ⋁_j (p.grams @> {bigrams
+                            without s[j]} AND p.skips @> {s[j-1] s[j+1]})) AND
+                            (strpos(p.norm, s) > 0 OR p.norm ~ 's[:j].s[j+1:]|…')``
+``person:``                 ``p.persons @> {name}`` or the text literal
+``case:``, ``fields:``      ``strpos`` on ``case_name_norm`` / ``fields_norm``
+``doc_no:``, ``case_no:``   equality with the normalised number (B-tree); a plain word
+                            that looks like one also matches it, as in Whoosh
+``type:``, ``unit:``,       equality with the stored value (as text)
+``kind:``
+``date:``                   the range on ``doc_date``
+==========================  =========================================================
+
+AND, OR and NOT are SQL's; literals that come to nothing are dropped exactly as
+:func:`search.query.to_whoosh` drops them, so both backends match the same pages. The
+access scope and the filters are further conditions of the same ``WHERE``
+(:func:`scope_filters`).
+
+Scoring follows :mod:`search.evaluate`: each literal outside NOT contributes
+``idf · tf / (tf + 1.2)`` with ``tf`` its occurrences on the page (counted with
+``replace``: overlapping occurrences of a literal like 哈哈 in 哈哈哈 count once, not
+twice as in Whoosh) and ``idf`` from how many of the pages found have it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..analysis import normalise
+from ..query import And, Lit, Node, Not, date_bounds, near_form
+from ..schema import CASE_NO_RE, DOC_NO_RE, normalise_case_no, normalise_doc_no, normalise_name
+from ..searching import Filters, Scope
+from .tables import grams
+
+
+class Params:
+    """Bound values of one statement, named ``p0``, ``p1``, …"""
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def add(self, value: Any) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return f":{name}"
+
+    def array(self, values: list[str]) -> str:
+        return f"CAST({self.add(sorted(set(values)))} AS text[])"
+
+
+@dataclass(slots=True)
+class Scored:
+    """A literal that adds to a page's score: its column, normalised value, and (for one
+    that takes near matches) the parameter of the pattern counting them."""
+
+    column: str
+    stream: str
+    near_count: str | None = None
+
+
+@dataclass(slots=True)
+class Compiled:
+    """``where``: the match condition (None: nothing matches); ``exact``: with near
+    matching, the condition of the exact tier (None without); ``scored``: the literals
+    that score, in query order."""
+
+    where: str | None
+    exact: str | None
+    scored: list[Scored] = field(default_factory=list)
+
+
+def compile_query(node: Node | None, params: Params, *, near: bool = False) -> Compiled:
+    """The condition for a parsed query (see the module docstring)."""
+    scored: list[Scored] = []
+    where = _node(node, params, scored, near=near, negated=False)
+    exact = None
+    if near and any(s.near_count for s in scored):
+        exact = _node(node, params, [], near=False, negated=False)
+    return Compiled(where, exact, scored)
+
+
+def scope_filters(scope: Scope, filters: Filters | None, params: Params) -> list[str]:
+    """The access scope and the filters as conditions (all must hold)."""
+    out: list[str] = []
+    if not scope.all_units:
+        out.append(f"p.unit_id = ANY(CAST({params.add(sorted(scope.unit_ids))} AS int[]))")
+    if scope.case_ids is not None:
+        out.append(f"p.case_id = ANY(CAST({params.add(sorted(scope.case_ids))} AS int[]))")
+    f = filters or Filters()
+    for column, values, cast in (
+        ("unit_id", f.unit_ids, "int[]"),
+        ("case_id", f.case_ids, "int[]"),
+        ("case_kind", f.case_kinds, "text[]"),
+        ("doc_type", f.doc_types, "text[]"),
+        ("volume_kind", f.volume_kinds, "text[]"),
+    ):
+        if values:
+            out.append(f"p.{column} = ANY(CAST({params.add(sorted(values))} AS {cast}))")
+    if f.date_from or f.date_to:
+        out.append(_date_condition(f.date_from, f.date_to, params))
+    return out
+
+
+def _date_condition(lo: Any, hi: Any, params: Params) -> str:
+    parts = ["p.doc_date IS NOT NULL"]
+    if lo is not None:
+        parts.append(f"p.doc_date >= {params.add(lo)}")
+    if hi is not None:
+        parts.append(f"p.doc_date <= {params.add(hi)}")
+    return "(" + " AND ".join(parts) + ")"
+
+
+def _node(node: Node | None, params: Params, scored: list[Scored], *, near: bool, negated: bool) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Lit):
+        return _lit(node, params, scored, near=near and not negated, negated=negated)
+    if isinstance(node, Not):
+        child = _node(node.child, params, scored, near=False, negated=True)
+        return f"NOT {child}" if child is not None else None
+    subs = [c for c in (_node(ch, params, scored, near=near, negated=negated) for ch in node.children) if c]
+    if not subs:
+        return None
+    if len(subs) == 1:
+        return subs[0]
+    return "(" + (" AND " if isinstance(node, And) else " OR ").join(subs) + ")"
+
+
+def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated: bool) -> str | None:
+    v = lit.value
+    if lit.field == "text":
+        form = near_form(lit) if near else None
+        if form is not None:
+            cond = _near_text(form[0], form[1], params, scored)
+        else:
+            cond = _text("norm", v, params, scored, negated=negated, indexed=True)
+        if cond is not None and not lit.phrase:
+            if DOC_NO_RE.match(v.strip()):
+                cond = f"({cond} OR p.doc_no = {params.add(normalise_doc_no(v))})"
+            elif CASE_NO_RE.match(v.strip()):
+                cond = f"({cond} OR p.case_no = {params.add(normalise_case_no(v))})"
+        return cond
+    if lit.field == "doc_no":
+        return f"p.doc_no = {params.add(normalise_doc_no(v))}"
+    if lit.field == "case_no":
+        return f"p.case_no = {params.add(normalise_case_no(v))}"
+    if lit.field == "person":
+        kw = f"p.persons @> {params.array([normalise_name(v)])}"
+        text = _text("norm", v, params, scored, negated=negated, indexed=True)
+        return f"({kw} OR {text})" if text is not None else kw
+    if lit.field == "case_name":
+        return _text("case_name_norm", v, params, scored, negated=negated, indexed=False)
+    if lit.field == "fields":
+        return _text("fields_norm", v, params, scored, negated=negated, indexed=False)
+    if lit.field == "doc_date":
+        lo, hi = date_bounds(v)
+        return _date_condition(lo.date() if lo else None, hi.date() if hi else None, params)
+    column = {"doc_type": "p.doc_type", "unit_id": "CAST(p.unit_id AS text)", "case_kind": "p.case_kind"}.get(lit.field)
+    if column is None:  # a field Whoosh has no terms for matches nothing there either
+        return "false"
+    return f"{column} = {params.add(v.strip())}"
+
+
+def _text(column: str, value: str, params: Params, scored: list[Scored], *, negated: bool, indexed: bool) -> str | None:
+    stream = normalise(value)
+    if not stream:
+        return None
+    if not negated:
+        scored.append(Scored(column, stream))
+    found = f"strpos(p.{column}, {params.add(stream)}) > 0"
+    if negated or not indexed or len(stream) == 1:
+        return found
+    if len(stream) == 2:
+        return f"p.grams @> {params.array([stream])}"
+    return f"(p.grams @> {params.array(grams(stream))} AND {found})"
+
+
+def _near_text(stream: str, positions: list[int], params: Params, scored: list[Scored]) -> str:
+    """The literal or one of its near matches (see the module docstring)."""
+    n = len(stream)
+    candidates = [f"p.grams @> {params.array(grams(stream))}"]
+    alts = []
+    for j in positions:
+        left, right = stream[:j], stream[j + 1 :]
+        part = [f"p.grams @> {params.array(grams(left) + grams(right))}"]
+        if 0 < j < n - 1:
+            part.append(f"p.skips @> {params.array([stream[j - 1] + stream[j + 1]])}")
+        candidates.append("(" + " AND ".join(part) + ")")
+        alts.append(_regex_escape(left) + "." + _regex_escape(right))
+    pattern = "|".join(alts)
+    scored.append(Scored("norm", stream, params.add(f"(?=(?:{pattern}))")))
+    return (
+        f"(({' OR '.join(candidates)}) AND "
+        f"(strpos(p.norm, {params.add(stream)}) > 0 OR p.norm ~ {params.add(pattern)}))"
+    )
+
+
+def _regex_escape(s: str) -> str:
+    """``s`` as a literal in a PostgreSQL regular expression (ARE)."""
+    return "".join(c if c.isalnum() else "\\" + c for c in s)
+
+
+__all__ = ["Compiled", "Params", "Scored", "compile_query", "scope_filters"]

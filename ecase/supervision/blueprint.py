@@ -12,6 +12,7 @@ from ecase.supervision import commands  # noqa: E402,F401  (registers `ecase che
 
 bp.add_url_rule("/", "dashboard", views.dashboard)
 bp.add_url_rule("/findings", "findings", views.findings)
+bp.add_url_rule("/findings.xlsx", "findings_xlsx", views.findings_xlsx)
 bp.add_url_rule("/findings/<int:finding_id>", "finding", views.finding)
 bp.add_url_rule("/findings/<int:finding_id>/state", "change_state", views.change_state, methods=["POST"])
 bp.add_url_rule("/check", "run_check", views.run_check, methods=["POST"])

@@ -8,7 +8,8 @@ with the pure computation); scores come from the recorded findings through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from ecase.access import Actor, filter_units, require
 from ecase.models import Case, Unit
 from ecase.models.ledgers import CaseAreaRecord, Incident, IssuedDocument
-from ecase.models.supervision import LIVE_STATES, Finding, Recommendation
+from ecase.models.supervision import LIVE_STATES, Bulletin, Finding, Recommendation
 from ledgers.rates import RATES, Period, RankRow, Tally, rank
 from ledgers.rules.config import RulesConfig
 from ledgers.rules.records import Finding as RuleFinding
@@ -120,9 +121,57 @@ def cached_tallies(s: Session, period: Period, config: RulesConfig) -> dict[str,
     return tallies
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A unit's place on one rate. Equal rates share a place (并列, standard competition
+    ranking: 1, 1, 3); a unit with nothing to rate (0 of 0) has no place (``rank`` None,
+    shown as 无) and comes last."""
+
+    rank: int | None
+    tied: bool
+    unit: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    band: str
+
+    @property
+    def label(self) -> str:
+        if self.rank is None:
+            return "无"
+        return f"并列{self.rank}" if self.tied else str(self.rank)
+
+
+def places(rows: Sequence[RankRow]) -> list[Ranked]:
+    """``ledgers.rates.rank``'s order (highest rate first, more records first) with shared
+    places for equal rates (compared exactly, as fractions) and none for 0 of 0."""
+    out: list[Ranked] = []
+    rated = [r for r in rows if r.rate is not None and r.denominator]
+    counts: dict[tuple[int, int], int] = {}
+    for r in rated:
+        k = _fraction(r)
+        counts[k] = counts.get(k, 0) + 1
+    place, prev = 0, None
+    for i, r in enumerate(rated, 1):
+        k = _fraction(r)
+        if k != prev:
+            place, prev = i, k
+        out.append(Ranked(place, counts[k] > 1, r.unit, r.numerator, r.denominator, r.rate, r.band))
+    out += [Ranked(None, False, r.unit, r.numerator, r.denominator, None, "grey")
+            for r in rows if not (r.rate is not None and r.denominator)]
+    return out
+
+
+def _fraction(r: RankRow) -> tuple[int, int]:
+    from math import gcd
+
+    g = gcd(r.numerator, r.denominator) or 1
+    return r.numerator // g, r.denominator // g
+
+
 def rankings(s: Session, period: Period, config: RulesConfig,
-             rates: Sequence[str] | None = None, *, cached: bool = False) -> dict[str, list[RankRow]]:
-    """rate code -> ranking of every active unit (a unit without records ranks last, grey).
+             rates: Sequence[str] | None = None, *, cached: bool = False) -> dict[str, list[Ranked]]:
+    """rate code -> ranking of every active unit (a unit without records: 无, last, grey).
     Colour bands are applied here, so a changed band shows at once even from a snapshot."""
     tallies = cached_tallies(s, period, config) if cached else rate_tallies(s, period, config)
     units = [n for (n,) in s.execute(select(Unit.name).where(Unit.active.is_(True)))]
@@ -130,8 +179,14 @@ def rankings(s: Session, period: Period, config: RulesConfig,
     for rate in rates or list(RATES):
         per = tallies[rate]
         rows = list(per.values()) + [Tally(u, 0, 0) for u in units if u not in per]
-        out[rate] = rank(rows, config)
+        out[rate] = places(rank(rows, config))
     return out
+
+
+def period_message(text: str) -> str:
+    """What a period that cannot be read is told, in Chinese."""
+    return (f"期间「{text[:30]}」无法识别：请选择月份，或填写年份（2018）、月份（2018-01）、"
+            "周（2018-W03）或日期范围（2018-01-01..2018-01-31）")
 
 
 def latest_period(s: Session, config: RulesConfig) -> str:
@@ -162,22 +217,121 @@ def open_by_unit_and_grade(s: Session, actor: Actor) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: (-r["red"], -r["total"], r["unit"]))
 
 
+#: what "未整改" means on every supervision page: the dashboard's counts, the scores' column
+#: of live findings and the findings list's default filter all use it.
+OPEN_DEFINITION = "未整改：状态为「待处理」或「已下发」的问题（不限期间）"
+
+#: sort key -> (Chinese name, columns); the grade order is red, orange, yellow.
+FINDING_SORTS: dict[str, str] = {"grade": "预警等级", "days_over": "超期天数", "due_on": "期限",
+                                 "found": "发现日期", "unit": "单位"}
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """What the findings list (page, API and Excel) shows."""
+
+    unit_id: int | None = None
+    rule: str | None = None
+    grade: str | None = None
+    states: tuple[str, ...] = LIVE_STATES
+    case_id: int | None = None
+    #: first found on or after / on or before
+    since: dt.date | None = None
+    until: dt.date | None = None
+    #: in the case or incident number, the lead officer or the detail
+    keyword: str = ""
+
+
+def _findings_query(actor: Actor, f: FindingFilter) -> Select[tuple[Finding]]:
+    q = visible_findings(actor)
+    if f.unit_id is not None:
+        q = q.where(Finding.unit_id == f.unit_id)
+    if f.rule:
+        q = q.where(Finding.rule == f.rule)
+    if f.grade:
+        q = q.where(Finding.grade == f.grade)
+    if f.states:
+        q = q.where(Finding.state.in_(f.states))
+    if f.case_id is not None:
+        q = q.where(Finding.case_id == f.case_id)
+    if f.since is not None:
+        q = q.where(Finding.first_found_on >= f.since)
+    if f.until is not None:
+        q = q.where(Finding.first_found_on <= f.until)
+    word = f.keyword.strip()
+    if word:
+        like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        q = q.where(or_(*(col.like(like, escape="\\") for col in (
+            Finding.case_no, Finding.incident_no, Finding.lead_officer, Finding.detail))))
+    return q
+
+
+def _finding_order(sort: str, desc: bool) -> list[Any]:
+    grade = case((Finding.grade == "red", 0), (Finding.grade == "orange", 1), else_=2)
+    if sort == "days_over":
+        key: list[Any] = [Finding.days_over.desc() if desc else Finding.days_over.asc()]
+    elif sort == "due_on":
+        key = [Finding.due_on.desc() if desc else Finding.due_on.asc()]
+    elif sort == "found":
+        key = [Finding.first_found_on.desc() if desc else Finding.first_found_on.asc()]
+    elif sort == "unit":
+        name = select(Unit.name).where(Unit.id == Finding.unit_id).scalar_subquery()
+        key = [name.desc() if desc else name.asc()]
+    else:  # grade: worst first when descending
+        key = [grade.asc() if desc else grade.desc(), Finding.days_over.desc()]
+    return [*key, Finding.id]
+
+
+def find_findings(s: Session, actor: Actor, f: FindingFilter, *, sort: str = "grade", desc: bool = True,
+                  offset: int = 0, limit: int | None = 100) -> tuple[list[Finding], int]:
+    """One page of the findings ``f`` selects and how many it selects in all."""
+    q = _findings_query(actor, f)
+    total = s.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    q = q.order_by(*_finding_order(sort, desc)).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return list(s.scalars(q)), total
+
+
+def iter_findings(s: Session, actor: Actor, f: FindingFilter, *, sort: str = "grade",
+                  desc: bool = True) -> Iterator[Finding]:
+    """Every finding ``f`` selects, in the list's order (the Excel export)."""
+    q = _findings_query(actor, f).order_by(*_finding_order(sort, desc))
+    yield from s.scalars(q.execution_options(yield_per=500))
+
+
 def list_findings(s: Session, actor: Actor, *, unit_id: int | None = None, rule: str | None = None,
                   grade: str | None = None, states: Sequence[str] | None = LIVE_STATES,
                   case_id: int | None = None, limit: int = 200, offset: int = 0) -> list[Finding]:
-    q = visible_findings(actor)
-    if unit_id is not None:
-        q = q.where(Finding.unit_id == unit_id)
-    if rule:
-        q = q.where(Finding.rule == rule)
-    if grade:
-        q = q.where(Finding.grade == grade)
-    if states:
-        q = q.where(Finding.state.in_(states))
-    if case_id is not None:
-        q = q.where(Finding.case_id == case_id)
-    order = case((Finding.grade == "red", 0), (Finding.grade == "orange", 1), else_=2)
-    return list(s.scalars(q.order_by(order, Finding.days_over.desc(), Finding.id).limit(limit).offset(offset)))
+    f = FindingFilter(unit_id=unit_id, rule=rule, grade=grade, states=tuple(states or ()), case_id=case_id)
+    return find_findings(s, actor, f, offset=offset, limit=limit)[0]
+
+
+def findings_by_id(s: Session, actor: Actor, ids: Sequence[int]) -> list[Finding]:
+    """The findings of ``ids`` the actor may see (a missing or hidden one is left out)."""
+    if not ids:
+        return []
+    return list(s.scalars(visible_findings(actor).where(Finding.id.in_(ids)).order_by(Finding.id)))
+
+
+def units(s: Session) -> list[Unit]:
+    return list(s.scalars(select(Unit).order_by(Unit.name)))
+
+
+def unit(s: Session, unit_id: int | None) -> Unit | None:
+    return None if unit_id is None else s.get(Unit, unit_id)
+
+
+def bulletins(s: Session, limit: int = 100) -> list[Bulletin]:
+    return list(s.scalars(select(Bulletin).order_by(Bulletin.id.desc()).limit(limit)))
+
+
+def bulletin(s: Session, bulletin_id: int) -> Bulletin | None:
+    return s.get(Bulletin, bulletin_id)
+
+
+def recommendation(s: Session, rec_id: int) -> Recommendation | None:
+    return s.get(Recommendation, rec_id)
 
 
 def _as_rule_finding(f: Finding, unit_name: str | None) -> RuleFinding:
@@ -198,6 +352,16 @@ def period_findings(s: Session, actor: Actor, period: Period) -> tuple[list[Rule
     found = [_as_rule_finding(f, names.get(f.unit_id)) for f in rows]
     waived = frozenset(f.key for f in rows if f.state in ("waived",))
     return found, waived
+
+
+def open_in_period(s: Session, actor: Actor, period: Period) -> int:
+    """Of the findings the period's scores count, how many are still open (OPEN_DEFINITION)."""
+    q = visible_findings(actor).where(
+        Finding.state.in_(LIVE_STATES),
+        or_(and_(Finding.due_on >= period.start, Finding.due_on < period.end),
+            and_(Finding.due_on.is_(None), Finding.first_found_on >= period.start,
+                 Finding.first_found_on < period.end)))
+    return s.scalar(select(func.count()).select_from(q.subquery())) or 0
 
 
 def scores(s: Session, actor: Actor, period: Period, config: RulesConfig, by: str = "unit") -> list[ScoreRow]:

@@ -168,7 +168,8 @@ def test_dashboard_and_drill_down(build, make_user, client, login, dossier) -> N
     assert f"/volumes/{ids['volume_id']}/pages/1?box=100" in listing
     f = db.session().query(Finding).filter_by(rule="dossier_date_mismatch").one()
     detail = client.get(f"/supervision/findings/{f.id}").get_data(as_text=True)
-    assert "accepted_on" in detail and "2018-01-03" in detail
+    assert "受案日期" in detail and "2018-01-03" in detail and "accepted_on" not in detail
+    assert "卷宗页面：受案登记表" in detail and "acceptance_form" not in detail
     assert client.post(f"/supervision/findings/{f.id}/state", data={"state": "sent"}).status_code == 302
     assert client.post("/supervision/bulletins", data={"kind": "points", "period": "2018-01"}).status_code == 302
     b = db.session().query(Bulletin).one()

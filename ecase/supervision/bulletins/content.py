@@ -101,18 +101,18 @@ def _finding_table(findings: list[Finding], title: str = "问题清单") -> Tabl
 def build(s: Session, kind: str, period_text: str, config: RulesConfig, *, number: str,
           issued_on: dt.date, unit: Unit | None = None) -> Bulletin:
     if kind not in KINDS:
-        raise InvalidInput(f"未知通报类型：{kind}（可选 {', '.join(KINDS)}）")
+        raise InvalidInput("未知的通报类型，可选：" + "、".join(spec[0] for spec in KINDS.values()))
     try:
         period = parse_period(period_text)
     except PeriodError as e:
-        raise InvalidInput(str(e)) from e
+        raise InvalidInput(queries.period_message(period_text)) from e
     title, rates, rules, with_scores = KINDS[kind]
     tables: list[Table] = []
     ranked = queries.rankings(s, period, config, rates) if rates else {}
     for rate in rates:
         rows, bands = [], []
         for r in ranked[rate]:
-            rows.append([r.rank, r.unit, r.numerator, r.denominator,
+            rows.append([r.rank if r.rank is not None and not r.tied else r.label, r.unit, r.numerator, r.denominator,
                          "—" if r.rate is None else f"{r.rate:.2f}%", BAND_NAMES[r.band]])
             bands.append(r.band)
         tables.append(Table(f"{RATES[rate]}排名", ["名次", "单位", "达标数", "总数", RATES[rate], "预警"],

@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ecase import db
 from ecase.access import require
-from ecase.accounts import operations
+from ecase.accounts import operations, queries
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput, NotFound
 from ecase.models import ROLES, Unit, User
-from ecase.params import parse_int
+from ecase.params import int_arg, page_arg, parse_int
+
+PER_PAGE = 100
 
 
 def _unit(raw: str | None) -> Unit | None:
@@ -28,44 +29,63 @@ def _unit(raw: str | None) -> Unit | None:
         raise InvalidInput("单位无效") from e
     if unit_id is None:
         return None
-    unit = db.session().get(Unit, unit_id)
+    unit = queries.unit(unit_id)
     if unit is None:
         raise InvalidInput("单位不存在")
     return unit
 
 
 def _user(user_id: int) -> User:
-    user = db.session().get(User, user_id)
+    user = queries.user(user_id)
     if user is None:
         raise NotFound()
     return user
 
 
-def _page(created: tuple[User, str] | None = None, status: int = 200) -> Any:
-    users = list(db.session().scalars(select(User).order_by(User.active.desc(), User.unit_id,
-                                                            User.username)))
-    units = list(db.session().scalars(select(Unit).order_by(Unit.name)))
-    return render_template("accounts/admin_users.html", users=users, units=units, roles=ROLES,
-                           created=created, held_back=operations.held_back()), status
+def _filter() -> queries.UserFilter:
+    role = request.args.get("role") or ""
+    state = request.args.get("state") or ""
+    return queries.UserFilter(keyword=(request.args.get("q") or "").strip()[:50],
+                              unit_id=int_arg("unit", source=request.args),
+                              role=role if role in ROLES else "",
+                              state=state if state in ("active", "disabled") else "")
+
+
+def _page(created: tuple[User, str] | None = None, status: int = 200, *, error: str | None = None,
+          form: dict[str, str] | None = None) -> Any:
+    f = _filter()
+    page = page_arg()
+    users, total = queries.users(f, page=page, per_page=PER_PAGE)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("accounts/admin_users.html", users=users, total=total, page=page,
+                           per_page=PER_PAGE, f=f, query=query, units=queries.units(), roles=ROLES,
+                           created=created, held_back=operations.held_back(), error=error,
+                           form=form or {}), status
 
 
 def admin_users() -> Any:
     actor = current_actor()
     require(actor, "account.manage")
     if request.method == "POST":
-        unit = _unit(request.form.get("unit_id"))
-        new_unit = request.form.get("new_unit", "").strip()
-        if unit is None and new_unit:
-            unit = db.session().scalars(select(Unit).where(Unit.name == new_unit)).first()
+        form = {k: request.form.get(k, "") for k in ("username", "display_name", "unit_id", "new_unit", "role")}
+        try:
+            unit = _unit(form["unit_id"])
+            new_unit = form["new_unit"].strip()
+            if unit is None and new_unit:
+                unit = queries.unit_named(new_unit)
+                if unit is None:
+                    unit = Unit(name=new_unit)
+                    db.session().add(unit)
+                    db.session().flush()
             if unit is None:
-                unit = Unit(name=new_unit)
-                db.session().add(unit)
-                db.session().flush()
-        if unit is None:
-            raise InvalidInput("请选择单位")
-        user, password = operations.create_user(
-            request.form.get("username", ""), request.form.get("display_name", ""), unit,
-            request.form.get("role", ""), None, actor=actor)
+                raise InvalidInput("请选择单位")
+            user, password = operations.create_user(form["username"], form["display_name"], unit,
+                                                    form["role"], None, actor=actor)
+        except InvalidInput as e:
+            # nothing of the refused account stays (a new unit typed with it neither); the
+            # form comes back as typed, with the reason
+            db.session().rollback()
+            return _page(status=422, error=str(e), form=form)
         return _page((user, password), 201)
     return _page()
 
@@ -77,7 +97,7 @@ def admin_user_update(user_id: int) -> Any:
     op = request.form.get("op", "update")
     if op == "disable":
         operations.set_active(actor, user, False)
-        flash(f"已停用 {user.username}", "success")
+        flash(f"已停用 {user.username}（其历史记录保留，可随时重新启用）", "success")
     elif op == "enable":
         operations.set_active(actor, user, True)
         flash(f"已启用 {user.username}", "success")

@@ -34,6 +34,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STORAGE_URL", None,
             "Where blobs are kept: file:///path (default DATA_DIR/blobs) or s3://bucket/prefix."),
     Setting("INDEX_DIR", None, "Directory of the full-text index; default DATA_DIR/index."),
+    Setting("SEARCH_BACKEND", "whoosh",
+            "Where the full-text index lives: whoosh (a directory, INDEX_DIR, on the machine that "
+            "writes it) or postgresql (tables in the PostgreSQL database of DATABASE_URL, which every "
+            "web process on every machine searches, seeing each indexed page at once).", str),
     Setting("BROKER_URL", None,
             "Celery broker; default is kombu's SQLAlchemy transport on DATA_DIR/broker.sqlite "
             "(no extra server). Use redis://host:6379/0 for Redis and remote workers."),

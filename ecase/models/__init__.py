@@ -7,8 +7,8 @@ Parts:
   recognised documents and their fields, reviewers' corrections.
 - ``jobs``: background work and its per-page progress.
 
-Other areas add their own modules (ledgers, supervision, audit) and import them here so
-that Alembic sees one metadata.
+Other areas add their own modules (ledgers, supervision, audit, search) and import them
+here so that Alembic sees one metadata.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from ecase.models.ledgers import (  # noqa: F401  (ledger records: see ecase.mod
     RecordHistory,
 )
 from ecase.models.org import ROLES, Officer, Unit, User
+from ecase.models.search import search_pages, search_state  # noqa: F401  (the postgresql search backend's tables)
 from ecase.models.supervision import Bulletin, Finding, FindingEvent, RateSnapshot, Recommendation  # noqa: F401
 
 __all__ = [

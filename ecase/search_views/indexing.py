@@ -1,6 +1,15 @@
 """The index is derived data: every page of every volume's current version, with its
 case, document and fields. Rebuilt by ``ecase search reindex``; kept current by
-``index_volume`` after each change to a volume."""
+``index_volume`` after each change to a volume.
+
+Where it lives is the ``SEARCH_BACKEND`` setting (:mod:`search.backend`). With
+``postgresql`` the pages are written in the worker task's own transaction, the one that
+records ``Volume.indexed_version``: the version the database says is indexed is exactly
+what every web process finds, from the moment the task commits. (Writing them in the
+transaction that makes the version would close the remaining gap, the task's queueing
+time, but every writer of versions, documents, fields and corrections would then have
+to build search rows inside its request; the sweeper already re-queues a volume whose
+indexed version lags.)"""
 
 from __future__ import annotations
 
@@ -16,7 +25,7 @@ from ecase import db
 from ecase.models import Case, Document, Volume
 from ecase.models.dossiers import DATE_FIELDS
 from ecase.tasks import celery
-from search import Index, IndexLockedError, PageRecord
+from search import BackendOptions, IndexLockedError, PageRecord, SearchBackend, open_backend
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +35,14 @@ def init_app(app: Flask) -> None:
     app.extensions["ecase.index"] = None  # opened on first use, in the process that uses it
 
 
-def get_index() -> Index:
-    """The app's index, rebuilt from the database first when its schema version is not
-    this code's (an upgrade changed the schema or the analysis)."""
-    ix: Index | None = current_app.extensions.get("ecase.index")
+def get_index() -> SearchBackend:
+    """The app's index (``SEARCH_BACKEND``), rebuilt from the database first when its
+    schema version is not this code's (an upgrade changed the schema or the analysis)."""
+    ix: SearchBackend | None = current_app.extensions.get("ecase.index")
     if ix is None:
-        ix = Index(current_app.config["INDEX_DIR"])
+        ix = open_backend(current_app.config["SEARCH_BACKEND"], BackendOptions(
+            path=current_app.config["INDEX_DIR"], engine=db.get_db().engine,
+            connection=lambda: db.session().connection()))
         if ix.needs_rebuild:
             log.warning("search index schema changed: rebuilding it from the database")
             ix.reindex(all_records)

@@ -1,20 +1,77 @@
 """Search in the service: pages of ingested volumes are found by who may see them only,
-through the page, the API and ``ecase search --json``; the index rebuilds from the database."""
+through the page, the API and ``ecase search --json``; the index rebuilds from the database.
+Every test runs with each ``SEARCH_BACKEND`` (``postgresql`` on a database of its own)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import delete, select
 
 from ecase import db
 from ecase.models import Case, Unit
+from tests.search.conftest import BACKENDS
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request: pytest.FixtureRequest, app_config: dict[str, Any], template_db: Path) -> Iterator[Flask]:
+    """The service with each search backend; PostgreSQL's on a database of its own."""
+    yield from service_app(request.param, app_config, template_db)
+
+
+def service_app(backend: str, app_config: dict[str, Any], template_db: Path) -> Iterator[Flask]:
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from ecase import create_app
+
+    config = dict(app_config, SEARCH_BACKEND=backend)
+    data = Path(config["DATA_DIR"])
+    data.mkdir(parents=True, exist_ok=True)
+    admin = name = None
+    if backend == "postgresql":
+        url = os.environ.get("ECASE_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
+        name = f"ecase_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        config["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    else:
+        shutil.copy(template_db, data / "ecase.sqlite")
+    app = create_app(config)
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.extensions["ecase.db"].engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def lose_the_index(app: Flask) -> None:
+    """What losing the index means for the backend: its directory, or its rows."""
+    if app.config["SEARCH_BACKEND"] == "whoosh":
+        shutil.rmtree(Path(app.config["INDEX_DIR"]))
+    else:
+        from ecase.models.search import search_pages
+
+        db.session().execute(delete(search_pages))
+        db.session().commit()
+    app.extensions["ecase.index"] = None
 
 
 @pytest.fixture
@@ -57,8 +114,8 @@ def test_scope_inside_the_query(client: Any, login: Any, make_user: Any, ingeste
 
 
 def test_rebuild_after_the_index_is_lost(app: Any, runner: Any, ingested: dict[str, Any]) -> None:
-    shutil.rmtree(Path(app.config["INDEX_DIR"]))
-    app.extensions["ecase.index"] = None
+    lose_the_index(app)
+    assert json.loads(runner.invoke(args=["search", "立案告知书", "--json"]).output)["total"] == 0
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     body = json.loads(runner.invoke(args=["search", "立案告知书", "--json"]).output)

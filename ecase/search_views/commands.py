@@ -23,7 +23,7 @@ class QueryGroup(click.Group):
 
 @bp.cli.group("search", cls=QueryGroup)
 def search_group() -> None:
-    """Full-text search: `ecase search QUERY [--json] [--limit N]`, or `ecase search reindex`.
+    """Full-text search: `ecase search QUERY [--json] [--limit N] [--no-near]`, or `ecase search reindex`.
 
     QUERY: words and "phrases", AND / OR / NOT, doc:文号, case:案件编号, person:姓名."""
 
@@ -32,9 +32,12 @@ def search_group() -> None:
 @click.argument("query", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--limit", type=int, default=20, show_default=True, help="How many hits at most.")
+@click.option("--near/--no-near", default=True, show_default=True,
+              help="Also find a phrase of 4+ characters with one character misread by OCR, "
+                   "listed after every exact hit.")
 @actor_option
 @clean_errors
-def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, as_user: str | None) -> None:
+def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, near: bool, as_user: str | None) -> None:
     """Search every page the user may see (recorded in the audit trail)."""
     import search as fts
 
@@ -42,8 +45,8 @@ def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, as_user: str | 
 
     actor = resolve_actor(as_user)
     q = " ".join(query)
-    with audited(actor, "search", detail={"q": q, "limit": limit}) as detail:
-        result = run_search(actor, q, fts.Filters(), limit, 0)
+    with audited(actor, "search", detail={"q": q, "limit": limit, "near": near}) as detail:
+        result = run_search(actor, q, fts.Filters(), limit, 0, near=near)
         detail["hits"] = result.total
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -52,7 +55,8 @@ def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, as_user: str | 
     for h in result.hits:
         label = f"（卷内第{h.label}页）" if h.label else ""
         snippet = h.snippet.replace("<mark>", "【").replace("</mark>", "】")
-        click.echo(f"{h.case_no} 第{h.volume}卷 第{h.page}页{label} {h.doc_type} {h.doc_no}\n    {snippet}")
+        approx = "［近似］" if h.near else ""
+        click.echo(f"{approx}{h.case_no} 第{h.volume}卷 第{h.page}页{label} {h.doc_type} {h.doc_no}\n    {snippet}")
 
 
 @search_group.command("reindex")

@@ -1,4 +1,9 @@
-"""The search page and its JSON API."""
+"""The search page and its JSON API.
+
+Near matches (a phrase with one character misread by OCR, :mod:`search.near`) are on
+unless the request says ``near=0``: the form's checkbox sends ``near=1`` before a hidden
+``near=0``, so the first value is the box's state and links that carry the arguments
+keep it; a link with no ``near`` at all gets the default."""
 
 from __future__ import annotations
 
@@ -48,10 +53,16 @@ def _filters() -> fts.Filters:
                        date_from=_date("from"), date_to=_date("to"))
 
 
-def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: int) -> fts.SearchResult:
+def near_arg() -> bool:
+    """Whether to find near matches: yes unless the first ``near`` argument is 0/off/false."""
+    return request.args.get("near", "1").strip().lower() not in ("0", "off", "false", "no")
+
+
+def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: int, *,
+               near: bool = True) -> fts.SearchResult:
     require(actor, "search.use")
     try:
-        return fts.search(get_index(), q, search_scope(actor), filters, limit=limit, offset=offset)
+        return fts.search(get_index(), q, search_scope(actor), filters, limit=limit, offset=offset, near=near)
     except fts.QuerySyntaxError as e:
         raise InvalidInput(f"检索式有误：{e}") from e
 
@@ -61,10 +72,12 @@ def search_page() -> str:
     q = request.args.get("q", "").strip()
     page = page_arg()
     per_page = 20
-    result = run_search(actor, q, _filters(), per_page, (page - 1) * per_page) if q else None
+    near = near_arg()
+    result = run_search(actor, q, _filters(), per_page, (page - 1) * per_page, near=near) if q else None
     units = list(db.session().scalars(select(Unit).order_by(Unit.name))) if actor.all_units else []
     return render_template("search_views/search.html", q=q, result=result, page=page,
-                           per_page=per_page, doc_types=DOC_TYPES, units=units, args=request.args)
+                           per_page=per_page, doc_types=DOC_TYPES, units=units, args=request.args,
+                           near=near)
 
 
 def api_search() -> dict[str, Any]:
@@ -74,4 +87,4 @@ def api_search() -> dict[str, Any]:
         raise InvalidInput("缺少检索式 q")
     limit = min(100, max(1, int_arg("limit", 20, source=request.args) or 20))
     offset = max(0, int_arg("offset", 0, source=request.args) or 0)
-    return run_search(actor, q, _filters(), limit, offset).to_dict()
+    return run_search(actor, q, _filters(), limit, offset, near=near_arg()).to_dict()

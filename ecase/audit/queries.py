@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -55,3 +56,100 @@ def entries(actor: Actor, f: AuditFilter, *, page: int = 1,
 
 def actions() -> list[str]:
     return list(db.session().scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+# --- the log as a reviewer reads it -------------------------------------------------------
+# Entries keep the English codes (they are hashed into the chain and read by scripts);
+# only the page words them.
+
+ACTION_NAMES: dict[str, str] = {
+    "view": "查看", "download": "下载", "search": "检索", "correct": "更正", "recognize": "重新识别",
+    "import": "导入", "export": "导出", "change": "修改", "denied": "被拒绝", "error": "出错",
+    "upload": "上传", "login": "登录", "logout": "退出登录", "login.failed": "登录失败",
+    "login.refused": "登录被拒绝", "login.locked": "登录暂停", "account.create": "新建账户",
+    "account.change": "修改账户", "account.disable": "停用账户", "account.enable": "启用账户",
+    "account.password": "修改密码", "account.reset_password": "重置密码", "token.create": "创建令牌",
+    "token.revoke": "吊销令牌", "audit.anchor": "审计锚定", "audit.rotate_key": "更换审计密钥",
+}
+TARGET_NAMES: dict[str, str] = {
+    "case": "案件", "volume": "卷", "document": "文书", "page": "页面", "version": "卷版本",
+    "export": "导出包", "job": "上传任务", "finding": "问题", "record": "台账记录", "ledger": "台账",
+    "user": "账户", "token": "令牌", "audit": "审计日志", "scan": "扫描件", "rec": "执法建议书",
+    "bulletin": "通报", "decision": "补录台账", "run": "导入批次",
+}
+AREA_NAMES: dict[str, str] = {
+    "dossiers": "卷宗", "intake": "上传", "exports": "导出", "search_views": "检索", "ledger_views": "台账",
+    "supervision": "执法监督", "accounts": "账户", "audit": "审计日志",
+}
+DETAIL_NAMES: dict[str, str] = {
+    "case_no": "案件编号", "file": "文件", "files": "文件数", "filter": "筛选条件", "first_admin": "首个管理员",
+    "first_seq": "起始序号", "include_secondary": "含副卷", "key_id": "密钥", "limit": "上限", "name": "名称",
+    "pages": "页数", "previous": "原值", "role": "角色", "size": "大小", "unit_id": "单位", "username": "用户名",
+    "volume": "卷", "volumes": "卷数", "why": "原因", "error": "错误", "action": "操作", "query": "查询条件",
+    "q": "关键词", "page": "页码", "user": "用户", "target_type": "对象类型", "target_id": "对象编号",
+    "since": "起", "until": "止", "ip": "IP", "period": "期间", "kind": "类型", "state": "状态",
+    "unit": "单位", "rule": "问题类型", "grade": "预警", "sort": "排序", "dir": "顺序", "offset": "起始",
+}
+WHY_NAMES = {"throttled": "尝试过于频繁", "password": "密码错误", "disabled": "账户已停用",
+             "unknown": "用户不存在"}
+STATUS_NAMES = {401: "未登录", 403: "无权限", 404: "对象不存在", 409: "冲突", 413: "文件过大",
+                422: "输入有误", 429: "过于频繁", 503: "暂不可用"}
+TRUTH = {True: "是", False: "否"}
+
+
+def action_name(code: str) -> str:
+    return ACTION_NAMES.get(code, code)
+
+
+def target_name(target_type: str, target_id: str) -> str:
+    if not target_type:
+        return ""
+    name = TARGET_NAMES.get(target_type, target_type)
+    return f"{name} {target_id}" if target_id else name
+
+
+def _value(key: str, v: Any) -> str:
+    if isinstance(v, bool):
+        return TRUTH[v]
+    if key == "why" and isinstance(v, str):
+        return WHY_NAMES.get(v, v)
+    if key == "role" and isinstance(v, str):
+        from ecase.models import ROLES
+
+        return ROLES.get(v, v)
+    if key == "action" and isinstance(v, str):
+        return action_name(v)
+    if isinstance(v, dict):
+        return "，".join(f"{DETAIL_NAMES.get(k, k)}：{_value(k, x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return "、".join(_value(key, x) for x in v)
+    return "" if v is None else str(v)
+
+
+def detail_text(detail: dict[str, Any] | None) -> str:
+    """An entry's detail in Chinese: the request the hook saw (area, result, query) or what
+    the view recorded, each key named."""
+    if not detail:
+        return ""
+    parts: list[str] = []
+    d = dict(detail)
+    endpoint = d.pop("endpoint", None)
+    d.pop("args", None)  # already the entry's target
+    d.pop("method", None)
+    if isinstance(endpoint, str):
+        parts.append("模块：" + AREA_NAMES.get(endpoint.partition(".")[0], "其他"))
+    status = d.pop("status", None)
+    if isinstance(status, int):
+        parts.append("结果：" + ("成功" if status < 400 else STATUS_NAMES.get(status, "失败")))
+    via = d.pop("via", None)
+    if via:
+        parts.append("途径：" + ("API 令牌" if via == "token" else "浏览器"))
+    for k, v in d.items():
+        if v in (None, "", [], {}):
+            continue
+        parts.append(f"{DETAIL_NAMES.get(k, k)}：{_value(k, v)}")
+    return "；".join(parts)
+
+
+TARGET_TYPES = ("case", "volume", "document", "page", "export", "job", "finding", "record", "user", "token",
+                "audit")

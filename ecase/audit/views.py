@@ -39,5 +39,11 @@ def browse() -> str:
     page = page_arg()
     rows, total = queries.entries(actor, f, page=page)
     record(actor, "view", "audit", "", {"filter": {k: v for k, v in request.args.items() if v}})
+    from ecase.models import ROLES
+
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("audit/browse.html", rows=rows, total=total, page=page, per_page=100,
-                           actions=queries.actions(), args=request.args)
+                           actions=queries.actions(), args=request.args, query=query,
+                           action_name=queries.action_name, target_name=queries.target_name,
+                           detail_text=queries.detail_text, roles=ROLES,
+                           target_types={t: queries.TARGET_NAMES[t] for t in queries.TARGET_TYPES})

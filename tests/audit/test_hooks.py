@@ -79,9 +79,9 @@ def test_browse_is_for_reviewers_and_filters(client: FlaskClient, make_user: Any
         assert client.get("/audit").status_code == 403
     login(make_user("rev", "reviewer"))
     body = client.get("/audit?user=zhang").get_data(as_text=True)
-    assert "page:42" in body and "case:7" not in body
+    assert "页面 42" in body and "案件 7" not in body
     body = client.get("/audit?action=view&target_type=case").get_data(as_text=True)
-    assert "case:7" in body and "page:42" not in body
+    assert "案件 7" in body and "页面 42" not in body
     assert client.get("/audit?since=yesterday").status_code == 422
 
 
@@ -105,3 +105,31 @@ def test_failed_write_is_still_recorded(client: FlaskClient, make_user: Any, log
     assert action_for("dossiers.case_detail", "GET", 500) == "error"
     rows = [e for e in _entries() if e.username == "zhang"]
     assert rows and rows[-1].action == "denied" and rows[-1].target_id == str(token.id)
+
+
+def test_the_log_reads_in_chinese(client: Any, make_user: Any, login: Any) -> None:
+    """Actions, roles, targets, details and times as a reviewer reads them (issue 17)."""
+    import re
+
+    from ecase import db
+    from ecase.access import Actor
+    from ecase.audit import record
+
+    clerk = make_user("zhang", "clerk")
+    record(Actor.of(clerk), "view", "volume", "5", {"endpoint": "dossiers.volume", "method": "GET",
+                                                   "status": 200, "query": {"q": "田波强"}})
+    record(Actor.of(clerk), "correct", "document", "9", {"endpoint": "dossiers.correct_field", "method": "POST",
+                                                       "status": 403})
+    record(Actor.of(clerk), "download", "page", "3", {"endpoint": "dossiers.page_image", "method": "GET",
+                                                    "status": 200, "via": "token"})
+    db.session().commit()
+    login(make_user("rev", "reviewer"))
+    body = client.get("/audit?user=zhang").get_data(as_text=True)
+    table = body.split('id="audit"')[1].split("</table>")[0]
+    for words in ("查看", "更正", "下载", "内勤", "卷 5", "文书 9", "模块：卷宗", "结果：成功", "结果：无权限",
+                  "关键词：田波强", "途径：API 令牌"):
+        assert words in table, words
+    for code in ("view", "correct", "download", "endpoint", "status", "dossiers", "clerk", "{"):
+        assert code not in table, code
+    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", table)
+    assert "共 3 条" in body

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from ecase import db
 from ecase.access import Actor, filter_units, require, visible_cases
@@ -66,6 +66,21 @@ class Filters:
     desc: bool = True
     page: int = 1
     as_of: dt.date | None = None
+    #: in any text column of the ledger or its record's numbers (case, incident, document)
+    keyword: str = ""
+
+
+#: fields searched by the keyword besides the ledger's own text columns
+KEYWORD_FIELDS = ("case_no", "incident_no", "doc_no", "decision_no", "record_no", "end_doc_no",
+                  "acceptance_doc_no", "filing_doc_no", "person_name", "case_name", "name")
+
+
+def _keyword(led: LedgerDef, rec: Record, word: str) -> Any:
+    like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    names = [c for c in led.columns if rec.fields[c].kind == "text"]
+    names += [c for c in KEYWORD_FIELDS if c in rec.fields and c not in names]
+    exprs = [rec.fields[c].expr for c in names if rec.fields[c].expr is not None]
+    return or_(*(e.like(like, escape="\\") for e in exprs))
 
 
 def _query(actor: Actor, led: LedgerDef, f: Filters, *, count: bool = False) -> tuple[Select[Any], Record]:
@@ -88,11 +103,29 @@ def _query(actor: Actor, led: LedgerDef, f: Filters, *, count: bool = False) -> 
         cond = where(rec, led.states[f.state][1])
         if cond is not None:
             q = q.where(cond)
+    word = f.keyword.strip()
+    if word:
+        if count:  # the count's lighter joins may lack a searched column: count the full query
+            full, _ = _query(actor, led, f)
+            return select(func.count()).select_from(full.subquery()), rec
+        q = q.where(_keyword(led, rec, word))
     return q, rec
+
+
+def _case_column(rec: Record) -> Any:
+    """The case a row belongs to (None where the record has no case)."""
+    if rec.name == "cases":
+        return rec.table.id
+    if hasattr(rec.table, "case_id"):
+        return rec.table.case_id
+    return None
 
 
 def _columns(led: LedgerDef, rec: Record) -> list[Any]:
     cols = [rec.table.id.label("_id")]
+    case_col = _case_column(rec)
+    if case_col is not None:
+        cols.append(case_col.label("_case_id"))
     for c in led.columns:
         expr = rec.fields[c].expr
         if expr is not None:
@@ -126,15 +159,16 @@ def ledger_page(actor: Actor, led: LedgerDef, f: Filters) -> tuple[list[dict[str
     return [display_row(led, rec, r._mapping, as_of) for r in rows], total
 
 
-def ledger_rows(actor: Actor, led: LedgerDef, f: Filters) -> Iterator[dict[str, Any]]:
-    """Every row of a ledger (for export), streamed in the ledger's order."""
+def ledger_rows(actor: Actor, led: LedgerDef, f: Filters, *, raw: bool = False) -> Iterator[dict[str, Any]]:
+    """Every row of a ledger (for export), streamed in the ledger's order; ``raw``: times
+    and dates as Beijing ``datetime``/``date`` values (Excel cells) instead of text."""
     require(actor, "ledger.view")
     q, rec = _query(actor, led, f)
     as_of = f.as_of or beijing_today()
     result = db.session().execute(q.with_only_columns(*_columns(led, rec)).order_by(*_order(led, rec, f))
                                   .execution_options(yield_per=1000))
     for r in result:
-        yield display_row(led, rec, r._mapping, as_of)
+        yield display_row(led, rec, r._mapping, as_of, raw=raw)
 
 
 def headers(led: LedgerDef) -> list[tuple[str, str]]:
@@ -142,17 +176,18 @@ def headers(led: LedgerDef) -> list[tuple[str, str]]:
     return [(c, rec.fields[c].label) for c in led.columns]
 
 
-def display_row(led: LedgerDef, rec: Record, m: Any, as_of: dt.date) -> dict[str, Any]:
-    out: dict[str, Any] = {"_id": m["_id"]}
+def display_row(led: LedgerDef, rec: Record, m: Any, as_of: dt.date, *, raw: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"_id": m["_id"], "_case_id": m.get("_case_id")}
     for c in led.columns:
         fld = rec.fields[c]
         if fld.expr is None:
             continue
-        out[c] = display(fld.kind, m[c])
+        out[c] = (utc_to_beijing(m[c]) if raw and fld.kind == "time" and m[c] is not None
+                  else display(fld.kind, m[c]))
     if led.warning == "legal_end" and m["_started"] is not None:
         start = utc_to_beijing(m["_started"]).date()
         end = utc_to_beijing(m["_limit"]).date() if m["_limit"] else legal_end(m["_kind"], start)
-        out["legal_end"] = end.isoformat() if end else ""
+        out["legal_end"] = (end if raw else end.isoformat()) if end else ""
         if end is not None and m["_ended"] is None:
             left = days_left(end, as_of)
             out["days_left"] = left

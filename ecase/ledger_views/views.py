@@ -47,7 +47,7 @@ def _filters() -> queries.Filters:
         unit_id=_int("unit"), date_from=_date("from"), date_to=_date("to"), officer_id=_int("officer"),
         state=request.args.get("state") or None, sort=request.args.get("sort") or None,
         desc=request.args.get("dir", "desc") != "asc", page=page_arg(),
-        as_of=_date("as_of"))
+        as_of=_date("as_of"), keyword=(request.args.get("q") or "").strip()[:100])
 
 
 def index() -> str:

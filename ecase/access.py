@@ -6,7 +6,8 @@ background task asks here. Reads of cases go through :func:`visible_cases` (a
 through :func:`require`. Nothing else in the code filters by unit.
 
 Rules (by role):
-- clerk (内勤): sees and works on the cases of their own unit; uploads scans there.
+- clerk (内勤): sees and works on the cases of their own unit; uploads scans there,
+  corrects misread fields and has volumes recognised again.
 - leader (单位领导): sees the cases of their own unit; changes nothing.
 - reviewer (法制审核): sees every unit's cases; corrects recognition, manages findings.
 - admin (管理员): everything, including accounts.
@@ -29,6 +30,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "scan.upload": frozenset({"clerk", "reviewer", "admin"}),
     "volume.edit": frozenset({"clerk", "reviewer", "admin"}),
     "recognition.correct": frozenset({"reviewer", "admin"}),
+    # a field's value put right by those who see the error: the unit's clerk too
+    "field.correct": frozenset({"clerk", "reviewer", "admin"}),
     "recognition.run": frozenset({"clerk", "reviewer", "admin"}),
     "export.create": frozenset({"clerk", "reviewer", "admin"}),
     "ledger.view": frozenset({"clerk", "leader", "reviewer", "admin"}),

@@ -11,7 +11,7 @@ import pkgutil
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
 
 import ecase
 from ecase import auth, params
@@ -37,7 +37,9 @@ def init_app(app: Flask) -> None:
 
     @app.get("/")
     def index() -> Any:
-        return redirect(url_for("dossiers.case_list"))
+        """Home by role: a station's clerk and leader land on their unit's page, the
+        brigade (reviewers, admins) on the supervision dashboard."""
+        return home()
 
     @app.get("/healthz")
     @auth.public
@@ -48,3 +50,31 @@ def init_app(app: Flask) -> None:
     from ecase import formatting
 
     formatting.register(app)
+    from ecase.errors import scan_text
+
+    app.jinja_env.filters["scan_text"] = scan_text
+
+
+def home() -> Any:
+    import datetime as dt
+
+    from flask import current_app
+
+    from ecase.access import may
+    from ecase.auth import current_actor
+    from ecase.dossiers import queries
+
+    actor = current_actor()
+    if actor.all_units:
+        if may(actor, "finding.view") and "supervision.dashboard" in current_app.view_functions:
+            return redirect(url_for("supervision.dashboard"))
+        return redirect(url_for("dossiers.case_list"))
+    today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).date()
+    data = queries.unit_home(actor, today=today)
+    from ecase.supervision.bulletins import RULE_NAMES
+    from ledgers.rules.config import GRADE_NAMES
+
+    return render_template("home_unit.html", home=data, today=today, rule_names=RULE_NAMES,
+                           grade_names=GRADE_NAMES,
+                           can_upload=may(actor, "scan.upload", actor.unit_id),
+                           can_findings=may(actor, "finding.view"))

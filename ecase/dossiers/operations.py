@@ -220,13 +220,15 @@ def reconcile_version(results: Sequence[PageResult], docs: Sequence[ScanDocument
 
 
 def correct_field(actor: Actor, document: Document, name: str, value: object, note: str = "") -> FieldCorrection:
-    """A reviewer's value for one field, kept beside the machine's reading."""
+    """A clerk's or reviewer's value for one field, kept beside the machine's reading
+    (``value`` already in its field's normal form: ``ecase.dossiers.fields.normalise``)."""
     volume = document.version.volume
-    require(actor, "recognition.correct", volume.case.unit_id)
+    require(actor, "field.correct", volume.case.unit_id)
     if not name or len(name) > 50:
         raise InvalidInput("字段名无效")
     corr = FieldCorrection(document_id=document.id, name=name, value=value, note=note[:200],
                            corrected_by_id=actor.user_id)
+    document.corrections.append(corr)  # shown at once by whoever holds the document
     db.session().add(corr)
     db.session().flush()
     reindex_later(volume.id)

@@ -6,25 +6,88 @@ import io
 import json
 from typing import Any
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from ecase.access import may, require
 from ecase.auth import current_actor
 from ecase.blobs import send_blob, store
+from ecase.dossiers import fields as field_types
 from ecase.dossiers import operations, queries
-from ecase.errors import InvalidInput
+from ecase.errors import InvalidInput, NotFound
 from ecase.intake.pages import ocr_from_json
 from ecase.models.dossiers import VOLUME_KINDS
 from ecase.params import int_arg, int_list, page_arg
 
 
+PER_PAGE = 50
+
+
+def _date_arg(name: str, label: str) -> Any:
+    import datetime as dt
+
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as e:
+        raise InvalidInput(f"{label}不是有效的日期：{raw[:20]}（请写作 2018-01-31）") from e
+
+
+def case_filter() -> queries.CaseFilter:
+    """The case list's filters from the URL (``q, unit_id, kind, state, scanned, from, to,
+    sort, dir``); unknown values of the choices are ignored."""
+    from ecase.models.cases import CASE_KINDS
+
+    args = request.args
+    kind = args.get("kind", "")
+    state = args.get("state", "")
+    scanned = args.get("scanned", "")
+    sort = args.get("sort", "created_at")
+    return queries.CaseFilter(
+        q=args.get("q", "").strip()[:100],
+        unit_id=int_arg("unit_id", source=args),
+        kind=kind if kind in CASE_KINDS else "",
+        state=state if state in queries.CASE_STATES else "",
+        scanned=scanned if scanned in ("yes", "no") else "",
+        date_from=_date_arg("from", "受案日期起"),
+        date_to=_date_arg("to", "受案日期止"),
+        sort=sort if sort in queries.CASE_SORTS else "created_at",
+        desc=args.get("dir", "desc") != "asc")
+
+
 def case_list() -> str:
+    from ecase.models.cases import CASE_KINDS
+
     actor = current_actor()
-    q = request.args.get("q", "").strip()
+    f = case_filter()
     page = page_arg()
-    rows, total = queries.case_list(actor, q=q, page=page)
-    return render_template("dossiers/case_list.html", rows=rows, total=total, q=q, page=page,
-                           per_page=50)
+    rows, total = queries.case_list(actor, page=page, per_page=PER_PAGE, filters=f)
+    args = {k: v for k, v in request.args.items() if v and k != "page"}
+    return render_template("dossiers/case_list.html", rows=rows, total=total, q=f.q, page=page,
+                           per_page=PER_PAGE, f=f, args=args, units=queries.case_units(actor),
+                           kinds=CASE_KINDS, states=queries.CASE_STATES, sorts=queries.CASE_SORTS,
+                           can_upload=may(actor, "scan.upload", actor.unit_id))
+
+
+def api_cases() -> dict[str, Any]:
+    """The case list as JSON: ``{"cases": [...], "total", "offset", "limit"}`` with the
+    filters of the page (``offset`` from 0, ``limit`` up to 500, default 50)."""
+    actor = current_actor()
+    f = case_filter()
+    offset = int_arg("offset", 0, source=request.args) or 0
+    limit = int_arg("limit", PER_PAGE, source=request.args) or PER_PAGE
+    if offset < 0 or limit < 1:
+        raise InvalidInput("offset 不能为负数，limit 至少为 1")
+    limit = min(limit, 500)
+    rows, total = queries.case_list(actor, per_page=limit, offset=offset, filters=f)
+    cases = [{"id": r.case.id, "case_no": r.case.case_no, "name": r.case.name, "kind": r.case.kind,
+              "unit": r.case.unit.name, "unit_id": r.case.unit_id,
+              "accepted_at": r.case.accepted_at.isoformat() if r.case.accepted_at else None,
+              "created_at": r.case.created_at.isoformat() if r.case.created_at else None,
+              "volumes": r.volumes, "pages": r.pages,
+              "url": url_for("dossiers.case_detail", case_id=r.case.id)} for r in rows]
+    return {"cases": cases, "total": total, "offset": offset, "limit": limit}
 
 
 def case_detail(case_id: int) -> str:
@@ -48,12 +111,17 @@ def volume(volume_id: int, position: int = 1) -> str:
         current_page = queries.version_page(version, position)
         ocr = ocr_from_json(current_page.page.ocr)
     highlight = request.args.get("box", "")
+    query = request.args.get("q", "")[:200]
+    hit_pages = queries.hit_positions(version, query) if version is not None and query else []
     return render_template(
         "dossiers/volume.html", volume=vol, case=vol.case, version=version,
         position=position, vp=current_page, ocr=ocr, highlight=highlight,
-        query=request.args.get("q", ""),
+        query=query, hit_pages=hit_pages,
         jobs=queries.volume_jobs(vol), scans=queries.volume_scans(vol),
+        field_input=field_types.field_input, field_editable=field_types.editable,
         can_correct=may(actor, "recognition.correct", vol.case.unit_id),
+        can_fix=may(actor, "field.correct", vol.case.unit_id),
+        can_recognize=may(actor, "recognition.run", vol.case.unit_id),
         can_edit=may(actor, "volume.edit", vol.case.unit_id))
 
 
@@ -133,21 +201,91 @@ def volume_json(vol: Any, version: Any) -> dict[str, Any]:
 
 
 def correct_field(document_id: int) -> Response:
+    """A field's right value, typed as its field is (a date typed 2017年3月6日 is stored
+    as 2017-03-06); the machine's reading stays beside it."""
     actor = current_actor()
     doc = queries.get_document(actor, document_id)
     name = request.form.get("name", "").strip()
+    known = {f.name for f in doc.fields} | {c.name for c in doc.corrections}
+    if name not in known:
+        raise InvalidInput("请选择本文书中要更正的字段")
     raw = request.form.get("value", "")
-    value: Any = raw
-    if raw.startswith("[") or raw.startswith("{"):
+    value: Any
+    if name in field_types.NOT_EDITABLE and (raw.startswith("[") or raw.startswith("{")):
         try:
             value = json.loads(raw)
         except ValueError as e:
-            raise InvalidInput("字段值不是有效的 JSON") from e
+            raise InvalidInput("字段值的格式有误") from e
+    else:
+        value = field_types.normalise(name, raw)
     operations.correct_field(actor, doc, name, value, request.form.get("note", ""))
+    flash(f"已将{doc.title}的「{field_types.field_label(name)}」更正为「{field_types.field_display(name, value)}」",
+          "success")
     version = doc.version
+    position = parse_position(request.form.get("position"), doc.first_position)
     return redirect(url_for("dossiers.volume_page", volume_id=version.volume_id,
-                            position=doc.first_position, version=version.number,
-                            doc=doc.id))
+                            position=position, version=version.number,
+                            doc=doc.id, _anchor=f"doc-{doc.id}"))
+
+
+def parse_position(raw: str | None, default: int) -> int:
+    from ecase.params import parse_int
+
+    try:
+        value = parse_int(raw, "position")
+    except InvalidInput:
+        return default
+    return value if value is not None and value > 0 else default
+
+
+def volume_print(volume_id: int) -> str:
+    """Pages ``first``..``last`` of a version (all by default) laid out one a sheet for the
+    browser's print dialog: a page, a document or the whole volume."""
+    vol = queries.get_volume(current_actor(), volume_id)
+    version = queries.get_version(vol, int_arg("version", source=request.args))
+    if version is None or not version.pages:
+        raise NotFound("此卷尚无页面")
+    n = len(version.pages)
+    first = min(max(1, int_arg("first", 1, source=request.args) or 1), n)
+    last = min(max(first, int_arg("last", n, source=request.args) or n), n)
+    pages = [vp for vp in version.pages if first <= vp.position <= last]
+    return render_template("dossiers/print.html", volume=vol, case=vol.case, version=version,
+                           pages=pages, first=first, last=last, total=n)
+
+
+def scan_file(scan_id: int) -> Response:
+    """The original upload, under the name it was uploaded with."""
+    scan = queries.get_scan(current_actor(), scan_id)
+    if not scan.sha256 or not store().exists(scan.sha256):
+        raise NotFound("原始扫描件不在存储中，请联系管理员")
+    return send_blob(scan.sha256, scan.media_type or "application/octet-stream",
+                     download_name=scan.filename or f"扫描件{scan.id}")
+
+
+def volume_pdf(volume_id: int) -> Response:
+    """The volume's current version as one searchable PDF, named by case and volume."""
+    import tempfile
+    from pathlib import Path
+
+    from ecase.exports.operations import build_volume
+
+    actor = current_actor()
+    vol = queries.get_volume(actor, volume_id)
+    if vol.current is None:
+        raise NotFound("此卷尚无页面")
+    tmp = tempfile.TemporaryDirectory(prefix="ecase-volume-")
+    out = Path(tmp.name) / "volume.pdf"
+    build_volume(vol, out)
+    data = out.read_bytes()
+    tmp.cleanup()
+    name = f"{vol.case.case_no}_{vol.case.name}_{vol.kind_name}第{vol.number}卷.pdf"
+    name = name.replace("/", "／").replace("\\", "＼")
+    from flask import send_file
+
+    resp = send_file(io.BytesIO(data), mimetype="application/pdf",
+                     as_attachment=request.args.get("inline") != "1", download_name=name)
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
 
 
 def resplit(volume_id: int) -> Response:

@@ -16,7 +16,7 @@ from ecase import db
 from ecase.access import require
 from ecase.auth import current_actor
 from ecase.dossiers import queries as dossier_queries
-from ecase.errors import InvalidInput, NotFound
+from ecase.errors import InvalidInput, NotFound, scan_text
 from ecase.intake import operations
 from ecase.models import Job, Page
 from ecase.models.dossiers import VOLUME_KINDS
@@ -40,7 +40,7 @@ def _file_from_request() -> tuple[Any, str]:
         return f.stream, f.filename
     name = request.headers.get("X-Filename") or request.args.get("filename")
     if not name:
-        raise InvalidInput("请以 multipart 字段 file 上传文件，或在 X-Filename 头中给出文件名")
+        raise InvalidInput("请选择要上传的文件（表单字段 file，或在请求头 X-Filename 中给出文件名）")
     return request.stream, name
 
 
@@ -49,7 +49,7 @@ def api_upload() -> tuple[Response, int]:
     actor = current_actor()
     case_no = (request.form.get("case_no") or request.args.get("case_no") or "").strip()
     if not case_no:
-        raise InvalidInput("缺少案件编号 case_no")
+        raise InvalidInput("请填写案件编号")
     kind = request.form.get("volume_kind") or request.args.get("volume_kind") or "criminal_main"
     number = _int(request.form.get("volume_no") or request.args.get("volume_no") or "1", "volume_no")
     case = operations.find_or_create_case(actor, case_no, name=request.form.get("case_name") or None)
@@ -80,7 +80,7 @@ def _accept(volume: Any) -> tuple[Response, int]:
 def _int(value: str, name: str) -> int:
     number = parse_int(value, name)
     if number is None:
-        raise InvalidInput(f"{name} 必须是整数")
+        raise InvalidInput(f"{ {'volume_no': '卷号', 'insert_at': '插入位置'}.get(name, name) }必须是整数")
     return number
 
 
@@ -100,9 +100,9 @@ def job_json(job: Job) -> dict[str, Any]:
     if job.scan_id is not None:
         for p in s.scalars(select(Page).where(Page.scan_id == job.scan_id).order_by(Page.scan_index)):
             pages.append({"index": p.scan_index, "state": p.state, "rotation": p.rotation,
-                          "skew_deg": round(p.skew_deg, 2), "blank": p.blank, "error": p.error})
+                          "skew_deg": round(p.skew_deg, 2), "blank": p.blank, "error": scan_text(p.error)})
     return {"job": {"id": job.id, "kind": job.kind, "state": job.state, "state_name": job.state_name,
-                    "total": job.total, "done": job.done, "failed": job.failed, "error": job.error,
+                    "total": job.total, "done": job.done, "failed": job.failed, "error": scan_text(job.error),
                     "volume_id": job.volume_id, "scan_id": job.scan_id,
                     "volume_url": url_for("dossiers.volume", volume_id=job.volume_id)},
             "pages": pages}

@@ -51,17 +51,50 @@ def test_correction_is_kept_beside_the_machine_reading(client: Any, login: Any, 
     assert "更正后的案件名称" in client.get(f"/volumes/{volume.id}").get_data(as_text=True)
 
 
-def test_clerk_cannot_correct(client: Any, login: Any, make_user: Any, volume: Volume) -> None:
+def test_clerk_corrects_typed_fields_leader_cannot(client: Any, login: Any, make_user: Any,
+                                                    volume: Volume) -> None:
+    """Those who see the error correct it: the unit's clerk, in the field's own form (a date
+    typed 2017年3月6日 is stored as 2017-03-06); a bad value is refused in Chinese; the
+    corrected value is the one shown, the machine's reading beside it; the unit's leader
+    and another unit's clerk cannot."""
     from ecase.models import Case
 
     case = db.session().scalars(select(Case)).one()
-    clerk = make_user("clerk", "clerk", unit=case.unit.name)
-    login(clerk)
-    doc = db.session().scalars(select(Document)).first()
-    assert doc is not None
-    resp = client.post(f"/documents/{doc.id}/fields", data={"name": "case_name", "value": "x"})
+    doc = db.session().scalars(select(Document).where(Document.type == "filing_decision")).one()
+    machine = {f.name: f.value for f in doc.fields}
+    date_field = next(n for n in ("decided_on", "issued_on") if n in machine)
+
+    login(make_user("leader", "leader", unit=case.unit.name))
+    resp = client.post(f"/documents/{doc.id}/fields", data={"name": date_field, "value": "2017年3月6日"})
     assert resp.status_code == 403
+    login(make_user("other", "clerk", unit="另一个派出所"))
+    assert client.post(f"/documents/{doc.id}/fields",
+                       data={"name": date_field, "value": "2017年3月6日"}).status_code == 404
     assert db.session().scalars(select(FieldCorrection)).first() is None
+
+    login(make_user("clerk", "clerk", unit=case.unit.name))
+    page = client.get(f"/volumes/{volume.id}").get_data(as_text=True)
+    assert "重新识别本卷" in page and 'name="value"' in page
+    bad = client.post(f"/documents/{doc.id}/fields", data={"name": date_field, "value": "三月初"},
+                      headers={"Accept": "application/json"})
+    assert bad.status_code == 422
+    assert "不是有效的日期" in bad.get_json()["error"]["message"]
+    resp = client.post(f"/documents/{doc.id}/fields", data={"name": date_field, "value": "2017年3月6日"},
+                       follow_redirects=True)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "已将立案决定书的" in html and "2017-03-06" in html  # the success message
+    assert "已更正" in html and "机器识别" in html
+    db.session().expire_all()
+    corr = db.session().scalars(select(FieldCorrection)).one()
+    assert corr.value == "2017-03-06" and corr.name == date_field
+    assert db.session().get(Document, doc.id).values()[date_field] == "2017-03-06"
+    resp = client.post(f"/documents/{doc.id}/fields", data={"name": "doc_no", "value": "济天公(刑)立字[2018] 00123号"})
+    assert resp.status_code == 302
+    db.session().expire_all()
+    assert db.session().get(Document, doc.id).values()["doc_no"] == "济天公（刑）立字〔2018〕00123号"
+    assert client.post(f"/documents/{doc.id}/fields",
+                       data={"name": "no_such_field", "value": "x"}).status_code == 422
 
 
 def test_new_split_and_new_order_are_new_versions(client: Any, login: Any, make_user: Any,

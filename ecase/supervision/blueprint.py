@@ -9,6 +9,7 @@ from ecase.supervision import views
 bp = Blueprint("supervision", __name__, url_prefix="/supervision", cli_group=None)
 
 from ecase.supervision import commands  # noqa: E402,F401  (registers `ecase check`, `ecase bulletin`)
+from ecase.supervision import tasks  # noqa: E402,F401  (registers the bulletin task with the worker)
 
 bp.add_url_rule("/", "dashboard", views.dashboard)
 bp.add_url_rule("/findings", "findings", views.findings)
@@ -19,6 +20,7 @@ bp.add_url_rule("/check", "run_check", views.run_check, methods=["POST"])
 bp.add_url_rule("/scores", "scores", views.scores)
 bp.add_url_rule("/bulletins", "bulletins", views.bulletins)
 bp.add_url_rule("/bulletins", "create_bulletin", views.create_bulletin, methods=["POST"])
+bp.add_url_rule("/bulletins/jobs/<int:job_id>", "bulletin_job", views.bulletin_job)
 bp.add_url_rule("/bulletins/<int:bulletin_id>.<fmt>", "bulletin_file", views.bulletin_file)
 bp.add_url_rule("/recommendations", "recommendations", views.recommendations)
 bp.add_url_rule("/recommendations", "issue_recommendation", views.issue_recommendation, methods=["POST"])

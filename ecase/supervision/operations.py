@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, String, func, insert, literal, select, update
@@ -22,7 +22,7 @@ from sqlalchemy import Integer, String, func, insert, literal, select, update
 from ecase import db
 from ecase.access import Actor, require
 from ecase.errors import Conflict, InvalidInput, NotFound
-from ecase.models import Case, Unit
+from ecase.models import Case, Job, Unit
 from ecase.models._types import utcnow
 from ecase.models.supervision import (
     FINDING_STATES,
@@ -198,6 +198,33 @@ def issue_recommendation(actor: Actor, unit: Unit, findings: Sequence[Finding], 
     return rec
 
 
+def start_bulletin(actor: Actor, kind: str, period: str, config: RulesConfig, *,
+                   unit: Unit | None = None, today: dt.date) -> Job:
+    """A job that builds a bulletin in the background (``ecase.supervision.tasks``); the
+    kind and period are checked now, so a mistake is told at once."""
+    from ecase.supervision.bulletins import KINDS
+    from ecase.supervision.queries import period_message
+    from ecase.supervision.tasks import STEPS, build_bulletin
+    from ecase.tasks import after_commit
+    from ledgers.rates import PeriodError, parse_period
+
+    require(actor, "bulletin.create")
+    if kind not in KINDS:
+        raise InvalidInput("未知的通报类型，可选：" + "、".join(spec[0] for spec in KINDS.values()))
+    try:
+        label = parse_period(period.strip()).label
+    except PeriodError as e:
+        raise InvalidInput(period_message(period)) from e
+    job = Job(kind="bulletin", state="queued", total=len(STEPS), created_by_id=actor.user_id,
+              message="排队等待生成", rung_at=utcnow(), rings=1,
+              params={"kind": kind, "period": label, "unit_id": unit.id if unit else None,
+                      "today": today.isoformat()})
+    db.session().add(job)
+    db.session().flush()
+    after_commit(build_bulletin, job.id)
+    return job
+
+
 def reply_recommendation(actor: Actor, rec: Recommendation, text: str) -> Recommendation:
     require(actor, "finding.reply", rec.unit_id)
     if not text.strip():
@@ -210,8 +237,10 @@ def reply_recommendation(actor: Actor, rec: Recommendation, text: str) -> Recomm
 
 
 def create_bulletin(actor: Actor, kind: str, period: str, config: RulesConfig, *,
-                    unit: Unit | None = None, today: dt.date | None = None) -> tuple[Bulletin, bytes, bytes]:
-    """Number, render and keep a bulletin; returns it with its PDF and workbook bytes."""
+                    unit: Unit | None = None, today: dt.date | None = None,
+                    progress: Callable[[int], None] | None = None) -> tuple[Bulletin, bytes, bytes]:
+    """Number, render and keep a bulletin; returns it with its PDF and workbook bytes.
+    ``progress(step)`` is told each step after the first (1 PDF, 2 Excel, 3 saving)."""
     from ecase import blobs
     from ecase.supervision import bulletins
 
@@ -220,8 +249,14 @@ def create_bulletin(actor: Actor, kind: str, period: str, config: RulesConfig, *
     serial = _next_serial(Bulletin, today.year)
     number = f"{config.doc_prefix}法通〔{today.year}〕{serial}号"
     content = bulletins.build(db.session(), kind, period, config, number=number, issued_on=today, unit=unit)
+    if progress:
+        progress(1)
     pdf = bulletins.render_pdf(content)
+    if progress:
+        progress(2)
     xlsx = bulletins.render_xlsx(content)
+    if progress:
+        progress(3)
     store = blobs.store()
     b = Bulletin(kind=kind, period=content.period.label, year=today.year, serial=serial, number=number,
                  unit_id=unit.id if unit else None, pdf_key=store.put_bytes(pdf).key,

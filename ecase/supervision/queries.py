@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ecase.access import Actor, filter_units, require
-from ecase.models import Case, Unit
+from ecase.models import Case, Job, Unit
 from ecase.models.ledgers import CaseAreaRecord, Incident, IssuedDocument
 from ecase.models.supervision import LIVE_STATES, Bulletin, Finding, Recommendation
 from ledgers.rates import RATES, Period, RankRow, Tally, rank
@@ -328,6 +328,16 @@ def bulletins(s: Session, limit: int = 100) -> list[Bulletin]:
 
 def bulletin(s: Session, bulletin_id: int) -> Bulletin | None:
     return s.get(Bulletin, bulletin_id)
+
+
+def bulletin_jobs(s: Session, limit: int = 10) -> list[Job]:
+    """The latest bulletin jobs (the page follows the unfinished ones)."""
+    return list(s.scalars(select(Job).where(Job.kind == "bulletin").order_by(Job.id.desc()).limit(limit)))
+
+
+def bulletin_job(s: Session, job_id: int) -> Job | None:
+    job = s.get(Job, job_id)
+    return job if job is not None and job.kind == "bulletin" else None
 
 
 def recommendation(s: Session, rec_id: int) -> Recommendation | None:

@@ -183,18 +183,37 @@ def bulletins() -> str:
     require(actor, "bulletin.create")
     cfg = rules_config()
     rows = queries.bulletins(db.session())
-    return render_template("supervision/bulletins.html", rows=rows, kinds=KINDS,
+    jobs = [j for j in queries.bulletin_jobs(db.session()) if not j.finished]
+    return render_template("supervision/bulletins.html", rows=rows, kinds=KINDS, jobs=jobs,
                            period=request.args.get("period") or queries.latest_period(db.session(), cfg))
 
 
 def create_bulletin() -> Response:
+    """Start building a bulletin in the background; the list page follows its progress."""
     actor = current_actor()
     cfg = rules_config()
     unit = queries.unit(db.session(), int_arg("unit_id", source=request.form, strict=True))
-    b, _, _ = operations.create_bulletin(actor, request.form.get("kind", ""), request.form.get("period", ""),
-                                         cfg, unit=unit, today=_today(cfg))
-    flash(f"已生成通报 {b.number}", "success")
-    return redirect(url_for("supervision.bulletins"))  # type: ignore[return-value]
+    job = operations.start_bulletin(actor, request.form.get("kind", ""), request.form.get("period", ""), cfg,
+                                    unit=unit, today=_today(cfg))
+    return redirect(url_for("supervision.bulletins", job=job.id))  # type: ignore[return-value]
+
+
+def _job_json(job: Any) -> dict[str, Any]:
+    bulletin_id = (job.params or {}).get("bulletin_id")
+    done = job.state == "done" and bulletin_id
+    return {"id": job.id, "state": job.state, "state_name": job.state_name, "done": job.done,
+            "total": job.total, "message": job.message, "error": job.error,
+            "pdf": url_for("supervision.bulletin_file", bulletin_id=bulletin_id, fmt="pdf") if done else None,
+            "xlsx": url_for("supervision.bulletin_file", bulletin_id=bulletin_id, fmt="xlsx") if done else None}
+
+
+def bulletin_job(job_id: int) -> dict[str, Any]:
+    actor = current_actor()
+    require(actor, "bulletin.create")
+    job = queries.bulletin_job(db.session(), job_id)
+    if job is None:
+        raise NotFound()
+    return _job_json(job)
 
 
 def bulletin_file(bulletin_id: int, fmt: str) -> Response:

@@ -177,3 +177,48 @@ def test_evidence_reads_in_chinese() -> None:
                      "field": "doc_no", "value": "X受案字1", "box": [1, 2, 3, 4]})
     assert page.source == "卷宗页面：受案登记表" and ("文号", "X受案字1") in page.columns
     assert page.page == (3, 4, "1,2,3,4")
+
+
+def test_bulletin_is_built_as_a_job_with_progress(build, make_user, client, login) -> None:  # type: ignore[no-untyped-def]
+    from ecase.models import Job
+    from ecase.models.supervision import Bulletin
+    from tests.supervision.test_rates_bulletins import bureau
+
+    bureau(build)
+    db.session().commit()
+    reviewer(make_user, login)
+    page = client.get("/supervision/bulletins").get_data(as_text=True)
+    assert 'type="month"' in page and "bulletins.js" in page
+    resp = client.post("/supervision/bulletins", data={"kind": "incident", "period": "2018-01"})
+    assert resp.status_code == 302 and "/supervision/bulletins?job=" in resp.headers["Location"]
+    job = db.session().query(Job).filter_by(kind="bulletin").one()
+    body = client.get(f"/supervision/bulletins/jobs/{job.id}").get_json()
+    b = db.session().query(Bulletin).one()
+    assert body["state"] == "done" and body["done"] == body["total"] == 4 and b.number in body["message"]
+    assert body["pdf"] == f"/supervision/bulletins/{b.id}.pdf"
+    pdf = client.get(body["pdf"])
+    assert pdf.data.startswith(b"%PDF") and "filename*=UTF-8''" in pdf.headers["Content-Disposition"]
+    # a period nobody can read is told at once, in Chinese, and starts nothing
+    bad = client.post("/supervision/bulletins", data={"kind": "incident", "period": "十一月"})
+    assert bad.status_code == 422 and "无法识别" in bad.get_data(as_text=True)
+    assert db.session().query(Job).filter_by(kind="bulletin").count() == 1
+
+
+def test_bulletin_progress_is_published_step_by_step(build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ecase.access import Actor
+    from ecase.models import Job
+    from ecase.supervision import tasks
+    from ecase.supervision.config import rules_config
+    from ecase.supervision.operations import start_bulletin
+    from tests.supervision.test_rates_bulletins import bureau
+
+    bureau(build)
+    seen: list[tuple[int, str]] = []
+    real = tasks.publish
+    monkeypatch.setattr(tasks, "publish", lambda job_id, done, msg: (seen.append((done, msg)),
+                                                                      real(job_id, done, msg)))
+    job = start_bulletin(Actor.system(), "points", "2018-01", rules_config(), today=D(2018, 2, 1))
+    db.session().commit()
+    assert [d for d, _ in seen] == [1, 2, 3] and seen[0][1] == "正在排版 PDF"
+    db.session().expire_all()
+    assert db.session().get(Job, job.id).state == "done"

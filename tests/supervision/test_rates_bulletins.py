@@ -111,7 +111,7 @@ def test_bulletins_pdf_and_xlsx(app, build, runner, tmp_path: Path) -> None:  # 
         assert pdf.startswith(b"%PDF")
         text = subprocess.run(["pdftotext", "-layout", str(tmp_path / f"{kind}-2018-01.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
-        assert "执法监督通报" in text and "二〇一八年二月五日" in text
+        assert "执法监督通报" in text and "2018年2月5日" in text  # GB/T 9704-2012: Arabic numerals
         wb = load_workbook(io.BytesIO((tmp_path / f"{kind}-2018-01.xlsx").read_bytes()))
         assert wb["通报"]["A2"].value.startswith("天公法通〔2018〕")
         assert any(n.startswith("问题清单") for n in wb.sheetnames)

@@ -61,6 +61,18 @@ def chinese_date(d: dt.date) -> str:
     return "".join(DIGITS[int(c)] for c in str(d.year)) + f"年{chinese_number(d.month)}月{chinese_number(d.day)}日"
 
 
+def period_words(label: str) -> str:
+    """A period as a document says it: 2018-01 → 2018年1月, 2018 → 2018年; others as they are."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{2})", label)
+    if m:
+        return f"{m[1]}年{int(m[2])}月"
+    if re.fullmatch(r"\d{4}", label):
+        return f"{label}年"
+    return label
+
+
 @dataclass
 class Table:
     title: str
@@ -134,7 +146,7 @@ def build(s: Session, kind: str, period_text: str, config: RulesConfig, *, numbe
                                 [[i, r.key, r.findings, f"{r.points:g}", f"{r.score:g}"] for i, r in
                                  enumerate(sorted(srows, key=lambda r: (-r.score, r.key)), 1)],
                                 [None] * len(srows)))
-    intro = (f"现将{period.label}期间" + ("、".join(RATES[r] for r in rates) + "情况及" if rates else "")
+    intro = (f"现将{period_words(period.label)}" + ("、".join(RATES[r] for r in rates) + "情况及" if rates else "")
              + f"执法问题通报如下（数据截至{end}）。共发现问题{len(found)}个，请各单位对照问题清单认真整改。")
     if unit is not None:
         intro = f"{unit.name}：" + intro

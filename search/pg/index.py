@@ -168,7 +168,7 @@ class PostgresIndex:
                                {"keys": keys})
             removed = int(res.rowcount)
         if rows:
-            conn.execute(self._upsert(gen), rows)
+            conn.execute(self._upsert(gen), [_literals(r) for r in rows])
         return removed
 
     @contextmanager
@@ -274,15 +274,23 @@ class PostgresIndex:
 
     @contextmanager
     def _searching(self) -> Iterator[sa.Connection]:
-        """A read-only transaction on one snapshot, planned for the GIN indexes."""
+        """A transaction on one snapshot, planned for the GIN indexes (one round trip to
+        set it up: the settings and the schema tag together)."""
         with self.engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                conn.execute(sa.text("SET TRANSACTION READ ONLY"))
-                conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
-                conn.execute(sa.text("SET LOCAL jit = off"))  # compiling took seconds, saved nothing
-                conn.execute(sa.text(f"SET LOCAL work_mem = '{self.work_mem_mb}MB'"))
-                self._check(conn)
+                tag = conn.execute(
+                    sa.text(
+                        "SELECT set_config('enable_seqscan', 'off', true), "
+                        "set_config('jit', 'off', true), "  # compiling took seconds and saved nothing
+                        "set_config('work_mem', :mem, true), "
+                        f"(SELECT schema FROM {self.state} WHERE id = 1)"
+                    ),
+                    {"mem": f"{self.work_mem_mb}MB"},
+                ).one()[3]
+                if tag != SCHEMA_TAG:
+                    raise RebuildNeededError(
+                        f"search tables {self.pages} hold schema {tag}, code has {SCHEMA_TAG}: reindex")
                 yield conn
 
     def search(
@@ -400,6 +408,16 @@ class PostgresIndex:
             "(SELECT json_agg(json_build_array(key, exact, score) ORDER BY exact DESC, score DESC, seq) FROM top) AS top, "
             f"{groups_json} AS groups"
         )
+
+
+def _array_literal(values: list[str]) -> str:
+    """A ``text[]`` literal with every element quoted (psycopg's own list dumper looks at
+    each element in Python and was half the time of a rebuild)."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+def _literals(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _array_literal(v) if k in _ARRAYS else v for k, v in row.items()}
 
 
 def _hit(row: Any, score: float | None, near: bool, literals: list[Any]) -> Hit:

@@ -24,6 +24,6 @@
         })
         .catch(function () { setTimeout(poll, 3000); });
     };
-    poll();
+    if (row.dataset.finished !== "1") { poll(); }
   });
 })();

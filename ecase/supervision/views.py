@@ -183,7 +183,8 @@ def bulletins() -> str:
     require(actor, "bulletin.create")
     cfg = rules_config()
     rows = queries.bulletins(db.session())
-    jobs = [j for j in queries.bulletin_jobs(db.session()) if not j.finished]
+    asked = int_arg("job", source=request.args)
+    jobs = [j for j in queries.bulletin_jobs(db.session()) if not j.finished or j.id == asked]
     return render_template("supervision/bulletins.html", rows=rows, kinds=KINDS, jobs=jobs,
                            period=request.args.get("period") or queries.latest_period(db.session(), cfg))
 

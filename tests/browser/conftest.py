@@ -37,8 +37,34 @@ def live_server(app: Any) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    """Keep each phase's report on the test item, so fixtures can tell a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def save_failure_screenshot(request: pytest.FixtureRequest, page: Any, tmp_path: Any) -> None:
+    """When the test failed: a full-page screenshot of where it stopped, under the test's
+    tmp dir (or ``ECASE_SCREENSHOT_DIR``, which CI keeps as artifacts); its path printed."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    from pathlib import Path
+
+    folder = Path(os.environ.get("ECASE_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"FAILED-{request.node.name}.png"
+    try:
+        page.screenshot(path=str(path), full_page=True)
+        print(f"\nscreenshot of the failed step ({page.url}): {path}")
+    except Exception as e:  # noqa: BLE001 - a closed page must not hide the failure itself
+        print(f"\nno screenshot of the failed step: {e}")
+
+
 @pytest.fixture
-def browser_page(tmp_path: Any) -> Iterator[Any]:
+def browser_page(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
@@ -49,6 +75,7 @@ def browser_page(tmp_path: Any) -> Iterator[Any]:
         page = context.new_page()
         try:
             yield page
+            save_failure_screenshot(request, page, tmp_path)
         finally:
             context.close()
             browser.close()

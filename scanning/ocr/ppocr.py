@@ -144,6 +144,7 @@ class PpOcrEngine(Engine):
         self._det: Any = None
         self._rec: Any = None
         self._classes: list[str] = []
+        self._version = ""
 
     # -- interface ------------------------------------------------------------------
     def available(self) -> bool:
@@ -153,11 +154,13 @@ class PpOcrEngine(Engine):
         ms = self.models_set
         if ms is None:
             return ""
-        try:
-            dist = metadata.version(ms.dist)
-        except metadata.PackageNotFoundError:
-            dist = "?"
-        return f"{ms.label} ({ms.dist} {dist})"
+        if not self._version:  # asked for every reading: look the package up once
+            try:
+                dist = metadata.version(ms.dist)
+            except metadata.PackageNotFoundError:
+                dist = "?"
+            self._version = f"{ms.label} ({ms.dist} {dist})"
+        return self._version
 
     def read(self, image: Image.Image, dpi: int | None = None, layout: Layout = "page",
              charset: str | None = None, *, model: str | None = None) -> PageOCR:

@@ -148,3 +148,23 @@ def test_an_unknown_name_costs_a_password_check(app: Flask, make_user: Any,
     operations.log_in("nobody", "wrong", ATTACKER)
     operations.log_in("zhang", "wrong", ATTACKER)
     assert len(calls) == 2 and all(h.startswith("$argon2") for h in calls)
+
+
+@pytest.mark.postgres
+def test_the_wait_on_postgresql(pg_app: Flask) -> None:
+    """The throttle's insert-or-keep is PostgreSQL's ON CONFLICT there."""
+    from ecase.accounts import operations
+    from ecase.models import Unit
+
+    unit = Unit(name="天桥派出所")
+    db.session().add(unit)
+    db.session().flush()
+    operations.create_user("zhang", "zhang", unit, "clerk", PW)
+    db.session().commit()
+    for _ in range(pg_app.config["LOGIN_MAX_FAILURES"] - 1):
+        assert operations.log_in("zhang", "wrong", ATTACKER).retry_at is None
+        db.session().commit()
+    assert operations.log_in("zhang", "wrong", ATTACKER).retry_at is not None
+    db.session().commit()
+    assert operations.log_in("zhang", PW, ATTACKER).user is None  # waits from there
+    assert operations.log_in("zhang", PW, OWN).user is not None  # not from the user's own address

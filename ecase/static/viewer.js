@@ -34,14 +34,17 @@
     zoom = Math.min(4, Math.max(0.25, zoom));
     canvas.style.width = (zoom * 100) + "%";
     canvas.style.maxWidth = zoom === 1 ? "" : "none";
-    canvas.style.transform = rotation ? "rotate(" + rotation + "deg)" : "";
-    stage.classList.toggle("rotated", rotation % 180 !== 0);
     if (rotation % 180 !== 0) {
-      // a quarter turn: leave room for the page's height across
-      var r = canvas.getBoundingClientRect();
-      stage.style.minHeight = Math.max(r.width, r.height) + "px";
+      // a quarter turn about the centre would push the page's top off to the left, where
+      // nothing scrolls: move it back so the turned page starts at the stage's corner
+      var w = canvas.offsetWidth, h = canvas.offsetHeight;
+      canvas.style.marginLeft = "0";
+      canvas.style.transform = "translate(" + (h - w) / 2 + "px," + (w - h) / 2 + "px) rotate(" + rotation + "deg)";
+      stage.style.height = w + "px";
     } else {
-      stage.style.minHeight = "";
+      canvas.style.marginLeft = "";
+      canvas.style.transform = rotation ? "rotate(" + rotation + "deg)" : "";
+      stage.style.height = "";
     }
     if (zoomLabel) { zoomLabel.textContent = Math.round(zoom * 100) + "%"; }
     store.set("ecase.zoom", String(zoom));
@@ -188,15 +191,18 @@
   if (nextHitBtn) { nextHitBtn.addEventListener("click", function () { nextHit(1); }); }
 
   // --- the thumbnail strip follows the current page ---
-  var thumb = document.querySelector(".thumbs .thumb.current");
-  var strip = document.querySelector(".thumbs");
-  if (thumb && strip) {
+  function followThumb() {
+    var thumb = document.querySelector(".thumbs .thumb.current");
+    var strip = document.querySelector(".thumbs");
+    if (!thumb || !strip) { return; }
     var t = thumb.getBoundingClientRect(), s = strip.getBoundingClientRect();
     if (t.top < s.top || t.bottom > s.bottom || t.left < s.left || t.right > s.right) {
       strip.scrollTop += (t.top - s.top) - (s.height - t.height) / 2;
       strip.scrollLeft += (t.left - s.left) - (s.width - t.width) / 2;
     }
   }
+  followThumb();
+  window.addEventListener("load", followThumb);
 
   // --- keyboard ---
   document.addEventListener("keydown", function (e) {

@@ -4,6 +4,7 @@ loopback. Tests here are marked ``browser``; they skip when /usr/bin/chromium is
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,39 @@ import pytest
 CHROMIUM = os.environ.get("ECASE_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    """When a step of a browser test fails, keep a screenshot of the page as it was: in the
+    test's tmp dir (and in $ECASE_SCREENSHOT_DIR when set, for CI to keep as an artifact),
+    its path printed with the failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    funcargs = getattr(item, "funcargs", {})
+    page = funcargs.get("browser_page")
+    if page is None:
+        return
+    from pathlib import Path
+
+    name = re.sub(r"[^\w.-]+", "_", item.name)[:80] + ".png"
+    targets = [Path(funcargs["tmp_path"]) / name] if "tmp_path" in funcargs else []
+    if os.environ.get("ECASE_SCREENSHOT_DIR"):
+        targets.append(Path(os.environ["ECASE_SCREENSHOT_DIR"]) / name)
+    saved = []
+    for target in targets:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target), full_page=True)
+            saved.append(str(target))
+        except Exception as e:  # the page may be gone with the failure
+            saved.append(f"{target} (not saved: {e})")
+    if not targets:
+        return
+    report.sections.append(("screenshot", "\n".join(saved)))
+    print(f"\nscreenshot of the failed step: {', '.join(saved)}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

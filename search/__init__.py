@@ -1,10 +1,16 @@
 """Full-text search over scanned pages: schema, Chinese analysis, queries, highlights.
 
-Pure: no Flask and no database imports. The caller (``ecase``) turns its pages into
-:class:`PageRecord` objects and passes the searching user's access as a :class:`Scope`.
+No Flask and nothing of ``ecase``: the caller turns its pages into :class:`PageRecord`
+objects and passes the searching user's access as a :class:`Scope`. The index lives in
+one of two backends behind one interface (:mod:`search.backend`): a Whoosh directory
+(``whoosh``, the embedded default) or tables in PostgreSQL (``postgresql``, through
+SQLAlchemy Core on an engine the caller gives), which every process on every machine
+searches.
 
 Parts
 -----
+``backend``    :class:`SearchBackend`, the interface both backends implement; the
+               registry (:func:`register`, :func:`open_backend`); :func:`search`
 ``analysis``   normalisation and the character-bigram tokenizer (why bigrams, not jieba,
                with the measurement, is in its docstring)
 ``schema``     :class:`PageRecord`, the Whoosh schema, document/case number normal forms
@@ -18,8 +24,13 @@ Parts
                (position checks as sorted-array intersections; Whoosh's ``Phrase`` was
                10x slower), and ``docnums`` for scope and filter queries
 ``evaluate``   queries as arrays of page numbers and scores: total, ranking, scope
-``searching``  :class:`Scope`, :class:`Filters`, :func:`search`, :func:`match_spans`,
-               :class:`SearchResult`, :class:`Hit`, groups by case and document
+``searching``  :class:`Scope`, :class:`Filters`, Whoosh's :func:`search.searching.search`,
+               :func:`match_spans`, :class:`SearchResult`, :class:`Hit`, groups by case
+               and document
+``near``       near matches (one character of a phrase misread by OCR): the rule,
+               :func:`search.near.find_near`, and Whoosh's :class:`~search.near.NearLiteral`
+``pg``         the ``postgresql`` backend: tables, the query as SQL, :class:`~search.pg.PostgresIndex`
+               (why bigram arrays and not pg_trgm, with the measurement, is in its docstring)
 ``synthetic``  made-up pages in FORMS.md's wording for tests and ``bench/search.py``
 ``errors``     :class:`SearchError` and its subclasses
 
@@ -32,25 +43,29 @@ Public API
                doc_type="", doc_no="", doc_date=None, persons=(), fields={})
     Scope(all_units=False, unit_ids=frozenset(), case_ids=None)   # Scope.everything()
     Filters(unit_ids, case_ids, case_kinds, doc_types, volume_kinds, date_from, date_to)
-    ix = Index(path, lock_timeout=10.0, postings_cache_mb=128)   # creates the directory when missing
-    ix.needs_rebuild                             # schema version on disk differs
+    ix = open_backend("whoosh" | "postgresql", BackendOptions(path=..., engine=...,
+                      connection=None, lock_timeout=10.0, postings_cache_mb=128))
+    ix = Index(path, lock_timeout=10.0, postings_cache_mb=128)   # whoosh; creates the directory
+    ix = search.pg.PostgresIndex(engine, connection=None, schema=None)   # postgresql
+    ix.needs_rebuild                             # stored schema/analysis differs from the code's
     ix.add_pages(records) -> int                 # add or replace by key, one commit
     ix.delete_pages(keys) -> int
     ix.update(records=(), deleted=()) -> (added, deleted)
-    ix.reindex(source, *, checkpoint=lambda r: r.key, commit_every=2000,
-               limitmb=128, procs=1, optimize=False) -> ReindexReport
-    search(ix, query_string, scope, filters=None, limit=20, offset=0, *, groups=True)
+    ix.reindex(source, *, checkpoint=lambda r: r.key, commit_every=2000) -> ReindexReport
+                                                 # whoosh also: limitmb=128, procs=1, optimize=False
+    search(ix, query_string, scope, filters=None, limit=20, offset=0, *, groups=True, near=False)
         -> SearchResult(total, hits: list[Hit], groups: list[CaseGroup])
     SearchResult.to_dict() / .to_json()          # {"total", "hits": [{case_no, volume,
                                                  #   page, label, doc_type, doc_no, snippet}]}
-    search_keys(ix, query_string, scope, filters=None) -> set[str]   # every match, unranked
-    match_spans(text, query) -> list[(start, end)]   # offsets in the page text to map
-                                                     # onto OCR word boxes
+    search_keys(ix, query_string, scope, filters=None, *, near=False) -> set[str]   # unranked
+    match_spans(text, query, *, near=False) -> list[(start, end)]   # offsets in the page
+                                                 # text to map onto OCR word boxes
     normalise_doc_no("济天公(刑)立字[2018]123号") == "济天公（刑）立字〔2018〕123号"
 
 ``Hit`` has ``key, case_no, case_id, case_name, volume, volume_id, volume_kind, page
 (1-based in its volume), label (paper number), doc_type, doc_no, doc_key, snippet (HTML,
-escaped, <mark>), score, matched (literals found), spans``.
+escaped, <mark>), score, matched (literals found), spans, near`` (found only by a near
+match: such hits come after every exact one).
 
 Errors: :class:`QuerySyntaxError` (tell the user), :class:`IndexLockedError` (retry
 later), :class:`RebuildNeededError` (run a reindex), :class:`IndexCorruptError`.

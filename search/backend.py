@@ -58,6 +58,11 @@ class SearchBackend(Protocol):
         (until then writes and searches raise :class:`search.RebuildNeededError`)."""
         ...
 
+    @property
+    def generation(self) -> str:
+        """Which build of the index is live (changes when a rebuild completes)."""
+        ...
+
     def update(self, records: Iterable[PageRecord] = (), deleted: Iterable[str] = ()) -> tuple[int, int]:
         """Add or replace ``records`` (by key) and delete pages by key, at once: (added, deleted)."""
         ...

@@ -18,7 +18,8 @@ job per index segment with numpy arrays (:mod:`search.postings`):
    its occurrences are the term's counts.
 
 :meth:`Literal.arrays` gives :mod:`search.evaluate` the ``(docnums, occurrences)`` arrays
-per segment; :meth:`Literal.matcher` gives Whoosh a ``ListMatcher`` with a BM25-like
+per segment, :meth:`Literal.start_keys` the surviving starts themselves (near matches,
+:mod:`search.near`, join two literals with a gap); :meth:`Literal.matcher` gives Whoosh a ``ListMatcher`` with a BM25-like
 weight per page (occurrences and rarity; the text fields keep no lengths, see
 :mod:`search.schema`) when the query runs through Whoosh's own collectors.
 

@@ -62,8 +62,10 @@ def query_cmd(query: tuple[str, ...], as_json: bool, limit: int, near: bool, as_
 @search_group.command("reindex")
 @clean_errors
 def reindex_cmd() -> None:
-    """Rebuild the index from the database into a fresh directory, swapped in when done.
+    """Rebuild the index from the database; searches see the old index until it is done.
 
+    Whoosh builds a fresh directory and swaps it in; PostgreSQL writes every page again
+    and deletes the pages that are gone at the end (pages written meanwhile are kept).
     Resumable: an interrupted rebuild continues after the last committed page when run
     again. Memory stays bounded (one volume's rows at a time, batched commits)."""
     from ecase.search_views.indexing import all_records, get_index

@@ -144,6 +144,7 @@ def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated:
     v = lit.value
     if lit.field == "text":
         form = near_form(lit) if near else None
+        cond: str | None
         if form is not None:
             cond = _near_text(form[0], form[1], params, scored)
         else:

@@ -86,7 +86,7 @@ class PostgresIndex:
         connection: Callable[[], sa.Connection] | None = None,
         schema: str | None = None,
         lock_timeout: float = 10.0,
-        work_mem_mb: int = 64,
+        work_mem_mb: int = 16,
     ) -> None:
         if engine.dialect.name != "postgresql":
             raise SearchError(f"the postgresql search backend needs a PostgreSQL database, not {engine.dialect.name}")

@@ -94,9 +94,9 @@ def test_postgresql_answers_like_whoosh(pg_engine: Any, tmp_path: Path, pages: l
     create_schema(pg_engine, "agree")
     pg = PostgresIndex(pg_engine, schema="agree")
     ix = Index(tmp_path / "ix")
-    for a, b in ((0, 200), (200, 450), (450, 600)):
-        pg.add_pages(pages[a:b])
-        ix.add_pages(pages[a:b])
+    for lo, hi in ((0, 200), (200, 450), (450, 600)):
+        pg.add_pages(pages[lo:hi])
+        ix.add_pages(pages[lo:hi])
     scopes = [EVERYONE, Scope(unit_ids=frozenset({1, 3})), Scope(all_units=True, case_ids=frozenset({2, 5, 9}))]
     for i, q in enumerate(queries(pages, 60, seed=3)):
         scope = scopes[i % len(scopes)]

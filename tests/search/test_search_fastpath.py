@@ -10,6 +10,7 @@ import heapq
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -154,7 +155,7 @@ def _groups_reference(docs: set[int], case_col: list[str], group_col: list[str],
     """The Counter-based grouping the arrays replaced."""
     per_case = Counter(map(case_col.__getitem__, sorted(docs)))
     top = sorted(per_case.most_common(max_cases), key=lambda kv: (-kv[1], int(kv[0])))
-    out = {str(cid): [int(cid), "", n, []] for cid, n in top}
+    out: dict[str, list[Any]] = {str(cid): [int(cid), "", n, []] for cid, n in top}
     if len(out) < len(per_case):
         docs = {d for d in docs if case_col[d] in out}
     for value, n in Counter(map(group_col.__getitem__, docs)).items():

@@ -22,7 +22,7 @@ def truth(pages: list[PageRecord], *words: str) -> set[str]:
 def fragments(pages: list[PageRecord], n: int, seed: int) -> list[str]:
     """Random substrings of page texts (1 to 12 characters, across line ends too)."""
     rng = random.Random(seed)
-    out = []
+    out: list[str] = []
     while len(out) < n:
         text = pages[rng.randrange(len(pages))].text
         length = rng.choice([1, 2, 2, 3, 4, 5, 8, 12])
@@ -117,7 +117,7 @@ def test_groups_count_every_match_by_case_and_document(built: SearchBackend, pag
     expected = truth(pages, "取保候审")
     assert res.total == len(expected) and len(res.hits) == 5
     assert sum(g.count for g in res.groups) == res.total
-    by_doc = {}
+    by_doc: dict[str, int] = {}
     for p in pages:
         if p.key in expected:
             by_doc[p.doc_key] = by_doc.get(p.doc_key, 0) + 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ def app(request: pytest.FixtureRequest, app_config: dict[str, Any], template_db:
     yield from service_app(request.param, app_config, template_db)
 
 
-def service_app(backend: str, app_config: dict[str, Any], template_db: Path) -> Iterator[Flask]:
+def service_app(backend: str, app_config: dict[str, Any], template_db: Path) -> Generator[Flask, None, None]:
     import os
     import uuid
 

@@ -1,6 +1,6 @@
 """Fault soak: the real service killed with SIGKILL at random moments during uploads.
 
-    .venv/bin/python bench/soak.py                         # 50 kills, 120 scans, SQLite (~15 min)
+    .venv/bin/python bench/soak.py                         # 50 kills, 120 scans, SQLite (half an hour)
     .venv/bin/python bench/soak.py --kills 5 --scans 15    # quick run
     .venv/bin/python bench/soak.py --backend postgres      # PostgreSQL + Redis, two `ecase worker`s
                                                            # (ECASE_TEST_POSTGRES_URL, ECASE_TEST_REDIS_URL)
@@ -12,7 +12,8 @@ web pages. Synthetic 2–4 page scans (PDF and TIFF, drawn with a CJK font, made
 are uploaded from several threads through ``POST /api/scans`` while the service's process
 group is killed (``os.killpg(pgid, SIGKILL)``; with separate workers sometimes one worker
 only) and started again. After the last start the jobs are waited for (given up after
-LEASE + 3 × SWEEP + ``--stall`` seconds without progress); then the database is read through
+LEASE + 3 × SWEEP + ``--stall`` seconds without progress, or after ``--wait-cap``: then
+``wait_end=capped`` says the jobs left were still moving); then the database is read through
 ecase's own app, every case is exported and verified, and the audit trail is checked.
 
 Figures: ``acknowledged`` uploads answered 2xx with a job; ``unanswered`` whose connection
@@ -50,6 +51,8 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=3, help="uploading threads (default 3)")
     ap.add_argument("--stall", type=float, default=60.0,
                     help="seconds without progress, beyond LEASE + 3 x SWEEP, before the rest counts as stuck")
+    ap.add_argument("--wait-cap", type=float, default=None,
+                    help="longest wait for the jobs after the last start (default 15 s a scan, at least 900)")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the data, logs and packages here")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every problem found")
     args = ap.parse_args()
@@ -57,7 +60,8 @@ def main() -> int:
     scans = args.scans if args.scans is not None else max(12, int(args.kills * 2.4))
     opts = harness.SoakOptions(kills=args.kills, scans=scans, seed=args.seed, lease_s=args.lease,
                                sweep_s=args.sweep, threads=args.threads, stall_s=args.stall,
-                               wait_cap_s=max(300.0, 6.0 * scans), cases=max(4, min(12, scans // 6)))
+                               wait_cap_s=args.wait_cap or max(900.0, 15.0 * scans),
+                               cases=max(4, min(12, scans // 6)))
     if args.backend == "postgres":
         pg, redis = os.environ.get("ECASE_TEST_POSTGRES_URL"), os.environ.get("ECASE_TEST_REDIS_URL")
         if not pg or not redis:

@@ -595,10 +595,11 @@ def _job_progress() -> tuple[int, int, int, list[tuple[int, str]]]:
 
 
 def wait_for_jobs(service: Service, *, stall_s: float, cap_s: float,
-                  log: Callable[[str], None] = log_to_stderr) -> float:
+                  log: Callable[[str], None] = log_to_stderr) -> tuple[float, str]:
     """Wait until every ingest job has ended; give up after ``stall_s`` seconds without
     any progress (a job ending or a page being processed), or after ``cap_s``. Returns the
-    seconds waited."""
+    seconds waited and how the wait ended: ``ended``, ``stalled`` or ``capped`` (work was
+    still moving: the machine is slower than the cap allows for)."""
     t0 = time.monotonic()
     last, last_change, last_log = None, t0, 0.0
     with service_app(service):
@@ -611,10 +612,11 @@ def wait_for_jobs(service: Service, *, stall_s: float, cap_s: float,
                 log(f"waiting: {finished}/{total} jobs ended, {pages} pages processed, open: {open_[:8]}")
                 last_log = now
             if not open_:
-                return now - t0
+                return now - t0, "ended"
             if now - last_change > stall_s or now - t0 > cap_s:
-                log(f"gave up waiting after {now - t0:.0f} s: {len(open_)} jobs open {open_[:20]}")
-                return now - t0
+                how = "stalled" if now - last_change > stall_s else "capped"
+                log(f"gave up waiting ({how}) after {now - t0:.0f} s: {len(open_)} jobs open {open_[:20]}")
+                return now - t0, how
             time.sleep(1.0)
 
 
@@ -640,13 +642,16 @@ class Figures:
     export_ok: bool = False
     audit_ok: bool = False
     seconds: float = 0.0
+    #: how long the jobs were waited for after the last start, and how the wait ended
+    wait_s: float = 0.0
+    wait_end: str = ""
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         keys = ("kills", "acknowledged", "unanswered", "lost", "stuck", "duplicated", "missing", "export_ok",
                 "audit_ok", "unanswered_stored", "errors", "failed")
         out = " ".join(f"{k}={int(v) if isinstance(v := getattr(self, k), bool) else v}" for k in keys)
-        return f"{out} seconds={self.seconds:.0f}"
+        return f"{out} seconds={self.seconds:.0f} wait_s={self.wait_s:.0f} wait_end={self.wait_end or '-'}"
 
     @property
     def clean(self) -> bool:
@@ -866,8 +871,11 @@ def run_soak(workdir: Path, opts: SoakOptions, backend: Backend,
         if not uploader.join(timeout=300):
             figures.problems.append("uploads did not finish")
         log("all uploads sent; waiting for the jobs")
-        wait_for_jobs(service, stall_s=opts.lease_s + 3 * opts.sweep_s + opts.stall_s,
-                      cap_s=opts.wait_cap_s, log=log)
+        figures.wait_s, figures.wait_end = wait_for_jobs(
+            service, stall_s=opts.lease_s + 3 * opts.sweep_s + opts.stall_s, cap_s=opts.wait_cap_s, log=log)
+        if figures.wait_end == "capped":
+            figures.problems.append(f"the wait was cut after {figures.wait_s:.0f} s while work still moved: "
+                                    "the jobs counted stuck may only be slow (a longer cap tells)")
         figures.acknowledged = sum(u.outcome == "acknowledged" for u in uploads)
         figures.unanswered = sum(u.outcome == "unanswered" for u in uploads)
         figures.errors = sum(u.outcome in ("error", "pending") for u in uploads)
@@ -885,14 +893,6 @@ def run_soak(workdir: Path, opts: SoakOptions, backend: Backend,
 
 # ---------------------------------------------------------------------------------------
 # the race without a crash
-
-
-@dataclass
-class RaceFigures:
-    uploads: int = 0
-    acknowledged: int = 0
-    statuses: list[int | None] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
 
 def upload_all(service: Service, token: str, uploads: list[Upload], *, at_once: bool) -> None:

@@ -87,7 +87,7 @@ DETAIL_NAMES: dict[str, str] = {
     "pages": "页数", "previous": "原值", "role": "角色", "size": "大小", "unit_id": "单位", "username": "用户名",
     "volume": "卷", "volumes": "卷数", "why": "原因", "error": "错误", "action": "操作", "query": "查询条件",
     "q": "关键词", "page": "页码", "user": "用户", "target_type": "对象类型", "target_id": "对象编号",
-    "since": "起", "until": "止", "ip": "IP", "period": "期间", "kind": "类型", "state": "状态",
+    "since": "起", "until": "止", "sha256": "校验值", "code": "台账", "fmt": "格式", "ip": "IP", "period": "期间", "kind": "类型", "state": "状态",
     "unit": "单位", "rule": "问题类型", "grade": "预警", "sort": "排序", "dir": "顺序", "offset": "起始",
 }
 WHY_NAMES = {"throttled": "尝试过于频繁", "password": "密码错误", "disabled": "账户已停用",
@@ -108,7 +108,35 @@ def target_name(target_type: str, target_id: str) -> str:
     return f"{name} {target_id}" if target_id else name
 
 
+#: endpoints whose page is worth naming in the log (the others are named by their module)
+PAGE_NAMES: dict[str, str] = {
+    "supervision.dashboard": "执法监督首页", "supervision.findings": "问题清单", "supervision.findings_xlsx":
+    "问题清单 Excel", "supervision.finding": "问题详情", "supervision.scores": "得分汇总",
+    "supervision.bulletins": "通报", "supervision.bulletin_file": "通报文件", "supervision.recommendations":
+    "执法建议书", "supervision.recommendation": "执法建议书", "supervision.api_findings": "问题清单（接口）",
+    "ledger_views.index": "台账目录", "ledger_views.ledger": "台账", "ledger_views.export": "台账 Excel",
+    "ledger_views.entry": "补录台账条目", "ledger_views.import_page": "导入台账",
+    "dossiers.case_list": "案件列表", "dossiers.case_detail": "案件详情", "dossiers.volume_page": "卷宗页面",
+    "search_views.search": "全文检索", "exports.export_case": "导出",
+}
+
+
+def _volume(v: str) -> str:
+    from ecase.formatting import VALUE_LABELS
+
+    kind, _, number = v.rpartition("-")
+    name = VALUE_LABELS["volume_kind"].get(kind)
+    return f"{name}第{number}卷" if name and number.isdigit() else v
+
+
 def _value(key: str, v: Any) -> str:
+    if key == "volume" and isinstance(v, str):
+        return _volume(v)
+    if key == "code" and isinstance(v, str):
+        from ecase.ledger_views.queries import ledgers
+
+        led = ledgers().get(v)
+        return led.title if led else v
     if isinstance(v, bool):
         return TRUTH[v]
     if key == "why" and isinstance(v, str):
@@ -134,10 +162,14 @@ def detail_text(detail: dict[str, Any] | None) -> str:
     parts: list[str] = []
     d = dict(detail)
     endpoint = d.pop("endpoint", None)
-    d.pop("args", None)  # already the entry's target
+    d.pop("args", None)  # already the entry's target (a ledger's code is named below)
     d.pop("method", None)
     if isinstance(endpoint, str):
-        parts.append("模块：" + AREA_NAMES.get(endpoint.partition(".")[0], "其他"))
+        page = PAGE_NAMES.get(endpoint)
+        parts.append(f"页面：{page}" if page else "模块：" + AREA_NAMES.get(endpoint.partition(".")[0], "其他"))
+    args = detail.get("args")
+    if isinstance(args, dict) and isinstance(args.get("code"), str):
+        parts.append("台账：" + _value("code", args["code"]))
     status = d.pop("status", None)
     if isinstance(status, int):
         parts.append("结果：" + ("成功" if status < 400 else STATUS_NAMES.get(status, "失败")))

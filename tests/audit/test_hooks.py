@@ -131,5 +131,5 @@ def test_the_log_reads_in_chinese(client: Any, make_user: Any, login: Any) -> No
         assert words in table, words
     for code in ("view", "correct", "download", "endpoint", "status", "dossiers", "clerk", "{"):
         assert code not in table, code
-    assert re.search(r"<td>\d{4}-\d\d-\d\d \d\d:\d\d</td>", table)
+    assert re.search(r"<td class=\"nowrap\">\d{4}-\d\d-\d\d \d\d:\d\d</td>", table)
     assert "共 3 条" in body

@@ -16,7 +16,7 @@ from ecase import db
 from ecase.access import Actor, filter_units, require, visible_cases
 from ecase.errors import NotFound
 from ecase.ledger_views.catalog import CATALOG, Record, where
-from ecase.models import Case, Officer, Unit
+from ecase.models import Case, Officer, Unit, User
 from ecase.models.ledgers import (
     DECISION_KINDS,
     INCIDENT_NATURES,
@@ -278,6 +278,14 @@ def get_run(actor: Actor, run_id: int) -> ImportRun:
 def recent_runs(actor: Actor, limit: int = 20) -> list[ImportRun]:
     require(actor, "ledger.import")
     return list(db.session().scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)))
+
+
+def user_names(ids: list[int | None]) -> dict[int, str]:
+    """Display names of the users ``ids`` (the entry page's history: who changed what)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(db.session().execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
 
 
 def units_fixed() -> bool:

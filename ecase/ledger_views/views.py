@@ -23,7 +23,6 @@ from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.ledger_views import exports, operations, queries
 from ecase.ledger_views.tasks import read_progress
-from ecase.models import User
 from ecase.params import int_arg, page_arg
 from ecase.models.ledgers import DECISION_BODIES, DECISION_KINDS, PERSON_ROLES
 
@@ -164,10 +163,11 @@ def entry(decision_id: int) -> Any:
         operations.correct_decision(actor, d, _decision_values(), request.form.get("reason", ""))
         flash("已更正，原值保留在修改记录中", "success")
         return redirect(url_for("ledger_views.entry", decision_id=d.id))
-    users = {u.id: u.display_name for u in db.session().query(User).all()}
-    return render_template("ledger_views/entry.html", d=d, history=queries.history("decisions", d.id),
+    history = queries.history("decisions", d.id)
+    return render_template("ledger_views/entry.html", d=d, history=history,
+                           users=queries.user_names([h.user_id for h in history] + [d.created_by_id, d.updated_by_id]),
                            people=queries.case_people(d.case), officers=queries.officers(actor, d.unit_id),
-                           kinds=DECISION_KINDS, roles=PERSON_ROLES, users=users,
+                           kinds=DECISION_KINDS, roles=PERSON_ROLES,
                            can_edit=may(actor, "ledger.supplement", d.unit_id))
 
 

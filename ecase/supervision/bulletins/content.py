@@ -147,7 +147,7 @@ def build(s: Session, kind: str, period_text: str, config: RulesConfig, *, numbe
                                  enumerate(sorted(srows, key=lambda r: (-r.score, r.key)), 1)],
                                 [None] * len(srows)))
     intro = (f"现将{period_words(period.label)}" + ("、".join(RATES[r] for r in rates) + "情况及" if rates else "")
-             + f"执法问题通报如下（数据截至{end}）。共发现问题{len(found)}个，请各单位对照问题清单认真整改。")
+             + f"执法问题通报如下（数据截至{end.year}年{end.month}月{end.day}日）。共发现问题{len(found)}个，请各单位对照问题清单认真整改。")
     if unit is not None:
         intro = f"{unit.name}：" + intro
     if kind == "feedback" and unit is None:

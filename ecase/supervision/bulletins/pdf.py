@@ -131,10 +131,12 @@ def render_pdf(b: Bulletin) -> bytes:
                               alignment=TA_CENTER)
     number = ParagraphStyle("number", fontName=fang, fontSize=BODY_PT, leading=line, alignment=TA_CENTER)
     title = ParagraphStyle("title", fontName=song, fontSize=22, leading=line * 1.2, alignment=TA_CENTER)
-    text = ParagraphStyle("text", fontName=fang, fontSize=BODY_PT, leading=line, firstLineIndent=2 * BODY_PT)
+    text = ParagraphStyle("text", fontName=fang, fontSize=BODY_PT, leading=line, firstLineIndent=2 * BODY_PT,
+                          wordWrap="CJK")  # no line starts with 。，）
     h2 = ParagraphStyle("h2", fontName=hei, fontSize=BODY_PT, leading=line, firstLineIndent=2 * BODY_PT,
-                        keepWithNext=1)
-    small = ParagraphStyle("legend", fontName=fang, fontSize=10.5, leading=14, spaceAfter=2 * mm, keepWithNext=1)
+                        keepWithNext=1, spaceBefore=line / 2)
+    small = ParagraphStyle("legend", fontName=fang, fontSize=10.5, leading=14, spaceAfter=2 * mm, keepWithNext=1,
+                           wordWrap="CJK")
     sign = ParagraphStyle("sign", fontName=fang, fontSize=BODY_PT, leading=line, alignment=TA_RIGHT,
                           rightIndent=2 * BODY_PT)
     date = ParagraphStyle("date", parent=sign, rightIndent=4 * BODY_PT)

@@ -222,3 +222,11 @@ def test_bulletin_progress_is_published_step_by_step(build, monkeypatch) -> None
     assert [d for d, _ in seen] == [1, 2, 3] and seen[0][1] == "正在排版 PDF"
     db.session().expire_all()
     assert db.session().get(Job, job.id).state == "done"
+
+
+def test_clerk_sees_no_link_to_bulletins(build, make_user, client, login) -> None:  # type: ignore[no-untyped-def]
+    two_units(build)
+    login(make_user("clerk", "clerk", unit="甲派出所"))
+    page = client.get("/supervision/findings").get_data(as_text=True)
+    assert "共 230 条" in page and "/supervision/bulletins" not in page
+    assert client.get("/supervision/bulletins").status_code == 403

@@ -166,6 +166,28 @@ def package_error(e: Exception) -> tuple[int, str, str]:
     return 500, "error", "出错了"
 
 
+#: the names of URL and form parameters as a user reads them (``ecase.params`` names the
+#: parameter in its messages: "version 应为整数：abc")
+PARAM_NAMES = {
+    "page": "页码", "version": "版本", "unit_id": "单位", "unit": "单位", "case_id": "案件",
+    "finding_id": "问题", "offset": "起始位置", "limit": "条数", "volume_no": "卷号", "number": "卷号",
+    "insert_at": "插入位置", "officer": "民警", "officer_id": "民警", "person_id": "人员",
+    "position": "页码", "target_id": "对象", "order": "页面顺序", "first": "起始页", "last": "结束页",
+    "hit": "命中", "job_id": "任务", "user_id": "用户",
+}
+
+
+def user_message(message: str) -> str:
+    """``message`` with a parameter's code name put in words (``version 应为整数：abc`` ->
+    ``版本应为整数：abc``)."""
+    import re
+
+    m = re.match(r"^([a-z_]+)\s*(应为|必须|不能|须为)", message)
+    if m and m.group(1) in PARAM_NAMES:
+        return PARAM_NAMES[m.group(1)] + message[m.end(1):].lstrip()
+    return message
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -194,7 +216,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ECaseError)
     def _ecase(e: ECaseError) -> Response:
-        return error_response(e.status, e.code, e.message, e.details)
+        return error_response(e.status, e.code, user_message(e.message), e.details)
 
     @app.errorhandler(ScanError)
     def _scan(e: ScanError) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -75,10 +76,12 @@ def api_cases() -> dict[str, Any]:
     filters of the page (``offset`` from 0, ``limit`` up to 500, default 50)."""
     actor = current_actor()
     f = case_filter()
-    offset = int_arg("offset", 0, source=request.args) or 0
-    limit = int_arg("limit", PER_PAGE, source=request.args) or PER_PAGE
+    offset = int_arg("offset", 0, source=request.args)
+    limit = int_arg("limit", PER_PAGE, source=request.args)
+    offset = 0 if offset is None else offset
+    limit = PER_PAGE if limit is None else limit
     if offset < 0 or limit < 1:
-        raise InvalidInput("offset 不能为负数，limit 至少为 1")
+        raise InvalidInput("起始位置（offset）不能为负数，条数（limit）至少为 1")
     limit = min(limit, 500)
     rows, total = queries.case_list(actor, per_page=limit, offset=offset, filters=f)
     cases = [{"id": r.case.id, "case_no": r.case.case_no, "name": r.case.name, "kind": r.case.kind,
@@ -291,6 +294,10 @@ def volume_pdf(volume_id: int) -> Response:
 def resplit(volume_id: int) -> Response:
     actor = current_actor()
     vol = queries.get_volume(actor, volume_id)
+    from scanning.recognition.classify import TITLE_TEXT
+
+    by_title = {title: code for code, title in TITLE_TEXT.items()}
+    by_title.update({"其他": "other", "其它": "other"})
     starts: list[tuple[int, str]] = []
     for line in request.form.get("starts", "").splitlines():
         line = line.strip()
@@ -298,9 +305,10 @@ def resplit(volume_id: int) -> Response:
             continue
         try:
             pos, type_ = line.split(None, 1)
-            starts.append((int(pos), type_.strip()))
+            name = re.sub(r"\s+", "", type_)
+            starts.append((int(pos), by_title.get(name, name)))
         except ValueError as e:
-            raise InvalidInput(f"无法理解的拆分行：{line}（格式：起始页 文书类型）") from e
+            raise InvalidInput(f"无法理解的拆分行：{line[:40]}（格式：起始页 文书名称，如“5 立案决定书”）") from e
     version = operations.resplit(actor, vol, starts)
     return redirect(url_for("dossiers.volume", volume_id=vol.id, version=version.number))
 

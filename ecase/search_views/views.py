@@ -39,7 +39,7 @@ def _date(name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as e:
-        raise InvalidInput(f"日期格式应为 YYYY-MM-DD：{value}") from e
+        raise InvalidInput(f"不是有效的日期：{value[:20]}（请写作 2018-01-31）") from e
 
 
 def _filters() -> fts.Filters:
@@ -64,7 +64,11 @@ def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: i
     try:
         return fts.search(get_index(), q, search_scope(actor), filters, limit=limit, offset=offset, near=near)
     except fts.QuerySyntaxError as e:
-        raise InvalidInput(f"检索式有误：{e}") from e
+        from ecase.errors import has_chinese
+
+        why = str(e)
+        raise InvalidInput(f"检索式有误：{why}" if has_chinese(why) else
+                           "检索式有误：请检查引号、括号是否成对，日期范围是否写作 2018-01-01..2018-01-31") from e
 
 
 def search_page() -> str:

@@ -29,7 +29,10 @@ def test_clerk_uploads_and_corrects_a_field(app: Any, live_server: str, browser_
     page.goto(f"{live_server}/upload")
     page.fill("input[name=case_no]", info["case_no"])
     page.fill("input[name=case_name]", info["case_name"])
-    page.set_input_files("input[type=file]", str(path))
+    # given as bytes: a second path-based set_input_files in one test process was seen not to
+    # reach Chromium's file input (tests/browser/test_upload.py)
+    page.set_input_files("input[type=file]", {"name": path.name, "mimeType": "application/pdf",
+                                                "buffer": path.read_bytes()})
     page.click("#submit")
     page.wait_for_selector("#done-link:not([hidden])", timeout=180_000)
     page.click("#done-link a")

@@ -77,7 +77,9 @@ def test_login_lockout_and_own_unit_only(app: Flask, server: str, seeded: dict[s
 
     # zhangsan logs in and sees his unit's case only
     _log_in(page, server, "zhangsan", PW)
-    page.wait_for_url(f"{server}/cases*")
+    page.wait_for_url(f"{server}/")  # home by role: a clerk lands on the unit's page
+    assert page.locator("h1").inner_text().startswith("天桥派出所")
+    page.goto(f"{server}/cases")
     body = page.locator("main").inner_text()
     assert seeded["own"] in body
     assert seeded["foreign"] not in body and "外单位" not in body

@@ -74,7 +74,9 @@ class NearLiteral(Literal):
     """Pages whose normalised text contains the literal or a near match of it.
 
     ``stream`` is the normalised literal and ``positions`` its :func:`substitutable`
-    positions (not empty). Occurrences count every start position that matches.
+    positions (not empty). Every page found counts one occurrence: the searcher uses
+    this query's scores only for pages without the exact literal, which rank among
+    themselves by the query's other literals, then in index order (as in PostgreSQL).
     """
 
     def __init__(self, fieldname: str, stream: str, positions: list[int], boost: float = 1.0) -> None:
@@ -123,11 +125,10 @@ class NearLiteral(Literal):
         found = [k for j in self.positions if len(k := self._starts(reader, j, only, cache))]
         if not found:
             return EMPTY, EMPTY
-        docs, tf = runs(np.unique(np.concatenate(found)) >> 32)
+        docs = runs(np.unique(np.concatenate(found)) >> 32)[0]
         if len(docs) and reader.has_deletions():
-            keep = live(docs, deleted_docs(reader))
-            docs, tf = docs[keep], tf[keep]
-        return docs, tf
+            docs = docs[live(docs, deleted_docs(reader))]
+        return docs, np.ones(len(docs), dtype=np.int64)
 
     def _starts(self, reader: Any, j: int, only: np.ndarray | None, cache: PostingsCache | None) -> np.ndarray:
         """Start keys (``docnum << 32 | position``) of the matches differing at most at ``j``."""

@@ -3,7 +3,7 @@
 Parts
 -----
 ``tables``    ``search_pages`` (a row per page: text, normalised text, its bigrams and
-              one-apart pairs for the GIN indexes, the page's case and document) and
+              one-apart pairs for the GIN index, the page's case and document) and
               ``search_state``; a record as a row
 ``compile``   the query language as one SQL condition (the access scope and filters in
               the same ``WHERE``), near matches included

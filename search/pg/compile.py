@@ -7,9 +7,10 @@ check exactly on the row (``p`` is the ``search_pages`` row):
 text literal, 1 character   ``strpos(p.norm, c) > 0`` (no index: every page is read)
 text literal, 2 characters  ``p.grams @> {ab}`` (exact: the bigram set is the page's)
 text literal, 3 or more     ``p.grams @> {its bigrams} AND strpos(p.norm, s) > 0``
-under NOT                   ``strpos`` alone (the page is read anyway)
-near (``near=True``)        ``(p.grams @> {s's bigrams} OR ⋁_j (p.grams @> {bigrams
-                            without s[j]} AND p.skips @> {s[j-1] s[j+1]})) AND
+under NOT, and the exact      ``strpos`` alone (the row is read anyway)
+tier's check of rows found
+near (``near=True``)        ``(p.grams @> {s's bigrams} OR ⋁_j p.grams @> {bigrams
+                            without s[j], ~s[j-1]s[j+1]}) AND
                             (strpos(p.norm, s) > 0 OR p.norm ~ 's[:j].s[j+1:]|…')``
 ``person:``                 ``p.persons @> {name}`` or the text literal
 ``case:``, ``fields:``      ``strpos`` on ``case_name_norm`` / ``fields_norm``
@@ -40,7 +41,7 @@ from ..analysis import normalise
 from ..query import And, Lit, Node, Not, date_bounds, near_form
 from ..schema import CASE_NO_RE, DOC_NO_RE, normalise_case_no, normalise_doc_no, normalise_name
 from ..searching import Filters, Scope
-from .tables import grams
+from .tables import PAIR, grams
 
 
 #: near matching of literals up to this long looks for candidates position by position
@@ -64,12 +65,12 @@ class Params:
 
 @dataclass(slots=True)
 class Scored:
-    """A literal that adds to a page's score: its column, normalised value, and (for one
-    that takes near matches) the parameter of the pattern counting them."""
+    """A literal that adds to a page's score: its column, normalised value, and whether
+    it takes near matches (a page found only by one counts one occurrence)."""
 
     column: str
     stream: str
-    near_count: str | None = None
+    near: bool = False
 
 
 @dataclass(slots=True)
@@ -84,12 +85,14 @@ class Compiled:
 
 
 def compile_query(node: Node | None, params: Params, *, near: bool = False) -> Compiled:
-    """The condition for a parsed query (see the module docstring)."""
+    """The condition for a parsed query (see the module docstring). The exact tier's
+    condition is evaluated on rows already found, so it checks the text only (``strpos``:
+    the bigram arrays would be read from every row, and only speed up finding rows)."""
     scored: list[Scored] = []
     where = _node(node, params, scored, near=near, negated=False)
     exact = None
-    if near and any(s.near_count for s in scored):
-        exact = _node(node, params, [], near=False, negated=False)
+    if near and any(s.near for s in scored):
+        exact = _node(node, params, [], near=False, negated=False, on_row=True)
     return Compiled(where, exact, scored)
 
 
@@ -124,15 +127,17 @@ def _date_condition(lo: Any, hi: Any, params: Params) -> str:
     return "(" + " AND ".join(parts) + ")"
 
 
-def _node(node: Node | None, params: Params, scored: list[Scored], *, near: bool, negated: bool) -> str | None:
+def _node(node: Node | None, params: Params, scored: list[Scored], *, near: bool, negated: bool,
+          on_row: bool = False) -> str | None:
     if node is None:
         return None
     if isinstance(node, Lit):
-        return _lit(node, params, scored, near=near and not negated, negated=negated)
+        return _lit(node, params, scored, near=near and not negated, negated=negated, on_row=on_row)
     if isinstance(node, Not):
-        child = _node(node.child, params, scored, near=False, negated=True)
+        child = _node(node.child, params, scored, near=False, negated=True, on_row=on_row)
         return f"NOT {child}" if child is not None else None
-    subs = [c for c in (_node(ch, params, scored, near=near, negated=negated) for ch in node.children) if c]
+    subs = [c for c in (_node(ch, params, scored, near=near, negated=negated, on_row=on_row)
+                        for ch in node.children) if c]
     if not subs:
         return None
     if len(subs) == 1:
@@ -140,7 +145,10 @@ def _node(node: Node | None, params: Params, scored: list[Scored], *, near: bool
     return "(" + (" AND " if isinstance(node, And) else " OR ").join(subs) + ")"
 
 
-def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated: bool) -> str | None:
+def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated: bool,
+         on_row: bool = False) -> str | None:
+    """One literal's condition; ``on_row``: checked on a row already read (no index)."""
+    indexed = not (negated or on_row)
     v = lit.value
     if lit.field == "text":
         form = near_form(lit) if near else None
@@ -148,7 +156,7 @@ def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated:
         if form is not None:
             cond = _near_text(form[0], form[1], params, scored)
         else:
-            cond = _text("norm", v, params, scored, negated=negated, indexed=True)
+            cond = _text("norm", v, params, scored, negated=negated, indexed=indexed)
         if cond is not None and not lit.phrase:
             if DOC_NO_RE.match(v.strip()):
                 cond = f"({cond} OR p.doc_no = {params.add(normalise_doc_no(v))})"
@@ -161,7 +169,7 @@ def _lit(lit: Lit, params: Params, scored: list[Scored], *, near: bool, negated:
         return f"p.case_no = {params.add(normalise_case_no(v))}"
     if lit.field == "person":
         kw = f"p.persons @> {params.array([normalise_name(v)])}"
-        text = _text("norm", v, params, scored, negated=negated, indexed=True)
+        text = _text("norm", v, params, scored, negated=negated, indexed=indexed)
         return f"({kw} OR {text})" if text is not None else kw
     if lit.field == "case_name":
         return _text("case_name_norm", v, params, scored, negated=negated, indexed=False)
@@ -183,7 +191,7 @@ def _text(column: str, value: str, params: Params, scored: list[Scored], *, nega
     if not negated:
         scored.append(Scored(column, stream))
     found = f"strpos(p.{column}, {params.add(stream)}) > 0"
-    if negated or not indexed or len(stream) == 1:
+    if not indexed or len(stream) == 1:
         return found
     if len(stream) == 2:
         return f"p.grams @> {params.array([stream])}"
@@ -207,13 +215,12 @@ def _near_text(stream: str, positions: list[int], params: Params, scored: list[S
     else:
         candidates = [f"p.grams @> {params.array(grams(stream))}"]
         for j in positions:
-            left, right = stream[:j], stream[j + 1 :]
-            part = [f"p.grams @> {params.array(grams(left) + grams(right))}"]
+            needed = grams(stream[:j]) + grams(stream[j + 1 :])
             if 0 < j < n - 1:
-                part.append(f"p.skips @> {params.array([stream[j - 1] + stream[j + 1]])}")
-            candidates.append("(" + " AND ".join(part) + ")")
+                needed.append(PAIR + stream[j - 1] + stream[j + 1])
+            candidates.append(f"p.grams @> {params.array(needed)}")
     pattern = "|".join(alts)
-    scored.append(Scored("norm", stream, params.add(f"(?=(?:{pattern}))")))
+    scored.append(Scored("norm", stream, near=True))
     return (
         f"(({' OR '.join(candidates)}) AND "
         f"(strpos(p.norm, {params.add(stream)}) > 0 OR p.norm ~ {params.add(pattern)}))"

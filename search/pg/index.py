@@ -56,11 +56,11 @@ from .tables import PAGES, SCHEMA_TAG, SEQUENCE, STATE, qualified, to_row
 log = logging.getLogger(__name__)
 
 _COLUMNS = (
-    "key", "body", "norm", "grams", "skips", "persons", "case_id", "unit_id", "case_no", "case_name",
+    "key", "body", "norm", "grams", "persons", "case_id", "unit_id", "case_no", "case_name",
     "case_name_norm", "case_kind", "volume_id", "volume_kind", "volume_no", "page", "label", "doc_key",
     "doc_type", "doc_no", "doc_date", "fields_norm",
 )
-_ARRAYS = {"grams", "skips", "persons"}
+_ARRAYS = {"grams", "persons"}
 _HIT_COLUMNS = (
     "key", "body", "case_id", "case_no", "case_name", "volume_no", "volume_id", "volume_kind", "page", "label",
     "doc_type", "doc_no", "doc_key",
@@ -354,8 +354,6 @@ class PostgresIndex:
         inner = ["p.seq", "p.key", "p.case_id", "p.case_no", "p.doc_key", "p.doc_type", "p.doc_no"]
         outer = ["q.seq", "q.key", "q.case_id", "q.case_no", "q.doc_key", "q.doc_type", "q.doc_no", "q.exact"]
         inner.append(f"({compiled.exact}) AS exact" if tiers else "true AS exact")
-        if tiers:
-            inner.append("p.norm")
         dfs, weights, terms = [], [], []
         for i, s in enumerate(compiled.scored):
             value = params.add(s.stream)
@@ -365,14 +363,9 @@ class PostgresIndex:
             )
             outer.append(f"q.tf{i}")
             tf = f"m.tf{i}"
-            found = f"m.tf{i} > 0"
-            if tiers and s.near_count:
-                outer.append(
-                    f"CASE WHEN q.exact THEN 0 ELSE (SELECT count(*) FROM regexp_matches(q.norm, {s.near_count}, 'g'))"
-                    f" END AS ntf{i}"
-                )
-                tf = f"CASE WHEN m.exact THEN m.tf{i} ELSE greatest(m.tf{i}, m.ntf{i}) END"
-                found = f"(m.tf{i} > 0 OR m.ntf{i} > 0)"
+            if tiers and s.near:  # found only nearly: one occurrence
+                tf = f"CASE WHEN m.exact THEN m.tf{i} ELSE greatest(m.tf{i}, 1) END"
+            found = f"({tf}) > 0"
             dfs.append(f"count(*) FILTER (WHERE {found}) AS df{i}")
             weights.append(f"ln(1 + CAST(n - df{i} + 0.5 AS float8) / (df{i} + 0.5)) * 2.2 AS w{i}")  # idf · (k1 + 1)
             terms.append(f"w.w{i} * ({tf}) / (({tf}) + 1.2)")

@@ -10,10 +10,13 @@
                    literals are checked against (``strpos``, and a regular expression
                    for near matches)
 ``grams``          the distinct bigrams of ``norm`` (``text[]``, GIN): a literal's page
-                   has all of its bigrams, and a two-character literal is exactly one
-``skips``          the distinct pairs of characters one apart in ``norm`` (GIN): a near
-                   match with ``s[j]`` misread still has ``s[j-1] + s[j+1]``, which
-                   keeps near matching inside the index (:mod:`search.pg.compile`)
+                   has all of its bigrams, and a two-character literal is exactly one;
+                   and the distinct pairs of characters one apart, as ``~`` and the pair
+                   (three characters, so never a bigram): a near match with ``s[j]``
+                   misread still has ``~ s[j-1] s[j+1]``, which keeps near matching
+                   inside the index (:mod:`search.pg.compile`). One array, so that each
+                   alternative of a condition is one index scan, which PostgreSQL then
+                   need not check again on every row
 ``persons``        normalised names (``text[]``, GIN), for ``person:``
 ``case_name_norm``, ``fields_norm``: the normalised case name and extracted fields
 the rest:          the record's case, volume, page and document, normalised like the
@@ -41,7 +44,8 @@ from ..schema import SCHEMA_VERSION, PageRecord, to_document
 
 #: bump when the rows' layout or what a column holds changes (with SCHEMA_VERSION, which
 #: follows the analysis): stored rows with another tag need a rebuild
-PG_LAYOUT = 1
+#: (2: the one-apart pairs moved from their own column into ``grams``)
+PG_LAYOUT = 2
 SCHEMA_TAG = f"{SCHEMA_VERSION}.{PG_LAYOUT}"
 
 PAGES = "search_pages"
@@ -64,7 +68,6 @@ def define_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("norm", sa.Text(), nullable=False),
         sa.Column("grams", _TEXT_ARRAY, nullable=False),
-        sa.Column("skips", _TEXT_ARRAY, nullable=False),
         sa.Column("persons", _TEXT_ARRAY, nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
@@ -85,7 +88,6 @@ def define_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
     )
     # GIN on PostgreSQL; on SQLite (where the tables stay empty) plain indexes of the same name
     sa.Index(f"ix_{PAGES}_grams", pages.c.grams, postgresql_using="gin")
-    sa.Index(f"ix_{PAGES}_skips", pages.c.skips, postgresql_using="gin")
     sa.Index(f"ix_{PAGES}_persons", pages.c.persons, postgresql_using="gin")
     sa.Index(f"ix_{PAGES}_doc_no", pages.c.doc_no)
     sa.Index(f"ix_{PAGES}_case_no", pages.c.case_no)
@@ -126,14 +128,17 @@ def qualified(engine: sa.Engine, name: str, schema: str | None) -> str:
     return f"{quote(engine, schema)}.{quote(engine, name)}" if schema else quote(engine, name)
 
 
+PAIR = "~"
+
+
 def grams(stream: str) -> list[str]:
     """The distinct bigrams of a normalised stream."""
     return list({stream[i : i + 2] for i in range(len(stream) - 1)})
 
 
-def skips(stream: str) -> list[str]:
-    """The distinct pairs of characters one apart (``stream[i] + stream[i + 2]``)."""
-    return list({stream[i] + stream[i + 2] for i in range(len(stream) - 2)})
+def pairs(stream: str) -> list[str]:
+    """The distinct pairs of characters one apart, as ``~`` + ``stream[i] + stream[i + 2]``."""
+    return list({PAIR + stream[i] + stream[i + 2] for i in range(len(stream) - 2)})
 
 
 def to_row(record: PageRecord) -> dict[str, Any]:
@@ -145,8 +150,7 @@ def to_row(record: PageRecord) -> dict[str, Any]:
         key=record.key,
         body=record.text,
         norm=norm,
-        grams=grams(norm),
-        skips=skips(norm),
+        grams=grams(norm) + pairs(norm),
         persons=[p for p in str(doc.get("persons", "")).split(",") if p],
         case_id=int(record.case_id),
         unit_id=int(record.unit_id),

@@ -87,7 +87,9 @@ DETAIL_NAMES: dict[str, str] = {
     "pages": "页数", "previous": "原值", "role": "角色", "size": "大小", "unit_id": "单位", "username": "用户名",
     "volume": "卷", "volumes": "卷数", "why": "原因", "error": "错误", "action": "操作", "query": "查询条件",
     "q": "关键词", "page": "页码", "user": "用户", "target_type": "对象类型", "target_id": "对象编号",
-    "since": "起", "until": "止", "sha256": "校验值", "code": "台账", "fmt": "格式", "ip": "IP", "period": "期间", "kind": "类型", "state": "状态",
+    "since": "起", "until": "止", "sha256": "校验值", "code": "台账", "fmt": "格式", "ip": "网络地址",
+    "box": "标注框", "case": "案件", "no": "编号", "incident": "警情", "as_of": "计算日期", "from": "起",
+    "to": "止", "officer": "民警", "job": "任务", "period": "期间", "kind": "类型", "state": "状态",
     "unit": "单位", "rule": "问题类型", "grade": "预警", "sort": "排序", "dir": "顺序", "offset": "起始",
 }
 WHY_NAMES = {"throttled": "尝试过于频繁", "password": "密码错误", "disabled": "账户已停用",
@@ -129,7 +131,21 @@ def _volume(v: str) -> str:
     return f"{name}第{number}卷" if name and number.isdigit() else v
 
 
+def _column_names() -> dict[str, str]:
+    """Sort keys of the lists (findings, ledgers) -> their Chinese column names."""
+    from ecase.ledger_views.catalog import CATALOG
+    from ecase.supervision.queries import FINDING_SORTS
+
+    names = {k: f.label for rec in CATALOG.values() for k, f in rec.fields.items()}
+    names.update(FINDING_SORTS)
+    return names
+
+
 def _value(key: str, v: Any) -> str:
+    if key == "dir" and v in ("asc", "desc"):
+        return "升序" if v == "asc" else "降序"
+    if key == "sort" and isinstance(v, str):
+        return _column_names().get(v, "所选列")
     if key == "volume" and isinstance(v, str):
         return _volume(v)
     if key == "code" and isinstance(v, str):

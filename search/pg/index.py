@@ -331,7 +331,7 @@ class PostgresIndex:
             }
         literals = positive_literals(node)
         hits = [_hit(pages[key], score, not exact, literals) for key, exact, score in top]
-        return SearchResult(total=int(row["total"]), hits=hits, groups=_groups(_json(row["groups"])))
+        return SearchResult(total=int(row["total"]), hits=hits, groups=_groups(_json(row["cases"]), _json(row["docs"])))
 
     def search_keys(
         self, query_string: str, scope: Scope, filters: Filters | None = None, *, near: bool = False
@@ -357,9 +357,9 @@ class PostgresIndex:
         dfs, weights, terms = [], [], []
         for i, s in enumerate(compiled.scored):
             value = params.add(s.stream)
-            inner.append(
-                f"CAST(length(p.{s.column}) - length(replace(p.{s.column}, {value}, '')) AS float8) / {len(s.stream)}"
-                f" AS tf{i}"
+            inner.append(  # bytes, not characters: octet_length need not walk the UTF-8
+                f"CAST(octet_length(p.{s.column}) - octet_length(replace(p.{s.column}, {value}, '')) AS float8)"
+                f" / {len(s.stream.encode())} AS tf{i}"
             )
             outer.append(f"q.tf{i}")
             tf = f"m.tf{i}"
@@ -378,28 +378,25 @@ class PostgresIndex:
             f"s AS (SELECT m.seq, m.key, m.exact, CAST({score} AS float8) AS score FROM m CROSS JOIN w)",
             "top AS (SELECT seq, key, exact, score FROM s ORDER BY exact DESC, score DESC, seq LIMIT :lim OFFSET :off)",
         ]
-        groups_json = "NULL"
+        cases = docs = "NULL"
         if groups:
-            # documents per case, their case's total and rank: no joins (the planner's
-            # estimates for the bigram conditions are far too low to pick them well)
+            # the cases with most pages (ties: met first), then their documents; no joins
+            # (the planner's estimates for the bigram conditions are too low to pick them well)
             ctes.append(
-                "g AS (SELECT case_id, case_no, doc_key, doc_type, doc_no, count(*) AS n, min(seq) AS first "
-                "FROM m GROUP BY 1, 2, 3, 4, 5)"
+                "cases AS (SELECT case_id, count(*) AS n FROM m GROUP BY case_id "
+                f"ORDER BY count(*) DESC, min(seq) LIMIT {MAX_CASE_GROUPS})"
             )
             ctes.append(
-                "c AS (SELECT g.*, sum(n) OVER (PARTITION BY case_id) AS case_n, "
-                "min(first) OVER (PARTITION BY case_id) AS case_first FROM g)"
+                "docs AS (SELECT case_id, case_no, doc_key, doc_type, doc_no, count(*) AS n FROM m "
+                "WHERE case_id = ANY(ARRAY(SELECT case_id FROM cases)) GROUP BY 1, 2, 3, 4, 5)"
             )
-            ctes.append("r AS (SELECT c.*, dense_rank() OVER (ORDER BY case_n DESC, case_first) AS rank FROM c)")
-            groups_json = (
-                "(SELECT json_agg(json_build_array(case_id, case_no, doc_key, doc_type, doc_no, n, case_n)) "
-                f"FROM r WHERE rank <= {MAX_CASE_GROUPS})"
-            )
+            cases = "(SELECT json_agg(json_build_array(case_id, n)) FROM cases)"
+            docs = "(SELECT json_agg(json_build_array(case_id, case_no, doc_key, doc_type, doc_no, n)) FROM docs)"
         return (
             "WITH " + ",\n".join(ctes) + "\n"
             "SELECT (SELECT n FROM w) AS total, "
             "(SELECT json_agg(json_build_array(key, exact, score) ORDER BY exact DESC, score DESC, seq) FROM top) AS top, "
-            f"{groups_json} AS groups"
+            f"{cases} AS cases, {docs} AS docs"
         )
 
 
@@ -437,11 +434,11 @@ def _hit(row: Any, score: float | None, near: bool, literals: list[Any]) -> Hit:
     )
 
 
-def _groups(docs: list[Any]) -> list[CaseGroup]:
+def _groups(cases: list[Any], docs: list[Any]) -> list[CaseGroup]:
     """Case groups most pages first (ties: case id), their documents most pages first."""
-    out: dict[int, CaseGroup] = {}
-    for cid, case_no, doc_key, doc_type, doc_no, n, case_n in docs:
-        g = out.setdefault(int(cid), CaseGroup(case_id=int(cid), case_no="", count=int(case_n)))
+    out = {int(cid): CaseGroup(case_id=int(cid), case_no="", count=int(n)) for cid, n in cases}
+    for cid, case_no, doc_key, doc_type, doc_no, n in docs:
+        g = out[int(cid)]
         g.case_no = str(case_no)
         g.docs.append(DocGroup(str(doc_key), str(doc_type), str(doc_no), int(n)))
     for g in out.values():

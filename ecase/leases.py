@@ -183,14 +183,22 @@ def mark_rung(model: Any, ids: Iterable[int]) -> None:
                              .execution_options(synchronize_session=False))
 
 
-def due(row: Any, now: dt.datetime, interval: float, *, at_start: bool = False) -> bool:
+def due(row: Any, now: dt.datetime, interval: float, *, queue_empty: bool | None = None) -> bool:
     """Whether the sweeper sends another message for a free, unfinished row.
 
-    Always for a row whose lease ran out (its worker died) and at a worker's start
-    (messages taken by workers that died with it are gone); otherwise only once the last
-    message has had time to arrive: one interval after the first message, then twice as
-    long after each further one, up to 16 intervals (a long queue is not flooded)."""
-    if at_start or row.rung_at is None or row.lease_owner is not None:
+    Always for a row never rung, or whose lease ran out (a worker took its message and
+    died). A row rung but never taken has its message waiting in the queue, unless a
+    worker that died had reserved it: so it is rung again when the queue is empty (its
+    message cannot be waiting) once an interval has passed, and in any case after 16
+    intervals. Where the queue's length is unknown (``queue_empty`` None), one interval
+    after the first message, then twice as long after each further one, up to 16
+    intervals. A long queue is never flooded with copies of what it already holds."""
+    if row.rung_at is None or row.lease_owner is not None:
         return True
+    waited = now - row.rung_at
+    if waited >= dt.timedelta(seconds=16 * interval):
+        return True
+    if queue_empty is not None:
+        return queue_empty and waited >= dt.timedelta(seconds=interval)
     wait = interval * min(16, 2 ** max(0, (row.rings or 1) - 1))
-    return bool(now - row.rung_at >= dt.timedelta(seconds=wait))
+    return bool(waited >= dt.timedelta(seconds=wait))

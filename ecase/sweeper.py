@@ -13,9 +13,10 @@ What it rings for:
 - a volume whose current version is not the one the full-text index holds
   (``index_volume``).
 
-At a worker's start everything free is rung once (messages taken by workers that died
-are gone); afterwards only what :func:`ecase.leases.due` says is due, so a long queue
-is not flooded with copies.
+What is rung is what :func:`ecase.leases.due` says is due: a row never rung, one whose
+worker died holding it (its message is gone), and one rung but never taken only when
+the queue is empty (so its message cannot be waiting there): a long queue after a crash
+is not flooded with copies of what it already holds.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
     from ecase.search_views.indexing import index_volume
 
     interval = float(current_app.config["SWEEP_INTERVAL_S"])
+    empty = queue_empty()
     now = utcnow()
     rung: Counter[str] = Counter()
     s = db.session()
@@ -52,7 +54,7 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
     pages = [p.id for p in s.execute(select(Page.id, Page.rung_at, Page.rings, Page.lease_owner)
                                      .where(Page.state == "pending", leases.free(Page, now))
                                      .order_by(Page.id))
-             if leases.due(p, now, interval, at_start=at_start)]
+             if leases.due(p, now, interval, queue_empty=empty)]
     s.rollback()
     if pages:
         ring_pages(0, pages)
@@ -66,7 +68,7 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
         if job.kind == "ingest" and job.state == "processing":
             _maybe_finish(job.id)  # pages done, job not moved on: a worker died in between
             continue
-        if not leases.due(job, now, interval, at_start=at_start):
+        if not leases.due(job, now, interval, queue_empty=empty):
             continue
         if job.kind == "ingest" and job.state in ("queued", "splitting"):
             task, args, kwargs = ingest_scan, (job.id,), {}
@@ -87,6 +89,28 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
         log.info("sweep%s: rang %s", " at start" if at_start else "",
                  ", ".join(f"{k} ×{v}" for k, v in sorted(rung.items())))
     return rung
+
+
+def queue_empty() -> bool | None:
+    """Whether the broker's queue holds no message (None: the broker cannot say).
+    Messages a worker has reserved are not counted, on Redis and the SQLAlchemy
+    transport alike."""
+    from kombu.exceptions import ChannelError
+
+    from ecase.tasks import celery
+
+    try:
+        with celery.connection_for_write() as conn, conn.channel() as channel:
+            try:
+                ok = channel.queue_declare(queue=celery.conf.task_default_queue, passive=True)
+            except ChannelError as e:
+                if "NOT_FOUND" in str(e):  # Redis keeps no empty list: no queue, no message
+                    return True
+                raise
+            return int(ok.message_count) == 0
+    except Exception as e:  # noqa: BLE001 - fall back to ringing with back-off
+        log.info("queue length unknown: %s", e)
+        return None
 
 
 def stale_indexes() -> list[int]:

@@ -129,16 +129,66 @@ def test_pages_done_but_job_not_moved_on(app: Flask) -> None:
 
 
 def test_the_sweep_does_not_flood_a_long_queue(app: Flask) -> None:
-    """A free row whose message is only waiting its turn is rung again after one
-    interval, then after two, four … (at a worker's start at once)."""
+    """A free row whose message is only waiting its turn is not rung again while the
+    queue holds messages (after a crash it held thousands of copies); it is when the queue
+    is empty (its message is gone: a worker that died had reserved it), when its worker
+    died holding it, and after 16 intervals whatever the queue says."""
     now = utcnow()
-    row = type("Row", (), {"rung_at": now - dt.timedelta(seconds=90), "rings": 1, "lease_owner": None})
+    row = type("Row", (), {"rung_at": now - dt.timedelta(seconds=90), "rings": 5, "lease_owner": None})
+    assert not leases.due(row, now, 60, queue_empty=False)
+    assert leases.due(row, now, 60, queue_empty=True)
+    row.rung_at = now - dt.timedelta(seconds=30)
+    assert not leases.due(row, now, 60, queue_empty=True)  # give a fresh message time to arrive
+    row.rung_at = now - dt.timedelta(seconds=16 * 60)
+    assert leases.due(row, now, 60, queue_empty=False)
+    row.rung_at = now - dt.timedelta(seconds=90)
+    row.lease_owner = "gone:1:dead"  # its lease ran out: its worker died
+    assert leases.due(row, now, 60, queue_empty=False)
+    row.lease_owner, row.rung_at = None, None  # never rung: the process died before it rang
+    assert leases.due(row, now, 60, queue_empty=False)
+    # a broker that cannot say: back off 1, 2, 4 … intervals
+    row.rung_at, row.rings = now - dt.timedelta(seconds=90), 1
     assert leases.due(row, now, 60)
     row.rings = 2
     assert not leases.due(row, now, 60)
-    assert leases.due(row, now, 60, at_start=True)
-    row.lease_owner = "gone:1:dead"  # its lease ran out: its worker died
-    assert leases.due(row, now, 60)
+
+
+@pytest.mark.redis
+def test_the_queue_length_is_read_from_redis(app: Flask) -> None:
+    import os
+
+    url = os.environ.get("ECASE_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("ECASE_TEST_REDIS_URL is not set (./dev test starts a Redis server)")
+    _queue_length_is_read(app, url)
+
+
+def test_the_queue_length_is_read_from_the_embedded_broker(app: Flask) -> None:
+    _queue_length_is_read(app, None)
+
+
+def _queue_length_is_read(app: Flask, broker: str | None) -> None:
+    """Messages sent and not taken make the queue non-empty; none: empty."""
+    import uuid
+
+    from ecase import tasks
+    from ecase.sweeper import queue_empty
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    if broker:
+        app.config["BROKER_URL"] = broker
+    app.config["TASKS_EAGER"] = False
+    tasks.init_app(app)
+    tasks.celery.conf.task_default_queue = queue
+    try:
+        assert queue_empty() is True
+        tasks.celery.send_task("ecase.nothing", queue=queue)
+        assert queue_empty() is False
+    finally:
+        with tasks.celery.connection_for_write() as conn, conn.channel() as channel:
+            channel.queue_purge(queue)
+        app.config["TASKS_EAGER"] = True
+        tasks.celery.conf.task_default_queue = "ecase"
 
 
 def test_a_lease_is_taken_once_and_again_when_it_runs_out(app: Flask) -> None:

@@ -40,6 +40,8 @@ from .literal import Literal, _fetch
 from .postings import EMPTY, PostingsCache, deleted_docs, live, member, position_of, runs
 
 MIN_NEAR = 4
+#: up to this many pages, a character at a position is looked up in the page text
+STORED_CHECK = 64
 
 
 def substitutable(stream: str) -> list[int]:
@@ -122,16 +124,23 @@ class NearLiteral(Literal):
     ) -> tuple[np.ndarray, np.ndarray]:
         if self.fieldname not in reader.schema or (only is not None and not len(only)):
             return EMPTY, EMPTY
-        found = [k for j in self.positions if len(k := self._starts(reader, j, only, cache))]
-        if not found:
-            return EMPTY, EMPTY
-        docs = runs(np.unique(np.concatenate(found)) >> 32)[0]
+        n = len(self.stream)
+        docs = EMPTY
+        # positions whose check needs a single character last: the pages found by the
+        # others need no such check
+        for j in sorted(self.positions, key=lambda j: j in (1, n - 2)):
+            keys = self._starts(reader, j, only, cache, docs)
+            if len(keys):
+                docs = np.union1d(docs, keys >> 32)
         if len(docs) and reader.has_deletions():
             docs = docs[live(docs, deleted_docs(reader))]
         return docs, np.ones(len(docs), dtype=np.int64)
 
-    def _starts(self, reader: Any, j: int, only: np.ndarray | None, cache: PostingsCache | None) -> np.ndarray:
-        """Start keys (``docnum << 32 | position``) of the matches differing at most at ``j``."""
+    def _starts(
+        self, reader: Any, j: int, only: np.ndarray | None, cache: PostingsCache | None, have: np.ndarray = EMPTY
+    ) -> np.ndarray:
+        """Start keys (``docnum << 32 | position``) of the matches differing at most at ``j``
+        (on pages already found, ``have``, a character is not checked: they may be left out)."""
         n = len(self.stream)
         left, right = self._parts(j)
         lk = left.start_keys(reader, only, cache) if left is not None else None
@@ -143,18 +152,27 @@ class NearLiteral(Literal):
             return lk[member(lk, rk)]  # type: ignore[no-any-return]
         if rk is not None:  # j is 0 or 1
             if j == 1:
+                rk = rk[~member(rk >> 32, have)]
                 rk = rk[self._char_at(reader, self.stream[0], rk, cache)]
             return rk
         assert lk is not None  # j is n - 2 or n - 1
         if j == n - 2:
+            lk = lk[~member(lk >> 32, have)]
             return lk[self._char_at(reader, self.stream[-1], lk + (n - 1), cache)]  # type: ignore[no-any-return]
         return lk[~self._ends_at(reader, self.stream[-2], lk + (n - 2), cache)]  # type: ignore[no-any-return]
 
     def _char_at(self, reader: Any, char: str, keys: np.ndarray, cache: PostingsCache | None) -> np.ndarray:
-        """Mask of ``keys`` at whose position the stream has ``char`` (a term starting with it)."""
+        """Mask of ``keys`` at whose position the stream has ``char``: read from the text
+        of a few pages, else from the postings of every term starting with ``char`` (for
+        a common character, hundreds of terms)."""
         if not len(keys):
             return np.zeros(0, dtype=bool)
         docs = np.unique(keys >> 32)
+        if len(docs) <= STORED_CHECK and self.fieldname == "text":
+            streams = {int(d): normalise(str(reader.stored_fields(int(d)).get("body", ""))) for d in docs.tolist()}
+            at = position_of(keys).tolist()
+            return np.array([p < len(streams[d]) and streams[d][p] == char
+                             for d, p in zip((keys >> 32).tolist(), at)], dtype=bool)
         found = []
         for term in _prefix_terms(reader, self.fieldname, char):
             df = reader.doc_frequency(self.fieldname, term)

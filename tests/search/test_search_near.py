@@ -169,3 +169,22 @@ def test_match_spans_near() -> None:
     text = "送看守所霸押"
     assert match_spans(text, "看守所羁押") == []
     assert [text[s:e] for s, e in match_spans(text, "看守所羁押", near=True)] == ["看守所霸押"]
+
+
+@pytest.mark.parametrize("stored_check", [0, 10_000])
+def test_whoosh_checks_a_character_by_postings_or_by_text_alike(
+        tmp_path_factory: pytest.TempPathFactory, corpus: list[PageRecord], stored_check: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoosh looks a single character up in the page text for a few pages, in the postings
+    of every term starting with it for more: both give the brute-force truth."""
+    from search import Index
+    from search import near as near_mod
+
+    monkeypatch.setattr(near_mod, "STORED_CHECK", stored_check)
+    ix = Index(tmp_path_factory.mktemp("near-check") / "ix")
+    ix.add_pages(corpus[:200])
+    ix.add_pages(corpus[200:])  # two segments
+    for word in ("看守所霸押", "看霸所羁押", "取霸候审", "取保霸审", "乙分局2018", "询问笔霸", "决定对其取保候申",
+                 ",电话13", "取保候审"):
+        assert truth(corpus, word), word
+        assert search_keys(ix, f'"{word}"', EVERYONE, near=True) == truth(corpus, word), word

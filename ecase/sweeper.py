@@ -9,7 +9,8 @@ What it rings for:
   done while the job still says so (it moves on at once), or waiting for recognition
   (``finish_scan``);
 - a page still pending (``process_page``);
-- an export job not finished (``build_export`` with the job's own parameters);
+- an export or bulletin job not finished (``build_export`` with the job's own
+  parameters, ``build_bulletin``);
 - a volume whose current version is not the one the full-text index holds
   (``index_volume``).
 
@@ -41,6 +42,7 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
     from ecase.exports.tasks import build_export
     from ecase.intake.tasks import _maybe_finish, finish_scan, ingest_scan, ring_pages
     from ecase.search_views.indexing import index_volume
+    from ecase.supervision.tasks import build_bulletin
 
     interval = float(current_app.config["SWEEP_INTERVAL_S"])
     empty = queue_empty()
@@ -76,6 +78,8 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
             task, args, kwargs = finish_scan, (job.id,), {}
         elif job.kind == "export":
             task, args, kwargs = build_export, (job.id,), dict(job.params or {})
+        elif job.kind == "bulletin":
+            task, args, kwargs = build_bulletin, (job.id,), {}
         else:
             continue
         with db.unit_of_work():

@@ -77,6 +77,7 @@ def init_app(app: Flask) -> Celery:
     import ecase.exports.tasks  # noqa: F401
     import ecase.intake.tasks  # noqa: F401
     import ecase.search_views.indexing  # noqa: F401
+    import ecase.supervision.tasks  # noqa: F401
     from ecase import sweeper
 
     sweeper.install(celery)

@@ -369,3 +369,21 @@ def test_leases_of_dead_processes_on_this_machine_end_at_once(app: Flask) -> Non
     assert leases.reap_dead_owners([Job]) == 1
     assert leases.take(Job, job)
     assert not leases.take(Job, other)
+
+
+def test_an_export_job_left_by_a_dead_worker_is_built(app: Flask, small_scan: Any) -> None:
+    """An export job (with its parameters) whose worker died is built by the sweep."""
+    from ecase.sweeper import sweep
+
+    path, info = small_scan
+    job = _accept(path, info["case_no"], queue=True)
+    assert _state(job.id) == "done"
+    with db.unit_of_work() as s:
+        export = Job(kind="export", state="processing", case_id=db.session().get(Volume, job.volume_id).case_id,
+                     total=1, params={"include_secondary": False}, lease_owner="gone:1:dead",
+                     lease_expires_at=utcnow() - dt.timedelta(seconds=1), rung_at=utcnow(), rings=1)
+        s.add(export)
+        s.flush()
+        export_id = export.id
+    assert sweep()["ecase.build_export"] == 1
+    assert _state(export_id) == "done"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from scanning import sandbox
-from scanning.errors import InputFileError, ScanError
+from scanning.errors import DamagedPageError, InputFileError, ScanError
 from scanning.ocr import Engine, get_engine
 from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, text_axis_and_skew
 from scanning.sources import SourcePage
@@ -124,6 +124,7 @@ def _process(
     image_bytes: bytes, *, dpi: int, index: int, media_type: str | None, engine: Engine, name: str
 ) -> tuple[PageResult, bytes | None]:
     img, exif_turn = load_page(image_bytes, file=name, index=index)
+    _refuse_flat(img, name, index)
     dpi = dpi if dpi > 0 else OCR_DPI
     small = small_grey(img, dpi)
     blank, strokes = is_blank(small)
@@ -174,6 +175,27 @@ def _process(
         return result, None
     data, _ = encode(upright, media_type or _sniff_media(image_bytes), out_dpi)
     return result, data
+
+
+#: a page nearly all of one grey value darker than this is no scan (see _refuse_flat)
+FLAT_PAPER = 250
+#: ... "nearly all": this share of its pixels or more
+FLAT_SHARE = 0.995
+
+
+def _refuse_flat(img: Image.Image, name: str, index: int) -> None:
+    """A page whose pixels (all but a few) have one and the same value, darker than
+    paper, is not a scan: a scanner's sensor never gives a flat image, and no paper is a
+    flat grey or black. It is image data overwritten or lost in the file (a damaged strip
+    read as one fill value), so the page is flagged, never filed as a blank page. A flat
+    white page (a blank page made digitally) stays a blank page."""
+    grey = img if img.mode == "L" else img.convert("L")
+    hist = grey.histogram()
+    value = max(range(256), key=hist.__getitem__)
+    if value < FLAT_PAPER and hist[value] >= FLAT_SHARE * grey.width * grey.height:
+        share = hist[value] / (grey.width * grey.height)
+        raise DamagedPageError(name, f"{share:.1%} of the page is one flat grey value ({value}): "
+                                     "its image data is lost", index)
 
 
 def _sniff_media(data: bytes) -> str:

@@ -14,6 +14,7 @@ import io
 import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from PIL import Image, ImageDraw
 
 from scanning import sandbox, sources
 from scanning.sources import SourcePage
+from tests.conftest import CORPORA
 
 SIZE = (400, 500)
 
@@ -138,3 +140,69 @@ def test_a_lost_page_directory_flags_that_page(tmp_path: Path,
     assert _is_text_page(pages[0])
     assert [p.index for p in pages] == [1, 2]
     assert pages[1].error is not None and "第2页" in pages[1].error
+
+
+@pytest.mark.parametrize("value", [200, 128, 0])
+def test_a_page_of_one_flat_grey_is_flagged_not_blank(value: int) -> None:
+    """A page whose pixels all have one value darker than paper is lost image data (the
+    corpus' crafted TIFF has such a second page): flagged damaged, never filed blank."""
+    import io
+
+    from PIL import Image
+
+    from scanning.pipeline import process_page
+
+    buf = io.BytesIO()
+    Image.new("L", (800, 1000), value).save(buf, format="PNG")
+    result, derived = process_page(buf.getvalue(), dpi=200, index=2, name="卷宗.tif")
+    assert result.error is not None and "损坏" in result.error and not result.blank
+    assert derived is None
+
+
+def test_flat_white_and_noisy_grey_pages_are_not_damaged() -> None:
+    """A flat white page (made digitally) is a blank page; a grey page with the noise
+    every scanner leaves is a page like any other."""
+    import io
+    import random
+
+    from PIL import Image
+
+    from scanning.pipeline import process_page
+
+    white = io.BytesIO()
+    Image.new("L", (800, 1000), 255).save(white, format="PNG")
+    result, _ = process_page(white.getvalue(), dpi=200, index=1, name="a.png")
+    assert result.error is None and result.blank
+    rnd = random.Random(3)
+    noisy = Image.new("L", (400, 500), 200)
+    noisy.putdata([200 + rnd.randint(-3, 3) for _ in range(400 * 500)])
+    grey = io.BytesIO()
+    noisy.save(grey, format="PNG")
+    result, _ = process_page(grey.getvalue(), dpi=200, index=1, name="b.png")
+    assert result.error is None
+
+
+def test_the_corpus_tiff_with_a_damaged_second_page(app: Any, tmp_path: Path) -> None:
+    """../shared/corpora/hostile/crafted__tiff-damaged-page2.tif: page 1 ingested, page 2
+    flagged (its MANIFEST's expectation), through the whole intake."""
+    from sqlalchemy import select
+
+    from ecase import db
+    from ecase.access import Actor
+    from ecase.intake import operations
+    from ecase.models import Job, Page
+
+    src = CORPORA / "hostile" / "crafted__tiff-damaged-page2.tif"
+    if not src.exists():
+        pytest.skip("the shared hostile corpus is not beside the repository")
+    with db.unit_of_work():
+        case = operations.find_or_create_case(Actor.system(), "A1101010100002026000050")
+        vol = operations.find_or_create_volume(Actor.system(), case)
+        with open(src, "rb") as f:
+            _scan, job = operations.accept_scan(Actor.system(), vol, f, src.name)
+    operations.queue_job(job)
+    db.session().expire_all()
+    pages = db.session().scalars(select(Page).order_by(Page.scan_index)).all()
+    assert [p.state for p in pages] == ["done", "failed"]
+    assert "损坏" in (pages[1].error or "") and not pages[1].blank
+    assert db.session().get(Job, job.id).failed == 1  # type: ignore[union-attr]

@@ -18,17 +18,25 @@ pg_trgm indexes trigrams of "words", which for Chinese text depend on the server
 cannot use its index for a string of two characters: the names and words users type
 most (高磊, 羁押) scan every row. Bigrams made by ecase itself are the same on every
 server, and a two-character literal is exactly one of them. Measured on 100,000
-synthetic pages and ``bench/search.py``'s 300 queries (2-core machine shared with
-other jobs, load average 7-11, 2026-12-04; the same pages, both indexes on one
-table, query latency p50 / p95 in ms, count and top 20 only)::
+synthetic pages with ``bench/search.py``'s 300 queries (``--backend both
+--pg-trgm``, 2-core machine shared with other jobs, PostgreSQL 15 with its default
+settings, 2026-12-03; latency p50 / p95 in ms; pg_trgm on the same table, counting and
+ranking the top 20 only, without groups and snippets, so it does less)::
 
-    method                                    all          names        2-4 characters
-    pg_trgm GIN, LIKE '%…%'                   29.6 / 757   5.4 / 1275   319 / 1815
-    bigram text[] GIN, @> and strpos          23.9 / 457   3.2 / 12.9   142 / 665
+    queries                 n   bigram arrays (the backend)   pg_trgm, LIKE '%…%'
+    one word, 2-4 chars    50    64 / 311                     114 / 559
+    two words              50    36 / 175                      31 / 534
+    three words            50    31 / 210                      38 / 285
+    phrase, 5-10 chars     50    33 / 193                      11 / 154
+    person name            50     5 /  11                       1 / 524
+    document number        50    12 /  23                       3 /   8
+    all                   300    18 / 193                      10 / 512
 
-What is left of the p95 is reading the rows of a literal found on most pages (公安 on
-58,000 of 100,000): the condition, the occurrences for the ranking and the groups are
-computed from every matching row.
+pg_trgm is quicker where a literal of three or more characters is rare, and takes half
+a second wherever a query has a two-character word, as names and short words do.
+What is left of the backend's p95 is reading the rows of a literal found on many pages
+(公安 on 58,000 of 100,000): its occurrences for the ranking and its case for the
+groups come from every matching row.
 
 Consistency: PostgreSQL's snapshot is the index's. A page written by
 :meth:`PostgresIndex.update` in the worker's transaction is seen by every process on

@@ -21,16 +21,17 @@ second one finds the advisory lock taken and raises :class:`search.IndexLockedEr
 
 Searching
 ---------
-One statement per search (:meth:`PostgresIndex.search`): the matching pages
-(:mod:`search.pg.compile`, scope and filters in the same ``WHERE``) are materialised
-once, and from them the total, the score of each, the page of hits (joined back for
-their text) and the groups by case and document are computed, so all of them come
-from one snapshot. It runs on a connection of its own with ``enable_seqscan`` off (the
-conditions are made for the GIN indexes; a sequential scan that tests the bigram
-arrays of every row is ten times slower than the index, and the planner's estimates
-for array containment are poor) and a larger ``work_mem`` (bitmaps stay exact).
-Snippets and highlight spans are made from the page text in Python, by the same code
-as for Whoosh (:func:`search.searching.literal_spans`).
+One statement per search (:meth:`PostgresIndex.search`) finds the matching pages once
+(:mod:`search.pg.compile`: scope and filters in the same ``WHERE``) and computes from
+them the total, the scores, the page of hits and the groups by case and document; a
+second reads the text of the hits shown. Both run in one ``REPEATABLE READ``
+transaction on a connection of its own, so they see one snapshot, with
+``enable_seqscan`` off (the conditions are made for the GIN index; a sequential scan
+that tests the bigram array of every row is ten times slower, and the planner's
+estimates for array containment are poor enough to choose one), ``jit`` off (compiling
+took seconds and saved nothing) and ``work_mem`` 16 MB (bitmaps stay exact). Snippets
+and highlight spans are made from the page text in Python, by the same code as for
+Whoosh (:func:`search.searching.literal_spans`).
 """
 
 from __future__ import annotations
@@ -219,14 +220,14 @@ class PostgresIndex:
         module docstring). Options of the Whoosh backend (``procs``, ``limitmb``,
         ``optimize``) are accepted and ignored."""
         with self.engine.connect() as lock:
-            got = lock.execute(sa.text("SELECT pg_try_advisory_lock(7301050, :k)"), {"k": self._lock_key}).scalar()
+            got = lock.execute(sa.text("SELECT pg_try_advisory_lock(7301060, :k)"), {"k": self._lock_key}).scalar()
             lock.commit()
             if not got:
                 raise IndexLockedError(f"a reindex of {self.pages} is already running")
             try:
                 return self._reindex_locked(source, checkpoint, commit_every)
             finally:
-                lock.execute(sa.text("SELECT pg_advisory_unlock(7301050, :k)"), {"k": self._lock_key})
+                lock.execute(sa.text("SELECT pg_advisory_unlock(7301060, :k)"), {"k": self._lock_key})
                 lock.commit()
 
     def _reindex_locked(

@@ -101,15 +101,16 @@ class Lease:
     took the row) sets ``lost``; stores are conditional on the row's state anyway, so the
     slower of two workers finds the work done and drops its result."""
 
-    def __init__(self, model: Any, row_id: int, *conditions: Any) -> None:
+    def __init__(self, model: Any, row_id: int, *conditions: Any, count_attempt: bool = True) -> None:
         self.model, self.row_id, self.conditions = model, row_id, conditions
+        self.count_attempt = count_attempt
         self.held = False
         self.lost = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Lease:
-        self.held = take(self.model, self.row_id, *self.conditions)
+        self.held = take(self.model, self.row_id, *self.conditions, count_attempt=self.count_attempt)
         if self.held:
             engine, me, seconds = db.get_db().engine, owner(), lease_seconds()
             self._thread = threading.Thread(target=self._beat, args=(engine, me, seconds),

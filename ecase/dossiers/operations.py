@@ -113,19 +113,28 @@ OPTIMISTIC_TRIES = 3
 
 
 def add_scan_to_volume(scan: Scan, ocr: Mapping[int, PageOCR] | None = None) -> VolumeVersion | None:
-    """Put a processed scan's pages into its volume as a new version; ``ocr`` (by page id)
-    replaces the stored readings of some of its pages, stored in the same transaction.
+    """Put a processed scan's pages into its volume as a new version (see
+    :func:`add_scans_to_volume`)."""
+    return add_scans_to_volume([scan], ocr)
+
+
+def add_scans_to_volume(scans: Sequence[Scan], ocr: Mapping[int, PageOCR] | None = None) -> VolumeVersion | None:
+    """Put processed scans' pages into their volume (all of one volume) as one new
+    version, placed in the order the scans were accepted; ``ocr`` (by page id) replaces
+    the stored readings of some of their pages, stored in the same transaction.
 
     Any number of scans may finish at once on one volume: recognition runs without a lock
     on the version the worker read, and the new version is written under
     :func:`lock_volume` only if that version is still the current one (else it is done
     again on the newer one; after ``OPTIMISTIC_TRIES`` recognition runs under the lock).
-    Idempotent: a scan whose pages are all in the current version already adds nothing
-    (None). The caller has nothing else unwritten in the transaction (a conflict rolls it
-    back)."""
+    Idempotent: scans whose pages are all in the current version already are left out,
+    and when none is left nothing is added (None). The caller has nothing else unwritten
+    in the transaction (a conflict rolls it back)."""
     s = db.session()
-    volume = scan.volume
-    pages_of_scan = {p.id for p in scan.pages}
+    scans = sorted(scans, key=lambda sc: sc.id)
+    volume = scans[0].volume
+    assert all(sc.volume_id == volume.id for sc in scans), "scans of one volume"
+    of_scans = {p.id for sc in scans for p in sc.pages}
     for attempt in range(OPTIMISTIC_TRIES + 1):
         locked = attempt == OPTIMISTIC_TRIES
         if locked:
@@ -134,24 +143,34 @@ def add_scan_to_volume(scan: Scan, ocr: Mapping[int, PageOCR] | None = None) -> 
             s.expire(volume)
         current = volume.current
         base = current.number if current else 0
-        current_ids = [vp.page_id for vp in current.pages] if current else []
-        if pages_of_scan and pages_of_scan <= set(current_ids):
+        ids = [vp.page_id for vp in current.pages] if current else []
+        present = set(ids)
+        reasons = []
+        for scan in scans:
+            pages = {p.id for p in scan.pages}
+            if pages and pages <= present:
+                continue
+            ids, reason = scan_placement(scan, ids)
+            reasons.append(reason)
+        if not reasons:
             return None
-        ids, reason = scan_placement(scan, current_ids)
         by_id = {p.id: p for p in s.scalars(select(Page).where(Page.id.in_(ids)))}
         reading = read_pages([by_id[i] for i in ids], ocr)
         if not locked:
             lock_volume(volume)
             now = volume.current.number if volume.current else 0
             if now != base:
-                log.info("volume %s changed while scan %s was recognised (version %s, now %s): again",
-                         volume.id, scan.id, base, now)
+                log.info("volume %s changed while %d scan(s) were recognised (version %s, now %s): again",
+                         volume.id, len(reasons), base, now)
                 s.rollback()  # ends the lock; nothing else of this transaction is written yet
                 continue
         for page_id, page_ocr in (ocr or {}).items():
-            if page_id in pages_of_scan:
+            if page_id in of_scans:
                 by_id[page_id].ocr = ocr_to_json(page_ocr)
                 by_id[page_id].text = page_ocr.text
+        reason = "；".join(reasons)
+        if len(reason) > 200:
+            reason = f"{reasons[0]} 等 {len(reasons)} 个扫描件"[:200]
         return new_version(volume, ids, reason=reason, reading=reading)
     raise AssertionError("unreachable: the last try holds the lock")
 

@@ -284,10 +284,17 @@ def _maybe_finish(job_id: int) -> None:
 @celery.task(name="ecase.finish_scan")
 def finish_scan(job_id: int) -> None:
     """Read the scan's table pages again and put its pages into the volume as a new
-    version (see ``add_scan_to_volume``: safe beside other scans of the same volume)."""
+    version (see ``add_scans_to_volume``: safe beside other scans of the same volume).
+
+    Other scans of the same volume waiting for recognition too (a clerk's many uploads,
+    a queue after a restart) are taken along into the same version, in the order they
+    were accepted: the volume is recognised once for all of them, not once each."""
+    from contextlib import ExitStack
+
     from ecase.dossiers import operations
 
-    with Lease(Job, job_id, Job.state == "recognizing") as lease:
+    with ExitStack() as held:
+        lease = held.enter_context(Lease(Job, job_id, Job.state == "recognizing"))
         if not lease.held:
             return
         s = db.session()
@@ -297,14 +304,28 @@ def finish_scan(job_id: int) -> None:
             with db.unit_of_work():
                 _give_up(job, "文书识别多次失败，已放弃；页面已保存，可在卷宗中重新识别")
             return
-        scan = s.get(Scan, job.scan_id)
-        assert scan is not None
-        tables = _reread_tables(scan)
+        jobs = [job_id]
+        waiting = list(s.scalars(select(Job.id).where(Job.volume_id == job.volume_id, Job.id != job_id,
+                                                      Job.kind == "ingest", Job.state == "recognizing",
+                                                      leases.free(Job, utcnow()))
+                                 .order_by(Job.id).limit(BATCH)))
+        for other in waiting:
+            if held.enter_context(Lease(Job, other, Job.state == "recognizing", count_attempt=False)).held:
+                jobs.append(other)
+        scan_ids = list(s.scalars(select(Job.scan_id).where(Job.id.in_(jobs))))
+        tables: dict[int, PageOCR] = {}
+        for scan_id in scan_ids:
+            scan = s.get(Scan, scan_id)
+            assert scan is not None
+            tables.update(_reread_tables(scan))
         s.rollback()  # nothing written: the new version is written in one short transaction
         with db.unit_of_work() as s:
-            scan = s.get(Scan, job.scan_id)
-            assert scan is not None
-            operations.add_scan_to_volume(scan, tables)
-            s.execute(update(Job).where(Job.id == job_id, Job.state == "recognizing")
+            scans = [s.get(Scan, i) for i in scan_ids]
+            operations.add_scans_to_volume([sc for sc in scans if sc is not None], tables)
+            s.execute(update(Job).where(Job.id.in_(jobs), Job.state == "recognizing")
                       .values(state="done", finished_at=utcnow())
                       .execution_options(synchronize_session=False))
+
+
+#: scans of one volume recognised together at most
+BATCH = 50

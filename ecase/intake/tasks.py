@@ -175,7 +175,8 @@ def process_page(page_id: int, finish: bool = True) -> None:
             dpi, media_type = page.dpi or 300, page.original_media_type
             s.rollback()  # no transaction (nor SQLite snapshot) held while the page is read
             result, derived = run_pipeline(data, dpi=dpi, index=index, media_type=media_type,
-                                           lang=current_app.config["OCR_LANG"], name=filename)
+                                           lang=current_app.config["OCR_LANG"], name=filename,
+                                           engine=current_app.config["OCR_ENGINE"])
             if result.error is not None:
                 values = {"state": "failed", "error": result.error}
             else:

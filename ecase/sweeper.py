@@ -86,7 +86,9 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
             leases.mark_rung(Job, [job.id])
         task.apply_async(args, kwargs)
         rung[task.name] += 1
-    for volume_id in stale_indexes():
+    # an index behind its volume is rung only when the queue is empty: the volume's own
+    # message may be waiting in it, and a copy every sweep flooded a long queue
+    for volume_id in (stale_indexes() if empty is not False else []):
         index_volume.delay(volume_id)
         rung["ecase.index_volume"] += 1
     if rung:

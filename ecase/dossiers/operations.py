@@ -112,12 +112,6 @@ def scan_placement(scan: Scan, current: Sequence[int]) -> tuple[list[int], str]:
 OPTIMISTIC_TRIES = 3
 
 
-def add_scan_to_volume(scan: Scan, ocr: Mapping[int, PageOCR] | None = None) -> VolumeVersion | None:
-    """Put a processed scan's pages into its volume as a new version (see
-    :func:`add_scans_to_volume`)."""
-    return add_scans_to_volume([scan], ocr)
-
-
 def add_scans_to_volume(scans: Sequence[Scan], ocr: Mapping[int, PageOCR] | None = None) -> VolumeVersion | None:
     """Put processed scans' pages into their volume (all of one volume) as one new
     version, placed in the order the scans were accepted; ``ocr`` (by page id) replaces
@@ -362,10 +356,3 @@ def gaps(volume: Volume) -> list[Gap]:
 
 def _numbers(values: Any) -> str:
     return "、".join(str(v) for v in values)
-
-
-def pages_pending(volume: Volume) -> list[Page]:
-    """Pages of the volume's scans that are not processed yet (blocks an export)."""
-    return list(db.session().scalars(
-        select(Page).join(Scan).where(Scan.volume_id == volume.id, Page.state == "pending")
-        .order_by(Scan.id, Page.scan_index)))

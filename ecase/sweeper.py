@@ -22,6 +22,7 @@ is not flooded with copies of what it already holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from typing import Any
@@ -126,19 +127,13 @@ def stale_indexes() -> list[int]:
     latest = (select(VolumeVersion.volume_id, func.max(VolumeVersion.number).label("number"),
                      func.max(VolumeVersion.created_at).label("at"))
               .group_by(VolumeVersion.volume_id).subquery())
-    older = utcnow() - _seconds(current_app.config["SWEEP_INTERVAL_S"])
+    older = utcnow() - dt.timedelta(seconds=float(current_app.config["SWEEP_INTERVAL_S"]))
     ids = list(s.scalars(select(Volume.id).join(latest, latest.c.volume_id == Volume.id)
                          .where(or_(Volume.indexed_version.is_(None), Volume.indexed_version != latest.c.number),
                                 and_(latest.c.at < older))
                          .order_by(Volume.id)))
     s.rollback()
     return ids
-
-
-def _seconds(n: float) -> Any:
-    import datetime as dt
-
-    return dt.timedelta(seconds=float(n))
 
 
 def sweep_in(app: Flask, *, at_start: bool = False) -> None:

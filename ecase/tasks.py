@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import kombu.pools
 from celery import Celery, Task
 from flask import Flask, has_app_context
-
 
 
 class AppTask(Task):  # type: ignore[misc]
@@ -39,9 +39,10 @@ celery = Celery("ecase", task_cls=AppTask)
 
 def init_app(app: Flask) -> Celery:
     if celery.conf.broker_url and celery.conf.broker_url != app.config["BROKER_URL"]:
-        # Another app in this process (tests) used another broker: drop its pools.
-        if celery._pool is not None:
-            celery._pool.force_close_all()
+        # Another app in this process (tests) used another broker: drop its pools. kombu
+        # keeps them in process-wide registries keyed by the broker: closing one and leaving
+        # it there would hand the closed pool to the next app on that broker again.
+        kombu.pools.reset()
         celery._pool = None
         celery.amqp._producer_pool = None
     celery.conf.update(

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("worker")]
+pytestmark = [pytest.mark.xdist_group("worker")]
 
 
 def _run_worker_and_ingest(tmp_path: Path, template_db: Path, scan: Path, case_no: str,
@@ -77,11 +77,13 @@ def _run_worker_and_ingest(tmp_path: Path, template_db: Path, scan: Path, case_n
         app.extensions["ecase.db"].engine.dispose()
 
 
+@pytest.mark.slow
 def test_embedded_worker_on_sqlite_broker(tmp_path: Path, template_db: Path, small_scan: Any) -> None:
     path, info = small_scan
     _run_worker_and_ingest(tmp_path, template_db, path, info["case_no"], None)
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 def test_worker_on_redis_broker(tmp_path: Path, template_db: Path, small_scan: Any) -> None:
     url = os.environ.get("ECASE_TEST_REDIS_URL")
@@ -89,3 +91,24 @@ def test_worker_on_redis_broker(tmp_path: Path, template_db: Path, small_scan: A
         pytest.skip("ECASE_TEST_REDIS_URL is not set (./dev test starts a Redis server)")
     path, info = small_scan
     _run_worker_and_ingest(tmp_path, template_db, path, info["case_no"], url)
+
+
+def test_app_on_a_broker_used_before_gets_an_open_pool(tmp_path: Path) -> None:
+    """Tests (and one process serving several apps) move between brokers: coming back to a
+    broker used before must not hand out the pool closed when the process left it (CI once
+    failed with "Acquire on closed pool" on the Redis test run after the SQLite one)."""
+    from ecase import create_app
+    from ecase.tasks import celery
+
+    first = f"sqla+sqlite:///{tmp_path / 'first.sqlite'}"
+    second = f"sqla+sqlite:///{tmp_path / 'second.sqlite'}"
+    for broker in (first, second, first):
+        data = tmp_path / broker.rsplit("/", 1)[1].split(".")[0]
+        data.mkdir(exist_ok=True)
+        create_app({"DATA_DIR": str(data), "SECRET_KEY": "test", "TASKS_EAGER": False,
+                    "BROKER_URL": broker})
+        assert celery.conf.broker_url == broker
+        with celery.producer_or_acquire() as producer:
+            assert producer.connection.as_uri().endswith(broker.rsplit("/", 1)[1])
+        conn = celery.pool.acquire(block=False)
+        conn.release()

@@ -86,6 +86,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WORKER_MAX_MEMORY_MB", 3072,
             "A worker child that has grown beyond this many megabytes is replaced after its task "
             "(0: never).", int),
+    Setting("CORRECTIONS_NEED_REVIEW", False,
+            "A clerk's correction of a field is a proposal until a reviewer accepts it (shown and "
+            "cross-checked only then); off: it is the shown value at once.", _bool),
     Setting("SESSION_HOURS", 8, "Hours of inactivity after which a login session expires.", int),
     Setting("LOGIN_MAX_FAILURES", 5,
             "Failed logins of one user name from one client address before that pair must wait "

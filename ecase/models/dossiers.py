@@ -8,8 +8,10 @@ Nothing here is ever rewritten in place:
   pages or changing where documents split makes a new version, so earlier versions stay
   readable;
 - a ``Document`` is a run of a version's pages recognised as one legal document, with its
-  machine-read ``DocumentField`` rows; a reviewer's ``FieldCorrection`` stands beside the
-  machine's reading, never over it.
+  machine-read ``DocumentField`` rows; a clerk's or reviewer's ``FieldCorrection`` stands
+  beside the machine's reading, never over it. Where the bureau has corrections reviewed
+  (``CORRECTIONS_NEED_REVIEW``) a clerk's correction is ``proposed`` until a reviewer
+  accepts or rejects it; only accepted corrections are laid over the machine's values.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, and_, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecase.db import Base
@@ -179,12 +181,22 @@ class Document(Base):
     fields: Mapped[list[DocumentField]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="DocumentField.id"
     )
+    #: the accepted corrections, in the order they took effect (read only: corrections are
+    #: written through ``all_corrections``)
     corrections: Mapped[list[FieldCorrection]] = relationship(
+        primaryjoin=lambda: and_(Document.id == FieldCorrection.document_id,
+                                 FieldCorrection.state == "accepted"),
+        order_by=lambda: (func.coalesce(FieldCorrection.reviewed_at, FieldCorrection.corrected_at),
+                          FieldCorrection.id),
+        viewonly=True,
+    )
+    #: every correction, proposed, accepted or rejected
+    all_corrections: Mapped[list[FieldCorrection]] = relationship(
         back_populates="document", order_by="FieldCorrection.id"
     )
 
     def values(self) -> dict[str, Any]:
-        """Machine values with the latest correction of each field laid over them."""
+        """Machine values with the latest accepted correction of each field laid over them."""
         out = {f.name: f.value for f in self.fields}
         for c in self.corrections:
             out[c.name] = c.value
@@ -216,8 +228,15 @@ class DocumentField(Base):
     document: Mapped[Document] = relationship(back_populates="fields")
 
 
+CORRECTION_STATES: dict[str, str] = {"proposed": "待审核", "accepted": "已采纳", "rejected": "已驳回"}
+
+
 class FieldCorrection(Base):
-    """A reviewer's value for a field, kept beside the machine's reading."""
+    """A clerk's or reviewer's value for a field, kept beside the machine's reading.
+
+    ``accepted`` at once unless the bureau has corrections reviewed; then a clerk's is
+    ``proposed`` until a reviewer accepts or rejects it (``reviewed_by``, ``reviewed_at``,
+    ``review_note`` — the reason given)."""
 
     __tablename__ = "field_corrections"
 
@@ -228,6 +247,16 @@ class FieldCorrection(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
     corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     corrected_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(20), default="accepted", server_default="accepted",
+                                       index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
-    document: Mapped[Document] = relationship(back_populates="corrections")
-    corrected_by: Mapped[User | None] = relationship()
+    document: Mapped[Document] = relationship(back_populates="all_corrections")
+    corrected_by: Mapped[User | None] = relationship(foreign_keys=[corrected_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def state_name(self) -> str:
+        return CORRECTION_STATES.get(self.state, self.state)

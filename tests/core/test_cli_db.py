@@ -3,12 +3,11 @@ looked at without changing anything."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
+
+from tests.pg import fresh_database
 
 
 def _run(args: list[str], env: dict[str, str]) -> tuple[int, str]:
@@ -57,24 +56,10 @@ def test_current_names_pending_migrations(tmp_path: Path) -> None:
 
 
 def test_upgrade_on_postgresql(tmp_path: Path) -> None:
-    from sqlalchemy import create_engine, text
-
-    url = os.environ.get("ECASE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
-    name = f"ecase_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        env = {"ECASE_DATA_DIR": str(tmp_path / "data"),
-               "ECASE_DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    with fresh_database() as url:
+        env = {"ECASE_DATA_DIR": str(tmp_path / "data"), "ECASE_DATABASE_URL": url}
         assert _run(["db", "current", "--check"], env)[0] == 1
         code, out = _run(["db", "upgrade"], env)
         assert code == 0 and "database upgraded" in out, out
         code, out = _run(["db", "current", "--check"], env)
         assert code == 0 and "postgresql" in out
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy import inspect
 
 from ecase.db import Base, make_engine
 from ecase.migrate import alembic_config
+from tests.pg import fresh_database
 
 
 def test_history_is_linear() -> None:
@@ -46,20 +46,5 @@ def test_upgrade_downgrade_upgrade_sqlite(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_upgrade_downgrade_upgrade_postgres() -> None:
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    url = os.environ.get("ECASE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
-    name = f"ecase_m_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _roundtrip(url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("ecase_m") as url:
+        _roundtrip(url)

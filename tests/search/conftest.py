@@ -10,7 +10,6 @@ in a schema of its own, so tests never see each other's pages. ``built_index`` a
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 from search import Index, PageRecord, SearchBackend
 from search.synthetic import PageFactory
+from tests.pg import fresh_database
 
 BACKENDS = [pytest.param("whoosh", id="whoosh"), pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
@@ -32,23 +32,14 @@ def pages() -> list[PageRecord]:
 @pytest.fixture(scope="session")
 def pg_engine() -> Iterator[Any]:
     """An engine on a fresh database (dropped afterwards); skipped without a server."""
-    url = os.environ.get("ECASE_TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
 
-    name = f"ecase_search_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(url.rsplit("/", 1)[0] + "/" + name)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("ecase_search") as url:
+        engine = create_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 class Backends:

@@ -4,6 +4,7 @@ Every test runs with each ``SEARCH_BACKEND`` (``postgresql`` on a database of it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Generator, Iterator
@@ -16,6 +17,7 @@ from sqlalchemy import delete, select
 
 from ecase import db
 from ecase.models import Case, Unit
+from tests.pg import fresh_database
 from tests.search.conftest import BACKENDS
 
 pytestmark = pytest.mark.slow
@@ -28,38 +30,22 @@ def app(request: pytest.FixtureRequest, app_config: dict[str, Any], template_db:
 
 
 def service_app(backend: str, app_config: dict[str, Any], template_db: Path) -> Generator[Flask, None, None]:
-    import os
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
     from ecase import create_app
 
     config = dict(app_config, SEARCH_BACKEND=backend)
     data = Path(config["DATA_DIR"])
     data.mkdir(parents=True, exist_ok=True)
-    admin = name = None
-    if backend == "postgresql":
-        url = os.environ.get("ECASE_TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("ECASE_TEST_POSTGRES_URL is not set (./dev test starts a server)")
-        name = f"ecase_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        config["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-    else:
-        shutil.copy(template_db, data / "ecase.sqlite")
-    app = create_app(config)
-    try:
-        with app.app_context():
-            yield app
-    finally:
-        app.extensions["ecase.db"].engine.dispose()
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with contextlib.ExitStack() as stack:
+        if backend == "postgresql":
+            config["DATABASE_URL"] = stack.enter_context(fresh_database())
+        else:
+            shutil.copy(template_db, data / "ecase.sqlite")
+        app = create_app(config)
+        try:
+            with app.app_context():
+                yield app
+        finally:
+            app.extensions["ecase.db"].engine.dispose()
 
 
 def lose_the_index(app: Flask) -> None:

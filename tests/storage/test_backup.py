@@ -19,6 +19,7 @@ from ecase import db
 from ecase.blobs import store
 from ecase.cli import main
 from ecase.models import Job
+from tests.pg import fresh_database
 
 
 def _restore(folder: Path, data: Path, **env: str) -> Any:
@@ -210,9 +211,6 @@ def test_the_documented_postgresql_backup_and_restore(pg_app: Flask, tmp_path: P
     and the audit chain verify."""
     import shutil
     import subprocess
-    import uuid
-
-    from sqlalchemy import create_engine, text
 
     keys = _some_data(pg_app)
     url = pg_app.config["DATABASE_URL"]
@@ -229,12 +227,7 @@ def test_the_documented_postgresql_backup_and_restore(pg_app: Flask, tmp_path: P
     assert "0 blobs copied" in again.output and "4 there already" in again.output
     head = pg_app.test_cli_runner().invoke(main, ["audit", "verify"]).output.split("head ")[1].split()[0]
 
-    name = f"ecase_{uuid.uuid4().hex[:12]}"
-    new_url = url.rsplit("/", 1)[0] + "/" + name
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
+    with fresh_database(server=url.rsplit("/", 1)[0] + "/postgres") as new_url:
         subprocess.run([_pg_bin("pg_restore"), "--no-owner", "--exit-on-error",
                         f"--dbname={new_url.replace('+psycopg', '')}", str(backup / "ecase.dump")], check=True)
         new = tmp_path / "restored"
@@ -260,7 +253,3 @@ def test_the_documented_postgresql_backup_and_restore(pg_app: Flask, tmp_path: P
                 assert sorted(str(j.result_key) for j in db.session().query(Job)) == sorted(keys)
         finally:
             app.extensions["ecase.db"].engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

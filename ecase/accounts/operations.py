@@ -22,7 +22,7 @@ from ecase.access import Actor, require
 from ecase.accounts.errors import LastAdmin, WeakPassword
 from ecase.audit import record
 from ecase.errors import InvalidInput
-from ecase.models import ROLES, Unit, User
+from ecase.models import ROLES, ApiToken, Unit, User
 from ecase.models.org import LoginThrottle
 from ecase.models._types import utcnow
 
@@ -262,15 +262,19 @@ def set_active(actor: Actor, user: User, active: bool) -> User:
 
 
 def reset_password(actor: Actor, user: User) -> str:
-    """A new generated password (shown once to the admin); the user's sessions end."""
+    """A new generated password (shown once to the admin); the user's sessions end, and so
+    do the account's API tokens: an admin resets an account that may be in other hands."""
     require(actor, "account.manage")
     password = new_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_sessions(user)
     clear_throttles(user.username)
+    revoked = db.session().execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())).rowcount
     db.session().flush()
-    record(actor, "account.reset_password", "user", user.id)
+    record(actor, "account.reset_password", "user", user.id, {"tokens_revoked": revoked})
     return password
 
 

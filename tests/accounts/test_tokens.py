@@ -75,3 +75,29 @@ def test_a_token_cannot_manage_accounts_or_tokens(app: Any, make_user: Any) -> N
     assert api.post("/admin/users", data={"username": "x", "role": "admin", "new_unit": "U"},
                     headers=hdr).status_code == 403
     assert len(db.session().scalars(select(ApiToken)).all()) == 1
+
+
+def test_an_admins_reset_revokes_the_accounts_tokens(app: Any, client: FlaskClient, make_user: Any,
+                                                     login: Any) -> None:
+    """A reset is what an admin does when an account may be in other hands: its API tokens
+    end with its sessions (a script keeping a stolen token would keep the account)."""
+    from ecase.access import Actor
+    from ecase.accounts.tokens import create_token
+    from ecase.models import AuditEntry
+
+    clerk = make_user("zhang", "clerk")
+    _t, first = create_token(Actor.of(clerk), clerk, "导入脚本")
+    _t, second = create_token(Actor.of(clerk), clerk, "备用")
+    other = make_user("li", "clerk")
+    _t, kept = create_token(Actor.of(other), other, "li's")
+    db.session().commit()
+    api = app.test_client()
+    assert api.get("/cases", headers={"Authorization": f"Bearer {first}"}).status_code == 200
+
+    login(make_user("boss", "admin"))
+    assert client.post(f"/admin/users/{clerk.id}/password").status_code == 200
+    for secret in (first, second):
+        assert api.get("/cases", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert api.get("/cases", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+    entry = db.session().scalars(select(AuditEntry).where(AuditEntry.action == "account.reset_password")).one()
+    assert entry.detail["tokens_revoked"] == 2

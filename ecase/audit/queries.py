@@ -70,6 +70,7 @@ ACTION_NAMES: dict[str, str] = {
     "account.change": "修改账户", "account.disable": "停用账户", "account.enable": "启用账户",
     "account.password": "修改密码", "account.reset_password": "重置密码", "token.create": "创建令牌",
     "token.revoke": "吊销令牌", "audit.anchor": "审计锚定", "audit.rotate_key": "更换审计密钥",
+    "correction.propose": "提交更正待审核", "correction.accept": "采纳更正", "correction.reject": "驳回更正",
 }
 TARGET_NAMES: dict[str, str] = {
     "case": "案件", "volume": "卷", "document": "文书", "page": "页面", "version": "卷版本",
@@ -91,6 +92,7 @@ DETAIL_NAMES: dict[str, str] = {
     "box": "标注框", "case": "案件", "no": "编号", "incident": "警情", "as_of": "计算日期", "from": "起",
     "to": "止", "officer": "民警", "job": "任务", "period": "期间", "kind": "类型", "state": "状态",
     "unit": "单位", "rule": "问题类型", "grade": "预警", "sort": "排序", "dir": "顺序", "offset": "起始",
+    "field": "字段", "value": "值", "correction": "更正编号", "reason": "理由",
 }
 WHY_NAMES = {"throttled": "尝试过于频繁", "password": "密码错误", "disabled": "账户已停用",
              "unknown": "用户不存在"}
@@ -146,6 +148,10 @@ def _value(key: str, v: Any) -> str:
         return "升序" if v == "asc" else "降序"
     if key == "sort" and isinstance(v, str):
         return _column_names().get(v, "所选列")
+    if key == "field" and isinstance(v, str):
+        from ecase.formatting import field_label
+
+        return field_label(v)
     if key == "volume" and isinstance(v, str):
         return _volume(v)
     if key == "code" and isinstance(v, str):

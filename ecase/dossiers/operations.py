@@ -59,6 +59,7 @@ def read_pages(pages: Sequence[Page], ocr: Mapping[int, PageOCR] | None = None) 
     from flask import current_app
 
     from scanning import recognition
+    from scanning.recognition.labels import labels_for
     from scanning.recognition.lexicon import load_names
     from scanning.reconcile import assign_paper_labels, page_types_from_documents
 
@@ -70,7 +71,9 @@ def read_pages(pages: Sequence[Page], ocr: Mapping[int, PageOCR] | None = None) 
             r.ocr = ocr[p.id]
         results.append(r)
     # the bureau's own names (NAMES_FILE, default DATA_DIR/names.txt) when the file exists
-    docs = recognition.recognize(results, lexicon=load_names(current_app.config.get("NAMES_FILE")))
+    # and its labels (LABELS_FILE, default DATA_DIR/labels.toml) added to the built-in ones
+    docs = recognition.recognize(results, lexicon=load_names(current_app.config.get("NAMES_FILE")),
+                                 labels=labels_for(current_app.config.get("LABELS_FILE")))
     labels = assign_paper_labels(page_types_from_documents(docs, len(results)), [r.blank for r in results])
     return Reading(list(docs), list(labels), reconcile_version(results, docs))
 
@@ -232,20 +235,78 @@ def reconcile_version(results: Sequence[PageResult], docs: Sequence[ScanDocument
         return []
 
 
-def correct_field(actor: Actor, document: Document, name: str, value: object, note: str = "") -> FieldCorrection:
+#: who reviews corrections: those who put recognition right across units (reviewers, admins)
+REVIEW_ACTION = "recognition.correct"
+
+
+def correct_field(actor: Actor, document: Document, name: str, value: object, note: str = "", *,
+                  need_review: bool = False) -> FieldCorrection:
     """A clerk's or reviewer's value for one field, kept beside the machine's reading
-    (``value`` already in its field's normal form: ``ecase.dossiers.fields.normalise``)."""
+    (``value`` already in its field's normal form: ``ecase.dossiers.fields.normalise``).
+
+    With ``need_review`` (the bureau's ``CORRECTIONS_NEED_REVIEW``) a correction by someone
+    who may not review corrections is only ``proposed``: neither shown as the field's value
+    nor cross-checked until a reviewer accepts it (:func:`review_correction`)."""
+    from ecase.access import may
+    from ecase.audit import record
+
     volume = document.version.volume
     require(actor, "field.correct", volume.case.unit_id)
     if not name or len(name) > 50:
         raise InvalidInput("字段名无效")
+    proposed = need_review and not may(actor, REVIEW_ACTION, volume.case.unit_id)
     corr = FieldCorrection(document_id=document.id, name=name, value=value, note=note[:200],
-                           corrected_by_id=actor.user_id)
-    document.corrections.append(corr)  # shown at once by whoever holds the document
-    db.session().add(corr)
-    db.session().flush()
-    reindex_later(volume.id)
+                           corrected_by_id=actor.user_id, state="proposed" if proposed else "accepted")
+    s = db.session()
+    s.add(corr)
+    s.flush()
+    s.expire(document, ["corrections", "all_corrections"])  # shown at once by whoever holds it
+    record(actor, "correction.propose" if proposed else "correct", "document", document.id,
+           {"field": name, "value": _shown(name, value), "correction": corr.id})
+    if not proposed:
+        reindex_later(volume.id)
     return corr
+
+
+def _shown(name: str, value: object) -> str:
+    from ecase.formatting import field_display
+
+    return str(field_display(name, value))[:200]
+
+
+def review_correction(actor: Actor, correction: FieldCorrection, *, accept: bool,
+                      reason: str = "") -> FieldCorrection:
+    """Accept a proposed correction (it becomes the field's shown and cross-checked value)
+    or reject it with a reason (the value shown stays). Nobody reviews their own."""
+    from ecase.audit import record
+    from ecase.errors import Forbidden
+    from ecase.models._types import utcnow
+
+    document = correction.document
+    volume = document.version.volume
+    require(actor, REVIEW_ACTION, volume.case.unit_id)
+    reason = " ".join(reason.split())
+    if correction.state != "proposed":
+        raise Conflict(f"这条更正已经审核过（{correction.state_name}），无需再审核")
+    if actor.user_id is not None and correction.corrected_by_id == actor.user_id:
+        raise Forbidden("不能审核自己提交的更正，请由其他审核人员审核")
+    if not accept and not reason:
+        raise InvalidInput("驳回更正须写明理由")
+    if len(reason) > 200:
+        raise InvalidInput("理由过长（不超过 200 字）")
+    correction.state = "accepted" if accept else "rejected"
+    correction.reviewed_by_id = actor.user_id
+    correction.reviewed_at = utcnow()
+    correction.review_note = reason
+    s = db.session()
+    s.flush()
+    s.expire(document, ["corrections", "all_corrections"])
+    record(actor, "correction.accept" if accept else "correction.reject", "document", document.id,
+           {"field": correction.name, "value": _shown(correction.name, correction.value),
+            "correction": correction.id, "reason": reason})
+    if accept:
+        reindex_later(volume.id)
+    return correction
 
 
 def move_pages(actor: Actor, volume: Volume, order: Sequence[int]) -> VolumeVersion:

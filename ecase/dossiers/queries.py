@@ -293,3 +293,96 @@ def unit_home(actor: Actor, *, today: Any, due_days: int = 7, limit: int = 10) -
     cases_total = s.scalar(select(func.count()).select_from(visible_cases(actor).subquery())) or 0
     return UnitHome(unit_name, open_total, by_grade, findings, due_soon, unscanned, unscanned_total,
                     cases_total, period_label, standings)
+
+
+# --- corrections under review -------------------------------------------------------------
+
+def get_correction(actor: Actor, correction_id: int) -> Any:
+    from ecase.models import FieldCorrection
+
+    corr = db.session().get(FieldCorrection, correction_id)
+    if corr is None:
+        raise NotFound()
+    require(actor, "case.view", corr.document.version.volume.case.unit_id)
+    return corr
+
+
+@dataclass
+class CorrectionFilter:
+    """The corrections list's filters, as kept in the URL."""
+
+    state: str = "proposed"  # "" for every state
+    unit_id: int | None = None
+    q: str = ""  # case number or name
+
+
+@dataclass
+class CorrectionRow:
+    correction: Any
+    document: Document
+    volume: Volume
+    case: Case
+    position: int  # where the field was read (else the document's first page)
+    machine: Any  # the machine's reading, None when it read nothing
+
+
+def correction_list(actor: Actor, f: CorrectionFilter, *, page: int = 1,
+                    per_page: int = 50) -> tuple[list[CorrectionRow], int]:
+    """Corrections of the units ``actor`` sees, newest first, with a true total."""
+    from ecase.access import filter_units
+    from ecase.models import DocumentField, FieldCorrection
+
+    require(actor, "case.view")
+    s = db.session()
+    q = (select(FieldCorrection, Document, Volume, Case)
+         .join(Document, Document.id == FieldCorrection.document_id)
+         .join(VolumeVersion, VolumeVersion.id == Document.version_id)
+         .join(Volume, Volume.id == VolumeVersion.volume_id)
+         .join(Case, Case.id == Volume.case_id))
+    q = filter_units(q, Case.unit_id, actor)
+    if f.state:
+        q = q.where(FieldCorrection.state == f.state)
+    if f.unit_id:
+        q = q.where(Case.unit_id == f.unit_id)
+    if f.q:
+        like = f"%{f.q}%"
+        q = q.where(Case.case_no.like(like) | Case.name.like(like))
+    total = s.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    rows = s.execute(q.order_by(FieldCorrection.id.desc()).limit(per_page)
+                     .offset((max(page, 1) - 1) * per_page)).all()
+    fields = {}
+    if rows:
+        doc_ids = {d.id for _, d, _, _ in rows}
+        for fld in s.scalars(select(DocumentField).where(DocumentField.document_id.in_(doc_ids))):
+            fields.setdefault((fld.document_id, fld.name), fld)
+    out = []
+    for corr, doc, vol, case in rows:
+        fld = fields.get((doc.id, corr.name))
+        position = doc.first_position
+        if fld is not None and fld.page_id is not None:
+            at = s.scalar(select(VolumePage.position).where(VolumePage.version_id == doc.version_id,
+                                                            VolumePage.page_id == fld.page_id))
+            position = at or position
+        out.append(CorrectionRow(corr, doc, vol, case, position, fld.value if fld is not None else None))
+    return out, total
+
+
+def pending_count(actor: Actor) -> int:
+    rows, total = correction_list(actor, CorrectionFilter(), per_page=1)
+    return total
+
+
+def field_reviews(document: Document) -> dict[str, dict[str, Any]]:
+    """Per field of ``document``: its proposals awaiting review (``pending``) and the last
+    rejection made after the value shown took effect (``rejected``), for the viewer."""
+    out: dict[str, dict[str, Any]] = {}
+    shown_at: dict[str, Any] = {}
+    for c in document.corrections:
+        shown_at[c.name] = c.reviewed_at or c.corrected_at
+    for c in document.all_corrections:
+        entry = out.setdefault(c.name, {"pending": [], "rejected": None})
+        if c.state == "proposed":
+            entry["pending"].append(c)
+        elif c.state == "rejected" and (c.name not in shown_at or (c.reviewed_at and c.reviewed_at > shown_at[c.name])):
+            entry["rejected"] = c
+    return out

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from ecase.access import may, require
 from ecase.auth import current_actor
@@ -122,6 +122,9 @@ def volume(volume_id: int, position: int = 1) -> str:
         query=query, hit_pages=hit_pages,
         jobs=queries.volume_jobs(vol), scans=queries.volume_scans(vol),
         field_input=field_types.field_input, field_editable=field_types.editable,
+        field_reviews=queries.field_reviews, user_id=actor.user_id,
+        need_review=bool(current_app.config.get("CORRECTIONS_NEED_REVIEW")),
+        can_review=may(actor, operations.REVIEW_ACTION, vol.case.unit_id),
         can_correct=may(actor, "recognition.correct", vol.case.unit_id),
         can_fix=may(actor, "field.correct", vol.case.unit_id),
         can_recognize=may(actor, "recognition.run", vol.case.unit_id),
@@ -221,9 +224,13 @@ def correct_field(document_id: int) -> Response:
             raise InvalidInput("字段值的格式有误") from e
     else:
         value = field_types.normalise(name, raw)
-    operations.correct_field(actor, doc, name, value, request.form.get("note", ""))
-    flash(f"已将{doc.title}的「{field_types.field_label(name)}」更正为「{field_types.field_display(name, value)}」",
-          "success")
+    corr = operations.correct_field(actor, doc, name, value, request.form.get("note", ""),
+                                    need_review=bool(current_app.config.get("CORRECTIONS_NEED_REVIEW")))
+    label, shown = field_types.field_label(name), field_types.field_display(name, value)
+    if corr.state == "proposed":
+        flash(f"已提交{doc.title}「{label}」的更正「{shown}」，待审核人员采纳后生效", "success")
+    else:
+        flash(f"已将{doc.title}的「{label}」更正为「{shown}」", "success")
     version = doc.version
     position = parse_position(request.form.get("position"), doc.first_position)
     return redirect(url_for("dossiers.volume_page", volume_id=version.volume_id,
@@ -330,3 +337,49 @@ def recognize(volume_id: int) -> Response:
     require(actor, "recognition.run", vol.case.unit_id)
     operations.rerecognize(actor, vol)
     return redirect(url_for("dossiers.volume", volume_id=vol.id))
+
+
+def correction_list() -> str:
+    """Corrections awaiting review (or of any state), paged, filtered in the URL."""
+    from ecase.models.dossiers import CORRECTION_STATES
+
+    actor = current_actor()
+    state = request.args.get("state", "proposed")
+    f = queries.CorrectionFilter(state=state if state in CORRECTION_STATES else "",
+                                 unit_id=int_arg("unit_id", source=request.args),
+                                 q=request.args.get("q", "").strip()[:100])
+    page = page_arg()
+    rows, total = queries.correction_list(actor, f, page=page, per_page=PER_PAGE)
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    query.setdefault("state", f.state)
+    return render_template("dossiers/corrections.html", rows=rows, total=total, page=page,
+                           per_page=PER_PAGE, f=f, query=query, states=CORRECTION_STATES,
+                           units=queries.case_units(actor), may_review=lambda unit_id: may(
+                               actor, operations.REVIEW_ACTION, unit_id),
+                           user_id=actor.user_id, field_label=field_types.field_label,
+                           field_display=field_types.field_display,
+                           need_review=bool(current_app.config.get("CORRECTIONS_NEED_REVIEW")))
+
+
+def review_correction(correction_id: int) -> Response:
+    """Accept a proposed correction, or reject it with a reason; back to where it was decided."""
+    actor = current_actor()
+    corr = queries.get_correction(actor, correction_id)
+    decision = request.form.get("decision", "")
+    if decision not in ("accept", "reject"):
+        raise InvalidInput("请选择采纳或驳回")
+    operations.review_correction(actor, corr, accept=decision == "accept",
+                                 reason=request.form.get("reason", ""))
+    doc = corr.document
+    label = field_types.field_label(corr.name)
+    shown = field_types.field_display(corr.name, corr.value)
+    if decision == "accept":
+        flash(f"已采纳{doc.title}「{label}」的更正「{shown}」", "success")
+    else:
+        flash(f"已驳回{doc.title}「{label}」的更正「{shown}」", "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for("dossiers.correction_list"))
+    version = doc.version
+    position = parse_position(request.form.get("position"), doc.first_position)
+    return redirect(url_for("dossiers.volume_page", volume_id=version.volume_id, position=position,
+                            version=version.number, doc=doc.id, _anchor=f"doc-{doc.id}"))

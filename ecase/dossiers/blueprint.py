@@ -23,7 +23,7 @@ bp.add_url_rule("/api/volumes/<int:volume_id>", "api_volume", views.api_volume)
 bp.add_url_rule("/documents/<int:document_id>/fields", "correct_field", views.correct_field,
                 methods=["POST"])
 bp.add_url_rule("/corrections", "correction_list", views.correction_list)
-bp.add_url_rule("/corrections/<int:correction_id>/review", "review_correction", views.review_correction,
+bp.add_url_rule("/documents/<int:document_id>/review", "review_correction", views.review_correction,
                 methods=["POST"])
 bp.add_url_rule("/volumes/<int:volume_id>/split", "resplit", views.resplit, methods=["POST"])
 bp.add_url_rule("/volumes/<int:volume_id>/order", "move_pages", views.move_pages, methods=["POST"])

@@ -297,16 +297,6 @@ def unit_home(actor: Actor, *, today: Any, due_days: int = 7, limit: int = 10) -
 
 # --- corrections under review -------------------------------------------------------------
 
-def get_correction(actor: Actor, correction_id: int) -> Any:
-    from ecase.models import FieldCorrection
-
-    corr = db.session().get(FieldCorrection, correction_id)
-    if corr is None:
-        raise NotFound()
-    require(actor, "case.view", corr.document.version.volume.case.unit_id)
-    return corr
-
-
 @dataclass
 class CorrectionFilter:
     """The corrections list's filters, as kept in the URL."""

@@ -361,16 +361,22 @@ def correction_list() -> str:
                            need_review=bool(current_app.config.get("CORRECTIONS_NEED_REVIEW")))
 
 
-def review_correction(correction_id: int) -> Response:
-    """Accept a proposed correction, or reject it with a reason; back to where it was decided."""
+def review_correction(document_id: int) -> Response:
+    """Accept a proposed correction of the document (form ``correction``), or reject it with
+    a reason; back to where it was decided."""
+    from ecase.params import parse_int
+
     actor = current_actor()
-    corr = queries.get_correction(actor, correction_id)
+    doc = queries.get_document(actor, document_id)
+    correction_id = parse_int(request.form.get("correction"), "correction")
+    corr = next((c for c in doc.all_corrections if c.id == correction_id), None)
+    if corr is None:
+        raise NotFound("这条更正不存在或不属于此文书")
     decision = request.form.get("decision", "")
     if decision not in ("accept", "reject"):
         raise InvalidInput("请选择采纳或驳回")
     operations.review_correction(actor, corr, accept=decision == "accept",
                                  reason=request.form.get("reason", ""))
-    doc = corr.document
     label = field_types.field_label(corr.name)
     shown = field_types.field_display(corr.name, corr.value)
     if decision == "accept":

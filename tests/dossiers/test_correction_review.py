@@ -71,8 +71,10 @@ def propose(client: Any, doc_id: int, value: str = "济天公(刑)立字[2018]1�
 
 
 def review(client: Any, corr_id: int, decision: str, reason: str = "", **kw: Any) -> Any:
-    return client.post(f"/corrections/{corr_id}/review",
-                       data={"decision": decision, "reason": reason, "position": "1"}, **kw)
+    corr = db.session().get(FieldCorrection, corr_id)
+    assert corr is not None
+    return client.post(f"/documents/{corr.document_id}/review",
+                       data={"correction": corr_id, "decision": decision, "reason": reason, "position": "1"}, **kw)
 
 
 def audit_actions() -> list[str]:
@@ -111,7 +113,7 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     assert values(doc_id)["doc_no"] == MACHINE_NO
     assert mismatch_found()
     assert "待审核" in html and MACHINE_NO in html and RIGHT_NO in html and "已更正" not in html
-    assert f'/corrections/{corr.id}/review' not in html  # the clerk has no review buttons
+    assert f'/documents/{doc_id}/review' not in html  # the clerk has no review buttons
     # a clerk cannot accept (their own or any)
     assert review(client, corr.id, "accept").status_code == 403
     assert corrections()[0].state == "proposed"
@@ -120,7 +122,7 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     listing = client.get("/corrections").get_data(as_text=True)
     assert "A1" in listing and RIGHT_NO in listing and MACHINE_NO in listing and "待审核" in listing
     page = client.get(f"/volumes/{vol_id}").get_data(as_text=True)
-    assert f'/corrections/{corr.id}/review' in page
+    assert f'/documents/{doc_id}/review' in page and f'name="correction" value="{corr.id}"' in page
     # a rejection needs a reason
     bad = review(client, corr.id, "reject", headers={"Accept": "application/json"})
     assert bad.status_code == 422 and "理由" in bad.get_json()["error"]["message"]
@@ -140,7 +142,8 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     assert second.state == "proposed"
 
     login(world["reviewer"])
-    resp = client.post(f"/corrections/{second.id}/review", data={"decision": "accept", "back": "list"})
+    resp = client.post(f"/documents/{doc_id}/review",
+                       data={"correction": second.id, "decision": "accept", "back": "list"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/corrections")
     assert corrections()[-1].state == "accepted"
     assert values(doc_id)["doc_no"] == RIGHT_NO
@@ -186,6 +189,10 @@ def test_access_to_proposals_and_reviews(client: Any, login: Any, world: dict[st
     assert corrections()[0].state == "proposed"
     # a reviewer's own correction needs nobody: it counts at once
     login(world["reviewer2"])
+    for bad in ({}, {"correction": str(corr.id + 1)}):  # none given, or not this document's
+        assert client.post(f"/documents/{doc_id}/review", data={"decision": "accept", **bad}).status_code == 404
+    assert client.post(f"/documents/{doc_id}/review",
+                       data={"correction": str(corr.id), "decision": "maybe"}).status_code == 422
     assert review(client, corr.id, "accept").status_code == 302
     login(world["reviewer"])
     assert propose(client, doc_id, "济天公（刑）立字〔2018〕2号").status_code == 302

@@ -71,6 +71,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The bureau's own names (UTF-8, one a line, # comments: its full name, procuratorate, court, "
             "government, the heads of its document numbers such as 岱槐公); recognition puts close OCR "
             "misreadings of them right. Default DATA_DIR/names.txt, used when that file exists."),
+    Setting("LABELS_FILE", None,
+            "The bureau's own field labels and fixed phrases (TOML, docs/labels.md), added to the built-in "
+            "ones and read again when it changes. Default DATA_DIR/labels.toml, used when that file exists."),
     Setting("LEASE_S", 60,
             "Seconds a worker holds a job or page without renewing its lease; a lease not renewed "
             "in time (the worker died) lets the sweeper hand the work out again.", int),
@@ -156,6 +159,8 @@ def load(overrides: Mapping[str, Any] | None = None,
         values["INDEX_DIR"] = str(data_dir / "index")
     if not values["NAMES_FILE"]:
         values["NAMES_FILE"] = str(data_dir / "names.txt")
+    if not values["LABELS_FILE"]:
+        values["LABELS_FILE"] = str(data_dir / "labels.toml")
     if not values["BROKER_URL"]:
         values["BROKER_URL"] = f"sqla+sqlite:///{data_dir / 'broker.sqlite'}"
     values["TESTING"] = bool(overrides.get("TESTING", False))

@@ -10,6 +10,10 @@ Parts:
 - :mod:`.text`: a page's words regrouped into rows, as text that maps every character
   back to its word (provenance), with fuzzy anchor search.
 - :mod:`.classify`: which document a page starts: fuzzy title, fixed phrases, number kind.
+- :mod:`.labels` (and ``labels.toml``): the label vocabulary, each field's label variants
+  and the fixed phrases with slots, which a bureau extends with its own file.
+- :mod:`.layout`: readers by meaning and geometry: a value right of or below its label,
+  ended by the next known label, a rule or a cell border; a slot of a fixed phrase.
 - :mod:`.slots`, :mod:`.fields`, :mod:`.fields_admin`, :mod:`.catalog`: field readers.
 - :mod:`.charges`: the closed list of charges that ends a case name, to put right a
   charge misread by one character.
@@ -28,6 +32,8 @@ from scanning.types import Document, PageResult
 
 from .classify import TITLE_TEXT, classify_page
 from .crosscheck import crosscheck
+from .labels import LabelsError, Vocabulary, labels_for, load_labels
+from .labels import use as use_labels
 from .lexicon import Lexicon, correct_fields
 from .normalize import normalize_doc_no, parse_amount, parse_date, parse_datetime
 from .split import Draft, read_fields, split
@@ -59,11 +65,17 @@ def apply_lexicon(drafts: list[Draft], lexicon: Lexicon | None) -> None:
             {"value": ch.new, "page": None, "conf": None, "source": "volume names" if ch.agreed else "names"}]})
 
 
-def recognize(pages: list[PageResult], lexicon: Lexicon | None = None) -> list[Document]:
+def recognize(pages: list[PageResult], lexicon: Lexicon | None = None, labels: Vocabulary | None = None) -> list[Document]:
     """The documents of a scan, in page order; see the package docstring.
 
     ``lexicon``: the bureau's known names (:mod:`.lexicon`); without it nothing is
-    corrected against a list."""
+    corrected against a list. ``labels``: the label vocabulary (:mod:`.labels`, the
+    defaults with the bureau's file added); without it the package's defaults."""
+    with use_labels(labels):
+        return _recognize(pages, lexicon)
+
+
+def _recognize(pages: list[PageResult], lexicon: Lexicon | None) -> list[Document]:
     drafts = split(pages)
     for d in drafts:
         d.fields = read_fields(d)
@@ -78,6 +90,6 @@ def recognize(pages: list[PageResult], lexicon: Lexicon | None = None) -> list[D
 
 
 __all__ = [
-    "Lexicon", "PageText", "RecognitionError", "TITLE_TEXT", "classify_page", "normalize_doc_no", "parse_amount", "parse_date",
+    "LabelsError", "Lexicon", "PageText", "Vocabulary", "labels_for", "load_labels", "RecognitionError", "TITLE_TEXT", "classify_page", "normalize_doc_no", "parse_amount", "parse_date",
     "parse_datetime", "recognize",
 ]

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from scanning.types import FieldValue
 
+from . import layout as L
 from . import slots as S
 from .normalize import clean_text_dates, id_checksum_ok
 from .text import Flat, PageText, fold
@@ -364,14 +365,41 @@ def _procuratorate(flat: Flat) -> FieldValue | None:
     return flat.value(flat.text[s:start + m.end()], s, start + m.end())
 
 
+PROCURATORATE = L.as_institution(("人民检察院", "检察院"))
+
+
+def _by_vocab(out: Fields, pages: list[PageText], dtype: str, name: str, accept: Callable[[str], object], kind: str) -> None:
+    """``name`` from the vocabulary's phrases of ``dtype`` when the reader's own words found nothing."""
+    if name not in out:
+        put(out, name, L.by_phrases(pages, dtype, name, accept, kind))
+
+
+def _any_procuratorate(pages: list[PageText]) -> FieldValue | None:
+    """The last procuratorate named on the pages (the addressee under 此致, wherever the form puts it)."""
+    for p in reversed(pages):
+        flat = Flat(p)
+        found = list(re.finditer(rf"[{S.CJK}]{{2,20}}?人民检察院", flat.text))
+        if found:
+            m = found[-1]
+            v = PROCURATORATE(m.group(0))
+            if v:
+                s = m.start() + m.group(0).find(v)
+                return flat.value(v, s, s + len(v))
+    return None
+
+
 def read_arrest_request(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     out = common(pages, "issued_on", ("此致", "提请批准逮捕"))
     flat = Flat(pages[0])
     a = flat.find("嫌疑人")
     if a:
         put(out, "suspect_name", S.name_at(flat, a[1], known=known))
-    put(out, "case_name", _case_by(flat))
+    put(out, "case_name", L.by_phrases(pages, "arrest_request", "case_name", L.as_case_name, "case_name") or _case_by(flat))
     put(out, "procuratorate", _procuratorate(Flat(pages[-1])))
+    _by_vocab(out, pages, "arrest_request", "procuratorate", PROCURATORATE, "institution")
+    _by_vocab(out, pages, "arrest_request", "suspect_name", L.as_name, "name")
+    if "procuratorate" not in out:
+        put(out, "procuratorate", _any_procuratorate(pages))
     return out
 
 
@@ -389,6 +417,16 @@ def read_arrest_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields
         a = flat.find("嫌疑人")
         if a:
             put(out, "suspect_name", S.name_at(flat, a[1], known=known))
+    _by_vocab(out, pages, "arrest_warrant", "suspect_name", L.as_name, "name")
+    if "suspect_name" in out:
+        v = L.strip_name(out["suspect_name"].value)
+        if v != out["suspect_name"].value:
+            out["suspect_name"] = S.with_value(out["suspect_name"], v)
+    if "procuratorate" in out and not PROCURATORATE(out["procuratorate"].value):
+        del out["procuratorate"]
+    _by_vocab(out, pages, "arrest_warrant", "procuratorate", PROCURATORATE, "institution")
+    if "procuratorate" not in out:
+        put(out, "procuratorate", _any_procuratorate(pages))
     return out
 
 
@@ -407,12 +445,20 @@ def read_prosecution_opinion(pages: list[PageText], known: tuple[str, ...]) -> F
             names.append(flat.value(mm.group(1), mm.start(1), mm.end(1)))
         if names:
             out["suspect_names"] = S.with_value(names[0], [n.value for n in names])
-    put(out, "case_name", _case_by(flat))
+    if "suspect_names" in out:
+        names_v = [L.strip_name(n) for n in out["suspect_names"].value]
+        out["suspect_names"] = S.with_value(out["suspect_names"], [n for n in names_v if 2 <= len(n) <= 4])
+    _by_vocab(out, pages, "prosecution_opinion", "suspect_names", L.as_names, "names")
+    put(out, "case_name", L.by_phrases(pages, "prosecution_opinion", "case_name", L.as_case_name, "case_name")
+        or _case_by(flat))
     for p in reversed(pages):
         fv = _procuratorate(Flat(p))
         if fv:
             out["procuratorate"] = fv
             break
+    _by_vocab(out, pages, "prosecution_opinion", "procuratorate", PROCURATORATE, "institution")
+    if "procuratorate" not in out:
+        put(out, "procuratorate", _any_procuratorate(pages))
     return out
 
 

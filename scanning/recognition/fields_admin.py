@@ -7,16 +7,18 @@ line by line (``label：value``), since their layout varies more than their labe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from scanning.types import FieldValue
 
+from . import layout as L
 from . import slots as S
 from .classify import TITLES
-from .fields import Fields, common, put
-from .normalize import clean_text_dates, id_checksum_ok, normalize_case_no
+from .fields import EMPTY_BOX, Fields, common, put
+from .normalize import clean_text_dates, find_dates, id_checksum_ok, normalize_case_no
 from .text import Flat, PageText
 
 REVIEW = [("declared_unlawful", "违法"), ("dismissed", "驳回"), ("revoked", "撤销"), ("altered", "变更"), ("upheld", "维持")]
@@ -208,6 +210,7 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     pt = pages[0]
     out: Fields = {}
     flat = Flat(pt)
+    g = L.Geometry(pt)
     put(out, "authority", S.authority(pt) or _first_authority(flat))
     for code, word in VOLUME_KINDS:
         a = flat.find(word, min_score=85)
@@ -216,35 +219,108 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
             break
     else:
         put(out, "volume_kind", _garbled_kind(pt))
-    put(out, "case_name", _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由")))
-    m = re.search(r"[AJ][0-9OoIl]{22}(?![0-9])", flat.text)
-    if m:
-        v = normalize_case_no(m.group(0))
-        if v:
+    # by label first (案件编号：… on a line, an underline or in a cell), then by what the value looks like
+    put(out, "case_name", g.labelled("dossier_cover", "case_name", _cover_text)
+        or _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由")))
+    put(out, "case_no", g.labelled("dossier_cover", "case_no", L.as_case_no))
+    if "case_no" not in out:
+        m = re.search(r"[AJ][0-9OoIl]{22}(?![0-9])", flat.text)
+        v = normalize_case_no(m.group(0)) if m else None
+        if m and v:
             out["case_no"] = flat.value(v, m.start(), m.end())
-    # 第1卷共1卷: the closing 卷 is often misread and a lone 1 read as ] or l
-    m = re.search(rf"第({_DIGIT}{{1,3}})\S?卷.{{0,3}}?共({_DIGIT}{{1,3}})(?![0-9])(?!\S?页)", flat.text)
-    if m:
-        no, count = _digits(m.group(1)), _digits(m.group(2))
-        if 0 < no <= count:
-            out["volume_no"] = flat.value(no, m.start(1), m.end(1))
-            out["volume_count"] = flat.value(count, m.start(2), m.end(2))
-    a = flat.find("起止日期") or flat.find("起止") or flat.find("自")
-    found = S.dates(flat, a[0]) if a else []
-    if len(found) < 2:  # the label misread: the row holding two dates joined by 至
-        m = re.search(r"\d{4}[年.]\S{2,8}?至", flat.text)
-        found = S.dates(flat, m.start()) if m else found
-    if found:
-        out["opened_on"] = found[0]
-        if len(found) > 1:
-            out["closed_on"] = found[1]
-    m = re.search(r"(永久|长期|短期)", flat.text)
-    if m:
-        out["retention"] = flat.value(m.group(1), m.start(1), m.end(1))
-    m = re.search(r"(?:本卷)?共([0-9]{1,4})页", flat.text)
-    if m:
-        out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
+    _cover_volume(out, g, flat)
+    _cover_dates(out, g, flat)
+    put(out, "retention", g.labelled("dossier_cover", "retention", _retention()))
+    if "retention" not in out:
+        m = re.search(r"(永久|长期|短期)", flat.text)
+        if m:
+            out["retention"] = flat.value(m.group(1), m.start(1), m.end(1))
+    pc = L.by_phrases([pt], "dossier_cover", "page_count", _count, "int")
+    put(out, "page_count", pc or g.labelled("dossier_cover", "page_count", _count))
+    if "page_count" not in out:
+        m = re.search(r"(?:本卷)?共([0-9]{1,4})页", flat.text)
+        if m:
+            out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
     return out
+
+
+def _cover_text(text: str) -> str | None:
+    v = S.clean_value(text)
+    return v if len(v) >= 2 else None
+
+
+def _count(text: str) -> int | None:
+    """A count printed alone or as 12页 / 共12页 (never the year of a date)."""
+    m = re.fullmatch(r"共?(\S{1,4}?)[页张]?", S.clean_value(text))
+    return L.as_int(m.group(1)) if m else None
+
+
+def _retention() -> Callable[[str], str | None]:
+    """The ticked option (☑长期 □永久 □短期) or the one word printed."""
+    options = L.current().choices("retention")
+    plain = L.as_choice(options)
+
+    def accept(text: str) -> str | None:
+        if sum(o in text for o in options) > 1:
+            return _ticked_text(text, options)
+        return plain(text)
+    return accept
+
+
+def _ticked_text(text: str, options: list[str]) -> str | None:
+    """The one option of ``text`` whose box is not an empty box (□ however OCR read it)."""
+    found = sorted((text.find(o), o) for o in options if o in text)
+    ticked = [o for i, o in found if i == 0 or text[i - 1] not in EMPTY_BOX]
+    return ticked[0] if len(ticked) == 1 else None
+
+
+def _cover_volume(out: Fields, g: L.Geometry, flat: Flat) -> None:
+    """第1卷 共1卷 / 本案共2卷 本卷为第1卷 / 卷次：1: phrases first, then the label's value."""
+    for name in ("volume_no", "volume_count"):
+        fv = L.by_phrases([g.pt], "dossier_cover", name, _count, "int")
+        if fv is None:
+            fv = g.labelled("dossier_cover", name, _count)
+        put(out, name, fv)
+    if "volume_no" not in out or "volume_count" not in out:
+        # 第1卷共1卷: the closing 卷 is often misread and a lone 1 read as ] or l
+        m = re.search(rf"第({_DIGIT}{{1,3}})\S?卷.{{0,3}}?共({_DIGIT}{{1,3}})(?![0-9])(?!\S?页)", flat.text)
+        if m:
+            no, count = _digits(m.group(1)), _digits(m.group(2))
+            if 0 < no <= count:
+                out["volume_no"] = flat.value(no, m.start(1), m.end(1))
+                out["volume_count"] = flat.value(count, m.start(2), m.end(2))
+    if "volume_no" in out and "volume_count" in out and not 0 < out["volume_no"].value <= out["volume_count"].value:
+        del out["volume_no"], out["volume_count"]
+
+
+def _cover_dates(out: Fields, g: L.Geometry, flat: Flat) -> None:
+    years = g.pt.years
+    for lab in g.vocab.labels("dossier_cover", "opened_on"):
+        f = L.find_label(g.pt, lab)
+        if not f:
+            continue
+        idx = g.right_of(*f, own=lab) or g.below(*f, own=lab)
+        text = "".join(g.pt.text[i] for i in idx)
+        found = find_dates(text, years=years)
+        if found:
+            fv = g._fv(idx)
+            out["opened_on"] = S.with_value(fv, found[0][2])
+            if len(found) > 1:
+                out["closed_on"] = S.with_value(fv, found[1][2])
+            break
+    if "closed_on" not in out:
+        put(out, "closed_on", g.labelled("dossier_cover", "closed_on", lambda t: L.as_date(t, years)))
+    if "opened_on" in out:
+        return
+    a = flat.find("起止日期") or flat.find("起止") or flat.find("自")
+    found_fv = S.dates(flat, a[0]) if a else []
+    if len(found_fv) < 2:  # the label misread: the row holding two dates joined by 至
+        m = re.search(r"\d{4}[年.]\S{2,8}?至", flat.text)
+        found_fv = S.dates(flat, m.start()) if m else found_fv
+    if found_fv:
+        out["opened_on"] = found_fv[0]
+        if len(found_fv) > 1:
+            out.setdefault("closed_on", found_fv[1])
 
 
 def _first_authority(flat: Flat) -> FieldValue | None:

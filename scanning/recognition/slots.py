@@ -13,6 +13,7 @@ from typing import Any
 from scanning.types import FieldValue
 
 from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amount
+from .layout import NAME_LEADS, strip_name
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
@@ -53,6 +54,10 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
     for k in sorted(known, key=len, reverse=True):
         if k and text.startswith(k, pos):
             return flat.value(k, pos, pos + len(k))
+    for lead in NAME_LEADS:  # a fixed word read before the name (涉嫌方晨)
+        if text.startswith(lead, pos) and re.match(rf"[{CJK}]{{2}}", text[pos + len(lead):]):
+            pos += len(lead)
+            break
     # look two characters past the longest name, so that a stop word right after a
     # full-length name (钱玉凯可能…) is seen and not read as part of it
     m = re.match(rf"[{CJK}]{{2,{maxlen + 2}}}", text[pos:flat.row_end(pos)])
@@ -63,7 +68,7 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
         i = name.find(stop, 2)
         if i >= 2:
             name = name[:i]
-    name = name[:maxlen]
+    name = strip_name(name)[:maxlen]  # a known label after it (赖秀身份证…)
     if len(name) < 2:
         return None
     return flat.value(name, pos, pos + len(name))
@@ -79,8 +84,8 @@ def name_after(flat: Flat, anchor: str, *, start: int = 0, known: tuple[str, ...
         if b and 2 <= len(clean_value(flat.text[a[1]:b[0]])) <= maxlen:
             raw = flat.text[a[1]:b[0]]
             lead = len(raw) - len(raw.lstrip(PUNCT))
-            v = clean_value(raw)
-            if re.fullmatch(rf"[{CJK}]+", v):
+            v = strip_name(clean_value(raw))
+            if re.fullmatch(rf"[{CJK}]{{2,}}", v):
                 return flat.value(v, a[1] + lead, a[1] + lead + len(v))
     return name_at(flat, a[1], known=known, maxlen=maxlen)
 

@@ -1,0 +1,389 @@
+"""Readers by meaning and geometry: a field's value found from its label or its phrase.
+
+A field's label comes from the vocabulary (:mod:`.labels`), found in the page's rows with
+the tolerance of the other readers (spaces inside a label are gone from the page text, one
+character misread in a label of four or more still matches, full- and half-width colons are
+one). Its value is then taken where the form puts it:
+
+- **right of the label**, on its line or its underline: the characters whose boxes lie to
+  the right at the label's height, whatever row the OCR grouped them into (a value in
+  another typeface, set a little higher or lower, still belongs to its label). The value
+  ends at the next known label of any field (or a label of a thing never read, 性别, 住址),
+  at a rule read as ``|``, or at a gap wider than a cell's padding (a cell border);
+- **below the label**, in the cell under it, when nothing is right of it;
+- **inside a fixed phrase**, between its fixed words (``决定对{case_name}立案侦查``).
+
+Nothing here counts characters of one template: values are cut by labels and geometry, and
+checked by what the field holds (a name is two to four ideographs, a case name ends with 案,
+a procuratorate with 检察院, a date parses).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from scanning.types import Box, FieldValue
+
+from .labels import Phrase, Vocabulary, current
+from .normalize import find_dates, normalize_case_no
+from .text import Flat, PageText
+
+CJK = r"\u4e00-\u9fff"
+SEP = "：:_＿—－-.·…|，,;；「」 "
+RULE = "|"
+NAME_LEADS = ("犯罪嫌疑人", "嫌疑人", "涉嫌", "被告人", "对", "将")
+
+
+def char_boxes(pt: PageText) -> list[Box | None]:
+    """A box for every character of ``pt.text``: its word's box cut evenly among the word's
+    characters (Tesseract's chi_sim words are one character; a PP-OCR word is a line)."""
+    out: list[Box | None] = [None] * len(pt.text)
+    i = 0
+    while i < len(pt.text):
+        w = pt.char_word[i]
+        if w < 0:
+            i += 1
+            continue
+        j = i
+        while j < len(pt.text) and pt.char_word[j] == w:
+            j += 1
+        x0, y0, x1, y1 = pt.words[w].box
+        n = j - i
+        for k in range(n):
+            out[i + k] = (round(x0 + (x1 - x0) * k / n), y0, round(x0 + (x1 - x0) * (k + 1) / n), y1)
+        i = j
+    return out
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def find_label(pt: PageText, label: str, start: int = 0) -> tuple[int, int] | None:
+    """``label`` in one row of ``pt.text`` at or after ``start``: exactly, else (four
+    characters or more) with one character misread."""
+    i = pt.text.find(label, start)
+    while i >= 0 and "\n" in pt.text[i:i + len(label)]:
+        i = pt.text.find(label, i + 1)
+    if i >= 0:
+        return i, i + len(label)
+    if len(label) < 4:
+        return None
+    for r in range(pt.row_of(start), len(pt.rows)):
+        lo = max(pt.row_start[r], start)
+        row = pt.text[lo:lo + len(pt.row_text(r)) - (lo - pt.row_start[r])]
+        if len(row) < len(label) - 1:
+            continue
+        al = fuzz.partial_ratio_alignment(label, row, score_cutoff=100 * (1 - 1.0 / len(label)) - 0.5)
+        if al is not None and al.dest_end - al.dest_start >= len(label) - 1:
+            return lo + al.dest_start, lo + al.dest_end
+    return None
+
+
+class Geometry:
+    """A page's characters with their boxes, for values found right of or below a label."""
+
+    def __init__(self, pt: PageText, vocab: Vocabulary | None = None) -> None:
+        self.pt = pt
+        self.vocab = vocab or current()
+        self.boxes = char_boxes(pt)
+
+    def _fv(self, idx: list[int], value: Any = None) -> FieldValue:
+        pt = self.pt
+        text = "".join(pt.text[i] for i in idx)
+        boxes = [b for i in idx if (b := self.boxes[i]) is not None]
+        words = sorted({pt.char_word[i] for i in idx if pt.char_word[i] >= 0})
+        confs = [pt.words[w].conf for w in words if pt.words[w].conf >= 0]
+        conf = sum(confs) / len(confs) if confs else 0.5
+        return FieldValue(text if value is None else value, pt.index, _union(boxes) if boxes else None,
+                          round(min(max(conf, 0.0), 1.0), 3), text)
+
+    def _cut_at_labels(self, idx: list[int], own: str) -> list[int]:
+        """``idx`` up to the first known label (not ``own``) that starts after its first character."""
+        text = "".join(self.pt.text[i] for i in idx)
+        cut = len(idx)
+        for lab in self.vocab.all_labels():
+            if lab == own:
+                continue
+            k = text.find(lab, 1)
+            if 0 < k < cut:
+                cut = k
+        return idx[:cut]
+
+    def right_of(self, s: int, e: int, own: str = "") -> list[int]:
+        """Offsets of the characters right of the label at ``[s, e)`` (see the module docstring)."""
+        lb = [b for i in range(s, e) if (b := self.boxes[i]) is not None]
+        if not lb:
+            return []
+        x0, y0, x1, y1 = _union(lb)
+        h = max(y1 - y0, 1)
+        cy = (y0 + y1) / 2
+        cand = []
+        for i, b in enumerate(self.boxes):
+            if b is None or s <= i < e:
+                continue
+            if b[0] >= x1 - 0.3 * h and abs((b[1] + b[3]) / 2 - cy) <= 0.6 * max(h, b[3] - b[1]):
+                cand.append(i)
+        cand.sort(key=lambda i: (self.boxes[i] or (0, 0, 0, 0))[0])
+        return self._walk(cand, h, own)
+
+    def _walk(self, cand: list[int], h: float, own: str) -> list[int]:
+        t = self.pt.text
+        k = 0
+        while k < len(cand) and t[cand[k]] in SEP:  # the colon, the underline read as marks
+            k += 1
+        head = "".join(t[i] for i in cand[k:k + 8])
+        if any(head.startswith(lab) for lab in self.vocab.all_labels()):
+            return []  # the next label: this one's value is elsewhere (below it) or blank
+        out: list[int] = []
+        last_x = None
+        for i in cand[k:]:
+            b = self.boxes[i]
+            assert b is not None
+            if t[i] == RULE:
+                break
+            if last_x is not None and b[0] - last_x > 3.0 * h:  # a cell border, or the blank after the value
+                break
+            out.append(i)
+            last_x = b[2]
+        out = self._cut_at_labels(cand[k:], own)[:len(out)] if out else out
+        while out and t[out[-1]] in SEP:
+            out.pop()
+        return out
+
+    def below(self, s: int, e: int, own: str = "") -> list[int]:
+        """Offsets of the characters in the cell under the label at ``[s, e)``: the next row's
+        run of characters that overlaps the label horizontally."""
+        lb = [b for i in range(s, e) if (b := self.boxes[i]) is not None]
+        if not lb:
+            return []
+        x0, y0, x1, y1 = _union(lb)
+        h = max(y1 - y0, 1)
+        under = [i for i, b in enumerate(self.boxes) if b is not None and y1 < (b[1] + b[3]) / 2 <= y1 + 2.2 * h]
+        if not under:
+            return []
+        top = min((self.boxes[i] or (0, 0, 0, 0))[1] for i in under)
+        row = sorted((i for i in under if (self.boxes[i] or (0, 0, 0, 0))[1] <= top + 0.6 * h),
+                     key=lambda i: (self.boxes[i] or (0, 0, 0, 0))[0])
+        # the run of the row that overlaps the label's extent
+        runs: list[list[int]] = []
+        for i in row:
+            b = self.boxes[i]
+            assert b is not None
+            if runs and b[0] - (self.boxes[runs[-1][-1]] or b)[2] <= 3.0 * h and self.pt.text[i] != RULE:
+                runs[-1].append(i)
+            elif self.pt.text[i] != RULE:
+                runs.append([i])
+        for run in runs:
+            rb = _union([self.boxes[i] for i in run if self.boxes[i] is not None])  # type: ignore[misc]
+            if rb[0] <= x1 + h and rb[2] >= x0 - h:
+                text = "".join(self.pt.text[i] for i in run)
+                if any(text.startswith(lab) for lab in self.vocab.all_labels()):
+                    return []  # the next label's row, not a value
+                return self._walk(run, h, own)
+        return []
+
+    def labelled(self, dtype: str, name: str, accept: Callable[[str], Any] | None = None,
+                 labels: list[str] | None = None) -> FieldValue | None:
+        """The value of ``dtype.name`` by its labels: right of the label, else below it.
+        ``accept`` turns the text into the value, or None to try further."""
+        for label in labels if labels is not None else self.vocab.labels(dtype, name):
+            pos = 0
+            while True:
+                f = find_label(self.pt, label, pos)
+                if not f:
+                    break
+                pos = f[1]
+                for idx in (self.right_of(*f, own=label), self.below(*f, own=label)):
+                    if not idx:
+                        continue
+                    fv = self._fv(idx)
+                    value = accept(fv.value) if accept else (fv.value or None)
+                    if value is not None:
+                        return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
+        return None
+
+
+# -- values checked by what the field holds --------------------------------------------
+_DIGIT_FOLD = str.maketrans("Il|]!Oo", "1111100")
+
+
+def as_int(text: str) -> int | None:
+    """A count printed alone in its blank (OCR's usual slips for 1 and 0 folded)."""
+    m = re.fullmatch(r"[0-9Il|\]!Oo]{1,4}", re.sub(r"\s+", "", text))
+    if not m or not re.search(r"\d", m.group(0)):
+        return None
+    # beside a digit read as a digit, ] or ! is a mark on the paper (共]1卷 is 1, not 11)
+    v = int(re.sub(r"[\]!]", "", m.group(0)).translate(_DIGIT_FOLD))
+    return v if v > 0 else None
+
+
+def strip_name(text: str, vocab: Vocabulary | None = None) -> str:
+    """A person's name out of ``text``: fixed words before it (涉嫌方晨) and any known label
+    after it (赖秀身份, 武国菊身份证号码) cut off."""
+    vocab = vocab or current()
+    for lead in NAME_LEADS:
+        if text.startswith(lead) and len(text) - len(lead) >= 2:
+            text = text[len(lead):]
+            break
+    for lab in vocab.all_labels():
+        k = text.find(lab[:2], 2)  # a label's first two characters after the name
+        if k >= 2 and lab.startswith(text[k:k + len(lab)]):
+            text = text[:k]
+    return text
+
+
+def as_name(text: str) -> str | None:
+    m = re.match(rf"[{CJK}]{{2,6}}", text)
+    if not m:
+        return None
+    name = strip_name(m.group(0))
+    return name if 2 <= len(name) <= 4 else None
+
+
+def as_date(text: str, years: tuple[int, ...] = ()) -> str | None:
+    found = find_dates(text, years=years)
+    return found[0][2] if found else None
+
+
+def as_case_no(text: str) -> str | None:
+    return normalize_case_no(text)
+
+
+def as_case_name(text: str) -> str | None:
+    v = text.strip(SEP + "。")
+    return v if 3 <= len(v) <= 40 and v.endswith("案") and re.fullmatch(rf"[{CJK}0-9A-Za-z（）()·]+", v) else None
+
+
+def as_institution(suffixes: tuple[str, ...]) -> Callable[[str], str | None]:
+    pat = re.compile(rf"[{CJK}]{{2,22}}?(?:{'|'.join(suffixes)})")
+
+    def accept(text: str) -> str | None:
+        m = pat.search(text)
+        if not m:
+            return None
+        v = m.group(0)
+        for lead in ("此致", "经", "报请", "送"):
+            if v.startswith(lead) and len(v) - len(lead) >= 5:
+                v = v[len(lead):]
+        return v
+    return accept
+
+
+def as_names(text: str) -> list[str] | None:
+    parts = [strip_name(p) for p in re.split(r"[、，,]", text) if p]
+    return parts if parts and all(2 <= len(p) <= 4 and re.fullmatch(rf"[{CJK}]+", p) for p in parts) else None
+
+
+def as_choice(options: list[str]) -> Callable[[str], str | None]:
+    """The one option printed in ``text`` (or one character off it, for two-character options)."""
+    def accept(text: str) -> str | None:
+        hits = [o for o in options if o in text]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            near = [o for o in options if len(text) >= len(o) and fuzz.partial_ratio(o, text) >= 50 and len(o) == 2
+                    and any(text[k:k + 2] != o and sum(a == b for a, b in zip(text[k:k + 2], o)) == 1
+                            for k in range(len(text) - 1))]
+            return near[0] if len(near) == 1 and len(text) <= 3 else None
+        return None
+    return accept
+
+
+KIND_MAX = {"name": 8, "names": 40, "case_name": 40, "institution": 26, "date": 18, "int": 6, "text": 60}
+
+
+def phrase_value(flat: Flat, phrase: Phrase, name: str, accept: Callable[[str], Any], maxlen: int = 40,
+                 start: int = 0) -> FieldValue | None:
+    """The value of slot ``name`` of ``phrase`` on the page: the whole phrase's fixed words
+    found in order with the slots between them; failing that, the slot between its two
+    neighbouring fixed words when both are three characters or more (one of them may be
+    misread). The slot's text is checked by ``accept``."""
+    t = flat.text
+    parts = phrase.parts
+    k = phrase.slots.index(name)
+    pattern = ""
+    for j, p in enumerate(parts):
+        if j % 2 == 0:
+            pattern += re.escape(p)
+        elif j == 2 * k + 1:
+            pattern += f"(?P<v>.{{1,{maxlen}}}?)" if parts[j + 1] or j + 1 < len(parts) - 1 else f"(?P<v>.{{1,{maxlen}}})"
+        else:
+            pattern += ".{1,40}?"
+    for m in re.finditer(pattern, t[start:]):
+        fv = _checked(flat, start + m.start("v"), start + m.end("v"), accept, opens=not parts[2 * k])
+        if fv is not None:
+            return fv
+    before, after = parts[2 * k], parts[2 * k + 2]
+    if len(before) < 3 or len(after) < 3:
+        return None
+    pos = start
+    while True:
+        a = flat.find(before, pos, min_score=80)
+        if not a:
+            return None
+        b = flat.find(after, a[1], min(len(t), a[1] + maxlen + len(after) + 2), min_score=80)
+        if b and _rest_matches(flat, parts[2 * k + 2:], b[0]):
+            fv = _checked(flat, a[1], b[0], accept)
+            if fv is not None:
+                return fv
+        pos = a[1]
+
+
+def _checked(flat: Flat, lo: int, hi: int, accept: Callable[[str], Any], opens: bool = False) -> FieldValue | None:
+    """``flat.text[lo:hi]`` trimmed and checked; a slot that opens its phrase starts after the last
+    sentence break (。；：) before it."""
+    t = flat.text
+    if opens:
+        cut = max(t.rfind(c, lo, hi) for c in "。；：")
+        if cut >= 0:
+            lo = cut + 1
+    raw = t[lo:hi]
+    v = raw.strip(SEP + "。")
+    if not v:
+        return None
+    value = accept(v)
+    if value is None:
+        return None
+    s = lo + len(raw) - len(raw.lstrip(SEP + "。"))
+    if isinstance(value, str) and value in v:
+        s += v.find(value)
+        return flat.value(value, s, s + len(value))
+    return flat.value(value, s, s + len(v))
+
+
+def _exact(t: str, lit: str, start: int, end: int | None = None) -> tuple[int, int] | None:
+    i = t.find(lit, start, end if end is not None else len(t))
+    return (i, i + len(lit)) if i >= 0 else None
+
+
+def _rest_matches(flat: Flat, rest: tuple[str, ...], at: int) -> bool:
+    """The phrase's fixed words after the slot's closing words follow (a {_} slot spans up to 40 characters)."""
+    pos = at + len(rest[0]) if rest else at
+    for j in range(2, len(rest), 2):
+        lit = rest[j]
+        if not lit:
+            continue
+        f = flat.find(lit, pos, min(len(flat.text), pos + 40 + len(lit)), min_score=80) if len(lit) >= 3 else \
+            _exact(flat.text, lit, pos, pos + 40 + len(lit))
+        if not f:
+            return False
+        pos = f[1]
+    return True
+
+
+def by_phrases(pages: list[PageText], dtype: str, name: str, accept: Callable[[str], Any], kind: str = "text",
+               vocab: Vocabulary | None = None) -> FieldValue | None:
+    """The first value any phrase of ``dtype`` with a slot ``name`` gives, page by page."""
+    vocab = vocab or current()
+    for pt in pages:
+        flat = Flat(pt)
+        for ph in vocab.phrases(dtype, name):
+            fv = phrase_value(flat, ph, name, accept, KIND_MAX.get(kind, 40))
+            if fv is not None:
+                return fv
+    return None

@@ -1,0 +1,130 @@
+"""The label vocabulary (scanning.recognition.labels): each entry kind read, a bureau's file
+adding to the defaults, read again when it changes, and a bad file named by its line."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanning.recognition import recognize
+from scanning.recognition.labels import LabelsError, default_vocabulary, labels_for, load_labels, parse
+from scanning.types import PageResult
+
+AUTH = "青川市公安局东河区分局"
+
+
+def cover(make_page: Callable[..., PageResult], rows: list[str | list[tuple[int, str]]]) -> dict:
+    return recognize([make_page(1, [AUTH, "刑 事 诉 讼 卷 宗", *rows])])[0].plain_fields()
+
+
+def test_label_variant_value_right_of_it(make_page: Callable[..., PageResult]) -> None:
+    # 案号 (not 案件编号), its colon half-width, the value on an underline further right
+    f = cover(make_page, [[(300, "案号:"), (700, "A3701050200002018010012")], "案件名称：张伟盗窃案"])
+    assert f["case_no"] == "A3701050200002018010012" and f["case_name"] == "张伟盗窃案"
+
+
+def test_label_with_spaces_and_value_ended_by_the_next_label(make_page: Callable[..., PageResult]) -> None:
+    # 卷 次 letter-spaced; 本卷页数 and 保管期限 share a row: each value ends at the next label
+    f = cover(make_page, ["卷 次：第1卷 共2卷", "本卷页数：12页  保管期限：长期", "案件名称：张伟盗窃案"])
+    assert (f["volume_no"], f["volume_count"], f["page_count"], f["retention"]) == (1, 2, 12, "长期")
+    assert f["case_name"] == "张伟盗窃案"
+
+
+def test_value_in_the_cell_below_its_label(make_page: Callable[..., PageResult]) -> None:
+    f = cover(make_page, [[(300, "案件名称"), (1200, "保管期限")], [(300, "张伟盗窃案"), (1200, "短期")]])
+    assert f["case_name"] == "张伟盗窃案" and f["retention"] == "短期"
+
+
+def test_ticked_option_among_printed_ones(make_page: Callable[..., PageResult]) -> None:
+    f = cover(make_page, ["保管期限：□永久 ☑长期 □短期", "案件名称：张伟盗窃案"])
+    assert f["retention"] == "长期"
+
+
+def test_phrase_with_two_slots(make_page: Callable[..., PageResult]) -> None:
+    f = cover(make_page, ["起止日期：自2018年8月3日至2018年10月15日", "案件名称：张伟盗窃案"])
+    assert (f["opened_on"], f["closed_on"]) == ("2018-08-03", "2018-10-15")
+    f = cover(make_page, ["本案共3卷 本卷为第2卷", "案件名称：张伟盗窃案"])
+    assert (f["volume_no"], f["volume_count"]) == (2, 3)
+
+
+def test_sentence_phrase_slot(make_page: Callable[..., PageResult]) -> None:
+    # a case name the sentence reader's own words miss (侦办的…，), found by the vocabulary's phrase
+    page = make_page(1, [AUTH, "提请批准逮捕书", "青东公（刑）提捕字〔2019〕12号",
+                         "犯罪嫌疑人张伟，男，1990年1月2日出生。",
+                         "我局侦办的张伟盗窃案，经依法侦查查明：犯罪嫌疑人张伟涉嫌盗窃，事实清楚。",
+                         "特提请批准逮捕。", "此致", "青川市东河区人民检察院", AUTH, "2019年5月6日"])
+    f = recognize([page])[0].plain_fields()
+    assert f["case_name"] == "张伟盗窃案" and f["procuratorate"] == "青川市东河区人民检察院"
+
+
+def test_other_labels_end_a_name(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2019〕3号",
+                         "报案人 姓名 赖秀身份证号码 110105194912310021",
+                         "接报时间 2019年3月5日10时20分 接报民警 李明"])
+    f = recognize([page])[0].plain_fields()
+    assert f["reporter_name"] == "赖秀"
+
+
+def test_bureau_file_adds_a_variant_that_is_then_read(make_page: Callable[..., PageResult], tmp_path: Path) -> None:
+    page = make_page(1, [AUTH, "刑 事 诉 讼 卷 宗", "案件名称：张伟盗窃案", "归档份数：4"])
+    assert "page_count" not in recognize([page])[0].plain_fields()
+    f = tmp_path / "labels.toml"
+    f.write_text('[dossier_cover]\npage_count = ["归档份数"]\n', encoding="utf-8")
+    vocab = load_labels(f)
+    assert "归档份数" in vocab.labels("dossier_cover", "page_count")
+    assert "本卷页数" in vocab.labels("dossier_cover", "page_count")  # the defaults stay
+    assert recognize([page], labels=vocab)[0].plain_fields()["page_count"] == 4
+    assert "page_count" not in recognize([page])[0].plain_fields()  # only where it is given
+
+
+def test_bureau_file_read_again_when_it_changes(tmp_path: Path) -> None:
+    f = tmp_path / "labels.toml"
+    f.write_text('[backup_sheet]\ncompiled_by = ["装订人"]\n', encoding="utf-8")
+    assert "装订人" in load_labels(f).labels("backup_sheet", "compiled_by")
+    f.write_text('[backup_sheet]\ncompiled_by = ["归档人"]\n', encoding="utf-8")
+    st = f.stat()
+    os.utime(f, (st.st_atime, st.st_mtime + 5))
+    v = load_labels(f)
+    assert "归档人" in v.labels("backup_sheet", "compiled_by") and "装订人" not in v.labels("backup_sheet", "compiled_by")
+    assert load_labels(tmp_path / "missing.toml") is default_vocabulary()
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ('[dossier_cover]\ncase_no = ["案号"\n', 2, "TOML"),
+    ('[dossier_cover]\ncase_no = 案号\n[other]\nlabels = []\n', 2, "TOML"),
+    ('# mine\n[dossier_cover]\ncase_no = ["案号"]\ncase_nr = ["卷号"]\n', 4, "no field case_nr"),
+    ('[dosier_cover]\ncase_no = ["案号"]\n', 1, "unknown document type"),
+    ('[arrest_warrant]\n\nsuspect_name = ["对{suspect}执行逮捕"]\n', 3, "slot {suspect}"),
+    ('[arrest_warrant]\nsuspect_name = "对"\n', 2, "list of non-empty strings"),
+])
+def test_bad_file_names_its_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    f = tmp_path / "labels.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(LabelsError) as e:
+        load_labels(f)
+    assert str(f) in str(e.value) and f"line {line}" in str(e.value) and words in str(e.value)
+
+
+def test_bad_file_never_stops_reading(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    f = tmp_path / "labels.toml"
+    f.write_text('[backup_sheet]\ncompiled_by = ["装订人"]\n', encoding="utf-8")
+    good = labels_for(f)
+    f.write_text('[backup_sheet]\ncompiled_by = ["装订人"\n', encoding="utf-8")
+    os.utime(f, (f.stat().st_atime, f.stat().st_mtime + 5))
+    with caplog.at_level(logging.ERROR):
+        assert labels_for(f) is good  # the last good version, the error logged with its line
+    assert "line 2" in caplog.text
+    other = tmp_path / "other.toml"
+    other.write_text("[x]\n", encoding="utf-8")
+    assert labels_for(other) is default_vocabulary()
+
+
+def test_every_default_phrase_is_well_formed() -> None:
+    v = default_vocabulary()
+    assert v.labels("dossier_cover", "case_no")[0] == "案件编号"  # longest first
+    assert [p.text for p in v.phrases("dossier_cover", "closed_on")] == ["自{opened_on}至{closed_on}", "{opened_on}至{closed_on}"]
+    assert parse('[other]\nlabels = ["性 别"]\n').other == ["性别"]

@@ -13,6 +13,10 @@ Parts:
 - :mod:`.render`: a small layout engine drawing blocks, tables and red seals on A4.
 - :mod:`.volume`: binding (cover, catalog, documents, continuation pages, blank backs,
   backup sheet), damage, the truth JSON, and :func:`write_scan`.
+- :mod:`.families`: template families, the ways provincial templates print the same
+  forms (``render_volume(..., family=pick_family(seed, "tuned"))``); split into ``tuned``
+  and ``held`` (held out from tuning: engineers tuning readers do not read
+  ``families/held.py``).
 
 Typical use::
 
@@ -28,8 +32,10 @@ import random
 
 from PIL import Image
 
+from . import families
 from .documents import BUILDERS, TITLES, DocSpec
 from .facts import CaseFacts, Person, make_case
+from .families import pick_family
 from .render import render_pages
 from .style import Damage, Style, make_damage, make_style
 from .volume import VOLUME_TITLES, SyntheticScan, damage_page, default_scan, render_volume, write_scan
@@ -39,16 +45,18 @@ VOLUME_KINDS = tuple(VOLUME_TITLES)
 
 
 def render_document(doc_type: str, facts: CaseFacts, style: Style | None = None, *, dpi: int = 300,
-                    seed: int | None = None) -> list[Image.Image]:
-    """Clean upright page images of one document (no damage, no page number)."""
-    style = style or make_style(facts.seed)
+                    seed: int | None = None, family: str | None = None) -> list[Image.Image]:
+    """Clean upright page images of one document (no damage, no page number), in ``family`` (default classic)."""
+    fam = families.get(family)
+    style = fam.restyle(style or make_style(facts.seed))
     rng = random.Random(facts.seed if seed is None else seed)
-    spec = BUILDERS[doc_type](facts, style, rng)
+    spec = families.redraw(fam, BUILDERS[doc_type](facts, style, rng), facts, style, rng)
     return render_pages(spec.pages, style, dpi, rng, None)
 
 
 __all__ = [
     "BUILDERS", "CaseFacts", "DOCUMENT_TYPES", "Damage", "DocSpec", "Person", "Style", "SyntheticScan", "TITLES",
-    "VOLUME_KINDS", "damage_page", "default_scan", "make_case", "make_damage", "make_style", "render_document",
+    "VOLUME_KINDS", "damage_page", "default_scan", "families", "make_case", "make_damage", "make_style", "pick_family",
+    "render_document",
     "render_volume", "write_scan",
 ]

@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from .style import BOLD_FONTS, FONTS, Style
 
 A4_MM = (210.0, 297.0)
-SYMBOLS = "☑□■√"
+SYMBOLS = "☑□■√☐☒"
 
 
 @functools.lru_cache(maxsize=64)
@@ -44,6 +44,8 @@ class Page:
         self.body = font(style.font, self.body_px)
         self.line_h = int(self.body_px * style.line_spacing)
         self.seals: list[tuple[int, int, str]] = []
+        self.log: list[str] = []  # every string drawn, in drawing order (tests read values off it)
+        self.seal_text = ""
 
     # -- primitives ----------------------------------------------------------------
     def text_width(self, text: str, f: ImageFont.FreeTypeFont | None = None) -> float:
@@ -65,6 +67,7 @@ class Page:
 
     def put(self, x: float, y: float, text: str, f: ImageFont.FreeTypeFont | None = None, fill: Any = "black") -> None:
         f = f or self.body
+        self.log.append(text)
         if not any(c in SYMBOLS for c in text):
             self.draw.text((x, y), text, font=f, fill=fill)
             return
@@ -81,6 +84,7 @@ class Page:
 
     def b_authority(self, text: str) -> None:
         f = font(self.style.title_font, int(self.body_px * 1.25))
+        self.seal_text = text
         self.put((self.w - self.text_width(text, f)) / 2, self.y, text, f)
         self.y += int(self.line_h * 1.3)
 
@@ -149,6 +153,95 @@ class Page:
             self.y += h
         self.body, self.line_h, self.body_px = saved
 
+    # -- families' blocks: labels and values in their own typefaces ----------------
+    def role_font(self, role: str) -> ImageFont.FreeTypeFont:
+        st = self.style
+        name = (st.label_font if role == "l" else st.value_font if role in ("v", "vs") else None) or st.font
+        return font(name, self.body_px)
+
+    def lay_rich(self, segs: list[tuple[str, str]], width: float, indent: int = 0) -> list[list[tuple[str, str]]]:
+        """Wrap (text, role) segments at any character; a line is a list of runs of one role."""
+        lines: list[list[tuple[str, str]]] = []
+        cur: list[tuple[str, str]] = [("\u3000" * indent, "t")] if indent else []
+        w = self.role_font("t").getlength("\u3000" * indent) if indent else 0.0
+        for text, role in segs:
+            f = self.role_font(role)
+            for ch in text:
+                if ch == "\n":
+                    lines.append(cur)
+                    cur, w = [], 0.0
+                    continue
+                cw = f.getlength(ch)
+                if w + cw > width and any(t.strip() for t, _ in cur):
+                    lines.append(cur)
+                    cur, w = [], 0.0
+                if cur and cur[-1][1] == role:
+                    cur[-1] = (cur[-1][0] + ch, role)
+                else:
+                    cur.append((ch, role))
+                w += cw
+        lines.append(cur)
+        return lines
+
+    def line_width(self, runs: list[tuple[str, str]]) -> float:
+        return sum(self.role_font(r).getlength(t) for t, r in runs)
+
+    def draw_runs(self, x: float, y: float, runs: list[tuple[str, str]], underline: bool) -> None:
+        for text, role in runs:
+            f = self.role_font(role)
+            value = role in ("v", "vs")
+            ink = self.style.value_ink if value and self.style.value_ink else "black"
+            self.put(x, y, text, f, fill=ink)
+            w = f.getlength(text)
+            if value and underline:
+                uy = y + self.body_px * 1.22
+                self.draw.line((x, uy, x + w, uy), fill="black", width=max(1, self.dpi // 200))
+            if role == "vs" and text.strip():
+                self.seals.append((int(x + w / 2), int(y + self.body_px / 2), self.seal_text or "公安局"))
+            x += w
+
+    def b_rich(self, segs: list[tuple[str, str]], opts: dict[str, Any] | None = None) -> None:
+        opts = opts or {}
+        underline = opts.get("underline", self.style.value_underline)
+        for runs in self.lay_rich(segs, self.x1 - self.x0, opts.get("indent", 0)):
+            lw = self.line_width(runs)
+            x = {"left": self.x0, "right": self.x1 - lw, "center": (self.w - lw) / 2}[opts.get("align", "left")]
+            self.draw_runs(x, self.y, runs, underline)
+            self.y += int(self.line_h * opts.get("spacing", 1.0))
+
+    def b_grid(self, rows: list[list[tuple[Any, float]]], opts: dict[str, Any] | None = None) -> None:
+        """A table whose cells hold (text, role) segments; rules "all" (ruled cells), "h" (rows only), "none"."""
+        opts = opts or {}
+        saved = self.body, self.line_h, self.body_px
+        scale = opts.get("scale", 1.0)
+        self.body_px = int(self.body_px * scale)
+        self.body, self.line_h = font(self.style.font, self.body_px), int(self.line_h * scale)
+        width = self.x1 - self.x0
+        pad = int(self.body_px * opts.get("pad", 0.35))
+        rules = opts.get("rules", "all")
+        lw = max(1, self.dpi // 150)
+        underline = opts.get("underline", False)
+        if rules == "h":
+            self.draw.line((self.x0, self.y, self.x1, self.y), fill="black", width=lw)
+        for row in rows:
+            cells, x = [], float(self.x0)
+            for segs, frac in row:
+                if isinstance(segs, str):
+                    segs = [(segs, "t")]
+                w = width * frac
+                cells.append((x, w, self.lay_rich(segs, w - 2 * pad)))
+                x += w
+            h = max(max(len(c[2]) for c in cells), opts.get("min_lines", 1)) * self.line_h + 2 * pad
+            for x, w, lines in cells:
+                if rules == "all":
+                    self.draw.rectangle((x, self.y, x + w, self.y + h), outline="black", width=lw)
+                for i, runs in enumerate(lines):
+                    self.draw_runs(x + pad, self.y + pad + i * self.line_h + (self.line_h - self.body_px) / 2, runs, underline)
+            if rules == "h":
+                self.draw.line((self.x0, self.y + h, self.x1, self.y + h), fill="black", width=lw)
+            self.y += h
+        self.body, self.line_h, self.body_px = saved
+
     def b_photo(self, caption: str) -> None:
         w, h = int((self.x1 - self.x0) * 0.8), int((self.y1 - self.y) * 0.55)
         x = self.x0 + ((self.x1 - self.x0) - w) // 2
@@ -206,8 +299,11 @@ class Page:
 
 
 def render_pages(pages: list[list[tuple[Any, ...]]], style: Style, dpi: int, rng: random.Random,
-                 first_number: int | None) -> list[Image.Image]:
-    """Render a document's pages; ``first_number`` is its first paper page number, or None."""
+                 first_number: int | None, logs: list[list[str]] | None = None) -> list[Image.Image]:
+    """Render a document's pages; ``first_number`` is its first paper page number, or None.
+
+    ``logs``, when given, receives each page's drawn strings (:attr:`Page.log`).
+    """
     out = []
     for i, blocks in enumerate(pages):
         page = Page(style, dpi, rng)
@@ -217,4 +313,6 @@ def render_pages(pages: list[list[tuple[Any, ...]]], style: Style, dpi: int, rng
             page.page_number(first_number + i)
         page.stamp()
         out.append(page.img)
+        if logs is not None:
+            logs.append(page.log)
     return out

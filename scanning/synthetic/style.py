@@ -65,6 +65,11 @@ class Style:
     zero_char: str = "〇"  # 〇 | ○ | 零
     double_sided: bool = False  # blank backs after every sheet of single-page documents
     number_pages: bool = True
+    # set by template families (scanning.synthetic.families); None/False keep the classic drawing
+    label_font: str | None = None  # printed labels of a form (e.g. 黑体 labels)
+    value_font: str | None = None  # filled-in values (e.g. 楷体 values)
+    value_ink: tuple[int, int, int] | None = None  # values filled in with another ink
+    value_underline: bool = False  # values stand on underlined blanks
 
 
 def make_style(seed: int) -> Style:

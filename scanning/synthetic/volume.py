@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from . import documents as D
+from . import families as F
 from .facts import CaseFacts
 from .render import render_pages
 from .style import Damage, Style, digits, fmt_date, make_damage, make_style
@@ -40,10 +41,12 @@ class SyntheticScan:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _contents(facts: CaseFacts, kind: str, style: Style, rng: random.Random) -> list[D.DocSpec]:
+def _contents(facts: CaseFacts, kind: str, style: Style, rng: random.Random, family: F.Family | None = None) -> list[D.DocSpec]:
     """The documents of a volume of ``kind``, in binding order, with continuation pages."""
+    fam = family or F.get(None)
+
     def b(name: str, **kw: Any) -> D.DocSpec:
-        return D.BUILDERS[name](facts, style, rng, **kw)
+        return F.redraw(fam, D.BUILDERS[name](facts, style, rng, **kw), facts, style, rng)
 
     extras = lambda: [D.statement(facts, style, rng)] if rng.random() < 0.5 else [D.photo_page(facts, style, rng)]  # noqa: E731
     seq: list[D.DocSpec]
@@ -158,12 +161,14 @@ def _bind(specs: list[D.DocSpec], style: Style, dmg: Damage, rng: random.Random,
     """Render, number, add blank backs and damage; build the truth."""
     blank_p = (0.5 if style.double_sided else 0.0) if blank_after is None else blank_after
     images: list[Image.Image] = []
+    text: list[list[str]] = []  # the strings drawn on each page (none on blank backs)
     pages: list[dict[str, Any]] = []
     docs: list[dict[str, Any]] = []
     number = first_number
     blank_size: tuple[int, int] | None = None
     for spec in specs:
-        rendered = render_pages(spec.pages, style, dmg.dpi, rng, number if spec.numbered else None)
+        logs: list[list[str]] = []
+        rendered = render_pages(spec.pages, style, dmg.dpi, rng, number if spec.numbered else None, logs)
         if spec.numbered:
             number += len(rendered)
         start = len(images) + 1
@@ -171,12 +176,14 @@ def _bind(specs: list[D.DocSpec], style: Style, dmg: Damage, rng: random.Random,
             blank_size = img.size
             img, rot, skew = damage_page(img, dmg, rng)
             images.append(img)
+            text.append(logs[i])
             pages.append({"index": len(images), "rotation": rot, "skew_deg": skew, "blank": False})
             last = len(images)
             if rng.random() < blank_p and not (spec.type == "catalog" and i < len(rendered) - 1):
                 white = Image.new("RGB", blank_size, "white")
                 img, rot, skew = damage_page(white, dmg, rng, blank=True)
                 images.append(img)
+                text.append([])
                 pages.append({"index": len(images), "rotation": 0, "skew_deg": 0.0, "blank": True})
         if spec.type in ("statement", "photo") and docs:
             docs[-1]["last_page"] = last
@@ -185,27 +192,34 @@ def _bind(specs: list[D.DocSpec], style: Style, dmg: Damage, rng: random.Random,
         else:
             docs.append({"type": spec.type, "title": spec.title, "first_page": start, "last_page": last, "fields": dict(spec.fields)})
     truth = {"pages": pages, "documents": docs}
-    return SyntheticScan(images, truth, facts=None, dpi=dmg.dpi)  # type: ignore[arg-type]
+    return SyntheticScan(images, truth, facts=None, dpi=dmg.dpi, meta={"text": text})  # type: ignore[arg-type]
 
 
 def render_volume(facts: CaseFacts, kind: str, style: Style | None = None, damage: Damage | None = None,
-                  *, seed: int | None = None) -> SyntheticScan:
+                  *, seed: int | None = None, family: str | None = None) -> SyntheticScan:
     """Render a whole bound volume of ``kind`` (a volume kind of DOSSIERS.md) or a single document.
 
     ``kind`` may also be a FORMS.md document type: then the scan holds that one document
     (a late paper added to a volume), sometimes with a continuation page and a blank back.
+    ``family`` is the template family every page is drawn in (:mod:`.families`; default
+    ``classic``, the original drawing); it is recorded as ``truth["family"]``. The strings
+    drawn on each page are in ``scan.meta["text"]``.
     """
     seed = facts.seed if seed is None else seed
     style = style or make_style(seed)
     damage = damage or make_damage(seed)
+    fam = F.get(family)
+    style, damage = fam.restyle(style), fam.scan(damage)
+    meta = {"kind": kind, "style": style, "damage": damage, "family": fam.name, "split": fam.split}
     rng = random.Random(seed * 31 + len(kind))
     if kind in D.BUILDERS:
-        spec = D.BUILDERS[kind](facts, style, rng)
+        spec = F.redraw(fam, D.BUILDERS[kind](facts, style, rng), facts, style, rng)
         specs = [spec] + ([D.statement(facts, style, rng)] if rng.random() < 0.2 else [])
         scan = _bind(specs, style, damage, rng, first_number=rng.randint(1, 60))
-        scan.facts, scan.meta = facts, {"kind": kind, "style": style, "damage": damage}
+        scan.facts, scan.meta = facts, {**meta, **scan.meta}
+        scan.truth["family"] = fam.name
         return scan
-    body = _contents(facts, kind, style, rng)
+    body = _contents(facts, kind, style, rng, fam)
     rows, paper = [], 1
     for i, spec in enumerate(body, 1):
         n = len(spec.pages)
@@ -215,9 +229,12 @@ def render_volume(facts: CaseFacts, kind: str, style: Style | None = None, damag
         paper += n
     page_count = paper - 1
     retention = rng.choice(RETENTIONS)
-    specs = [_cover(facts, kind, style, page_count, retention), _catalog(rows, style, rng), *body, _backup(facts, style, page_count)]
+    specs = [F.redraw(fam, _cover(facts, kind, style, page_count, retention), facts, style, rng),
+             F.redraw(fam, _catalog(rows, style, rng), facts, style, rng, rows=rows), *body,
+             F.redraw(fam, _backup(facts, style, page_count), facts, style, rng)]
     scan = _bind(specs, style, damage, rng)
-    scan.facts, scan.meta = facts, {"kind": kind, "style": style, "damage": damage}
+    scan.facts, scan.meta = facts, {**meta, **scan.meta}
+    scan.truth["family"] = fam.name
     return scan
 
 
@@ -240,8 +257,8 @@ def write_scan(scan: SyntheticScan, path: Path | str, format: str = "pdf") -> Pa
     return path
 
 
-def default_scan(seed: int, kind: str = "criminal_main", level: str = "normal") -> SyntheticScan:
-    """One call for tests and demos: facts, style and damage all from ``seed``."""
+def default_scan(seed: int, kind: str = "criminal_main", level: str = "normal", family: str | None = None) -> SyntheticScan:
+    """One call for tests and demos: facts, style and damage all from ``seed`` (classic family by default)."""
     from .facts import make_case
 
-    return render_volume(make_case(seed), kind, make_style(seed), make_damage(seed, level), seed=seed)
+    return render_volume(make_case(seed), kind, make_style(seed), make_damage(seed, level), seed=seed, family=family)

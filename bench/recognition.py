@@ -26,10 +26,23 @@ without names (comparable with earlier runs); the last line adds ``field_acc_nam
 them), ``names_fixed`` (fields wrong without, right with) and ``names_broke`` (right
 without, wrong with).
 
+--families tuned|held|all (default all) draws the corpus from the template families of that
+split (scanning.synthetic.families): ``tuned`` are the templates readers may be tuned on,
+``held`` the held-out ones nobody tunes on (other provinces' templates). Each scan's family
+is picked from its seed within its split. The tuned corpus is the 34 scans above; the held
+corpus is 34 more (other seeds, same kinds, damage levels and formats); ``all`` interleaves
+the two (t-vol00, h-vol00, t-vol01, ...) so ``--limit N`` takes from both. Every figure is
+printed for the whole corpus (the keys of earlier runs: doc_f1, field_acc, rotation_acc,
+field_acc_names ...) and for each split (``field_acc_tuned``, ``field_acc_held``,
+``field_acc_names_tuned``, ``field_acc_names_held``, ``rotation_tuned``, ``rotation_held``,
+``doc_f1_tuned``, ``doc_f1_held``, ``sec_per_page_tuned``, ``sec_per_page_held``), and field
+accuracy per family. Figures of the v3 corpus (before families) are not comparable.
+
 --engine NAME reads with that OCR engine (scanning.ocr: tesseract, ppocr; default the
 ECASE_OCR_ENGINE environment variable, else tesseract); the last line names it.
 
     .venv/bin/python bench/recognition.py [--mode extract|cli|oracle] [--engine NAME] [--jobs 2] [--limit N] [--names]
+                                          [--families tuned|held|all]
 """
 
 from __future__ import annotations
@@ -50,10 +63,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scanning.types import OCR_FORMAT  # noqa: E402
-from scanning.synthetic import DOCUMENT_TYPES, VOLUME_KINDS, make_case, make_damage, make_style, render_volume, write_scan  # noqa: E402
+from scanning.synthetic import (  # noqa: E402
+    DOCUMENT_TYPES, VOLUME_KINDS, make_case, make_damage, make_style, pick_family, render_volume, write_scan,
+)
 
 CACHE = ROOT / ".cache" / "bench-recognition"
-CORPUS_VERSION = "v3"
+CORPUS_VERSION = "v4"  # v4: template families (tuned and held scans)
+SPLITS = ("tuned", "held")
+#: where each split's seeds start: volumes at +0, single documents at +1000
+SPLIT_SEEDS = {"tuned": 1000, "held": 5000}
 
 
 def pool_names() -> list[str]:
@@ -73,24 +91,37 @@ def pool_names() -> list[str]:
     return names
 
 
-def corpus_plan() -> list[dict[str, Any]]:
-    """30+ scans: 10 volumes (two of each kind) and 24 single documents."""
+def split_plan(split: str) -> list[dict[str, Any]]:
+    """34 scans of one split: 10 volumes (two of each kind) and 24 single documents."""
     plan: list[dict[str, Any]] = []
     formats = ["pdf", "tiff", "jpegs"]
+    base, p = SPLIT_SEEDS[split], split[0]
     for i in range(10):
-        plan.append({"name": f"vol{i:02d}", "seed": 1000 + i, "kind": VOLUME_KINDS[i % len(VOLUME_KINDS)],
-                     "level": "heavy" if i % 5 == 3 else "normal", "format": formats[i % 3]})
+        seed = base + i
+        plan.append({"name": f"{p}-vol{i:02d}", "seed": seed, "kind": VOLUME_KINDS[i % len(VOLUME_KINDS)],
+                     "level": "heavy" if i % 5 == 3 else "normal", "format": formats[i % 3], "split": split,
+                     "family": pick_family(seed, split)})
     for i in range(24):
-        plan.append({"name": f"doc{i:02d}", "seed": 2000 + i, "kind": DOCUMENT_TYPES[i % len(DOCUMENT_TYPES)],
-                     "level": ("clean", "normal", "normal", "heavy")[i % 4], "format": formats[(i + 1) % 3]})
+        seed = base + 1000 + i
+        plan.append({"name": f"{p}-doc{i:02d}", "seed": seed, "kind": DOCUMENT_TYPES[i % len(DOCUMENT_TYPES)],
+                     "level": ("clean", "normal", "normal", "heavy")[i % 4], "format": formats[(i + 1) % 3], "split": split,
+                     "family": pick_family(seed, split)})
     return plan
 
 
-def build_corpus(limit: int | None) -> list[dict[str, Any]]:
+def corpus_plan(families: str = "all") -> list[dict[str, Any]]:
+    """The scans of ``families`` (a split or ``all``: both splits interleaved)."""
+    plans = [split_plan(s) for s in SPLITS if families in ("all", s)]
+    if len(plans) == 1:
+        return plans[0]
+    return [e for pair in zip(*plans) for e in pair]
+
+
+def build_corpus(limit: int | None, families: str = "all") -> list[dict[str, Any]]:
     out_dir = CACHE / CORPUS_VERSION
     out_dir.mkdir(parents=True, exist_ok=True)
     items = []
-    for entry in corpus_plan()[:limit]:
+    for entry in corpus_plan(families)[:limit]:
         ext = {"pdf": ".pdf", "tiff": ".tif", "jpegs": ""}[entry["format"]]
         path = out_dir / (entry["name"] + ext)
         truth_path = out_dir / (entry["name"] + ".truth.json")
@@ -98,12 +129,12 @@ def build_corpus(limit: int | None) -> list[dict[str, Any]]:
         if not truth_path.exists():
             facts = make_case(entry["seed"])
             scan = render_volume(facts, entry["kind"], make_style(entry["seed"]), make_damage(entry["seed"], entry["level"]),
-                                 seed=entry["seed"])
+                                 seed=entry["seed"], family=entry["family"])
             write_scan(scan, path, entry["format"])
             with open(images_path, "wb") as f:
                 pickle.dump([(im.mode, im.size, im.tobytes()) for im in scan.images], f)
             truth_path.write_text(json.dumps(scan.truth, ensure_ascii=False, indent=1), encoding="utf-8")
-            print(f"generated {path.name}: {len(scan.images)} pages", file=sys.stderr)
+            print(f"generated {path.name} ({entry['family']}): {len(scan.images)} pages", file=sys.stderr)
         items.append({**entry, "path": path, "truth": json.loads(truth_path.read_text(encoding="utf-8")),
                       "images": images_path})
     return items
@@ -288,6 +319,8 @@ def main() -> None:
                     help="extract mode: cache the pipeline's page results and re-run only recognition")
     ap.add_argument("--names", action="store_true",
                     help="also recognise with the pool of the synthetic bureaus' names as a lexicon (field_acc_names)")
+    ap.add_argument("--families", choices=("tuned", "held", "all"), default="all",
+                    help="template families the corpus is drawn from; all reports tuned and held apart")
     args = ap.parse_args()
     from scanning.ocr import ENGINE_ENV, get_engine
 
@@ -300,18 +333,19 @@ def main() -> None:
         from scanning.recognition.lexicon import Lexicon
 
         lexicons = (None, Lexicon.of(pool_names()))
-    items = build_corpus(args.limit)
+    items = build_corpus(args.limit, args.families)
     if args.only:
         items = [i for i in items if i["name"].startswith(args.only)]
     pages = sum(len(i["truth"]["pages"]) for i in items)
     t0 = time.time()
-    results, named = [], []
+    results, named, seconds = [], [], []
     for item in items:
         s = time.time()
         outs = run_item(item, args.mode, args.jobs, args.psm, args.reuse_pages, lexicons)
         results.append(outs[0])
         named.extend(outs[1:])
-        print(f"{item['name']} {item['kind']}: {len(item['truth']['pages'])} pages, {time.time() - s:.1f}s", file=sys.stderr)
+        seconds.append(time.time() - s)
+        print(f"{item['name']} {item['kind']} [{item['family']}]: {len(item['truth']['pages'])} pages, {seconds[-1]:.1f}s", file=sys.stderr)
     elapsed = time.time() - t0
     sc = score(items, results)
     sn = score(items, named) if args.names else None
@@ -338,9 +372,37 @@ def main() -> None:
                     print(f"  broken by names {name} {fieldname}: want {want!r} got {got!r}")
         fixed, broke = sum((before - after).values()), sum((after - before).values())
         extra = f" field_acc_names={sn['field_acc']:.4f} names_fixed={fixed} names_broke={broke}"
-    print(f"scans={len(items)} pages={pages} mode={args.mode} engine={engine.name} doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
+    extra += split_report(items, results, named if sn else None, seconds)
+    print(f"scans={len(items)} pages={pages} mode={args.mode} engine={engine.name} families={args.families} "
+          f"doc_f1={sc['doc_f1']:.4f} field_acc={sc['field_acc']:.4f} "
           f"fields={sc['fields']} rotation_acc={sc['rotation_acc']:.4f} blank_acc={sc['blank_acc']:.4f} "
           f"sec_per_page={elapsed / max(pages, 1):.3f}{extra}")
+
+
+def split_report(items: list[dict[str, Any]], results: list[dict[str, Any]], named: list[dict[str, Any]] | None,
+                 seconds: list[float]) -> str:
+    """Print each split's and each family's figures; return the split keys for the last line."""
+    keys = ""
+    print(f"{'split':8} {'scans':>5} {'pages':>5} {'doc_f1':>7} {'fields':>6} {'field_acc':>9} {'names':>7} {'rotation':>8} {'s/page':>7}")
+    for split in SPLITS:
+        idx = [i for i, it in enumerate(items) if it["split"] == split]
+        if not idx:
+            continue
+        part = [items[i] for i in idx]
+        sc = score(part, [results[i] for i in idx])
+        sn = score(part, [named[i] for i in idx]) if named is not None else None
+        pages = sum(len(it["truth"]["pages"]) for it in part)
+        spp = sum(seconds[i] for i in idx) / max(pages, 1)
+        print(f"{split:8} {len(part):5d} {pages:5d} {sc['doc_f1']:7.4f} {sc['fields']:6d} {sc['field_acc']:9.4f} "
+              f"{sn['field_acc'] if sn else float('nan'):7.4f} {sc['rotation_acc']:8.4f} {spp:7.3f}")
+        keys += (f" field_acc_{split}={sc['field_acc']:.4f}" + (f" field_acc_names_{split}={sn['field_acc']:.4f}" if sn else "")
+                 + f" rotation_{split}={sc['rotation_acc']:.4f} doc_f1_{split}={sc['doc_f1']:.4f} sec_per_page_{split}={spp:.3f}")
+    for fam in sorted({it["family"] for it in items}, key=lambda f: (items[[i["family"] for i in items].index(f)]["split"], f)):
+        idx = [i for i, it in enumerate(items) if it["family"] == fam]
+        sc = score([items[i] for i in idx], [results[i] for i in idx])
+        print(f"  family {fam:18} ({items[idx[0]]['split']}) scans={len(idx):3d} fields={sc['fields']:5d} "
+              f"field_acc={sc['field_acc']:.4f} doc_f1={sc['doc_f1']:.4f}")
+    return keys
 
 
 if __name__ == "__main__":

@@ -84,7 +84,9 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
     out = common(pages, None)
     flat = Flat(pages[0])
     t = flat.text
-    put(out, "reporter_name", S.name_after(flat, "姓名", until="性别") or _name_before(flat, "性别", ("报案人", "姓名")))
+    g = L.Geometry(pages[0])
+    put(out, "reporter_name", S.name_after(flat, "姓名", until="性别") or _name_before(flat, "性别", ("报案人", "姓名"))
+        or g.labelled("acceptance_form", "reporter_name", L.as_name))
     id_re = re.compile(r"(?:证件号码|身份证号码|号码)：?([0-9Xx]{15,18})")
     m = id_re.search(t)
     fv = None
@@ -146,6 +148,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
             if fv is not None:
                 out["summary"] = S.with_value(fv, clean_text_dates(fv.value))
+    if "case_source" not in out:  # the options elsewhere, or in another order: by the field's label
+        put(out, "case_source", g.labelled("acceptance_form", "case_source", _ticked_choice(L.current().choices("case_source"))))
     if op_at:
         pick = _ticked(flat, max(0, op_at[0] - 3), len(t), [o[1] for o in OPINIONS], stop_after="其他")
         if pick:
@@ -154,6 +158,18 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         d = S.last_date(flat, op_at[0])
         put(out, "accepted_on", d)
     return out
+
+
+def _ticked_choice(options: list[str]) -> Callable[[str], str | None]:
+    """The one option of a label's value not preceded by an empty box (☑报案 □投案 …), or
+    the only option printed."""
+    def accept(text: str) -> str | None:
+        found = sorted((text.find(o), o) for o in options if o in text)
+        if len(found) == 1:
+            return found[0][1]
+        ticked = [o for i, o in found if i > 0 and text[i - 1] not in EMPTY_BOX]
+        return ticked[0] if len(ticked) == 1 else None
+    return accept
 
 
 def _name_before(flat: Flat, anchor: str, labels: tuple[str, ...]) -> FieldValue | None:

@@ -331,13 +331,20 @@ def _first_authority(flat: Flat) -> FieldValue | None:
 def read_backup_sheet(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     pt = pages[0]
     flat = Flat(pt)
+    g = L.Geometry(pt)
     out: Fields = {}
     m = re.search(r"共有?(?:文书材料)?([0-9]{1,4})页", flat.text)
     if m:
         out["page_count"] = flat.value(int(m.group(1)), m.start(1), m.end(1))
-    put(out, "compiled_by", S.name_after(flat, "立卷人") or labelled_name(pt, "立卷人", "检查人"))
-    put(out, "checked_by", S.name_after(flat, "检查人") or labelled_name(pt, "检查人", "立卷人"))
-    put(out, "compiled_on", S.date_after(flat, "立卷时间", window=3) or S.date_after(flat, "立卷日期", window=3) or S.last_date(flat))
+    else:  # the vocabulary's phrases and labels (本卷页数：12, 卷内页数 in a cell)
+        put(out, "page_count", L.by_phrases([pt], "backup_sheet", "page_count", _count, "int")
+            or g.labelled("backup_sheet", "page_count", _count))
+    put(out, "compiled_by", S.name_after(flat, "立卷人") or labelled_name(pt, "立卷人", "检查人")
+        or g.labelled("backup_sheet", "compiled_by", L.as_name))
+    put(out, "checked_by", S.name_after(flat, "检查人") or labelled_name(pt, "检查人", "立卷人")
+        or g.labelled("backup_sheet", "checked_by", L.as_name))
+    put(out, "compiled_on", S.date_after(flat, "立卷时间", window=3) or S.date_after(flat, "立卷日期", window=3)
+        or g.labelled("backup_sheet", "compiled_on", lambda t: L.as_date(t, pt.years)) or S.last_date(flat))
     return out
 
 

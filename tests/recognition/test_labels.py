@@ -128,3 +128,24 @@ def test_every_default_phrase_is_well_formed() -> None:
     assert v.labels("dossier_cover", "case_no")[0] == "案件编号"  # longest first
     assert [p.text for p in v.phrases("dossier_cover", "closed_on")] == ["自{opened_on}至{closed_on}", "{opened_on}至{closed_on}"]
     assert parse('[other]\nlabels = ["性 别"]\n').other == ["性别"]
+
+
+def test_backup_sheet_page_count_by_label(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(2, ["卷内备考表", [(300, "本卷页数：12"), (1200, "立卷人：李明")], "检查人：赵刚", "立卷时间：2018年5月3日"])
+    f = recognize([page])[0].plain_fields()
+    assert f == {"page_count": 12, "compiled_by": "李明", "checked_by": "赵刚", "compiled_on": "2018-05-03"}
+
+
+def test_case_source_ticked_after_its_label(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2019〕3号", "案件来源：□投案 ☑报案 □移送",
+                         "报案人：武国菊身 份证号码：110105194912310021", "接报时间 2019年3月5日10时20分"])
+    f = recognize([page])[0].plain_fields()
+    assert f["case_source"] == "报案" and f["reporter_name"] == "武国菊"
+
+
+def test_suspect_read_with_the_word_before_it(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "逮捕证", "青东公（刑）捕字〔2019〕7号",
+                         "根据《中华人民共和国刑事诉讼法》第八十条之规定，经青川市东河区人民检察院批准，兹由我局对涉嫌方晨",
+                         "执行逮捕，送青川市看守所羁押。", AUTH, "2019年5月6日"])
+    f = recognize([page])[0].plain_fields()
+    assert f["suspect_name"] == "方晨" and f["procuratorate"] == "青川市东河区人民检察院"

@@ -149,3 +149,15 @@ def test_suspect_read_with_the_word_before_it(make_page: Callable[..., PageResul
                          "执行逮捕，送青川市看守所羁押。", AUTH, "2019年5月6日"])
     f = recognize([page])[0].plain_fields()
     assert f["suspect_name"] == "方晨" and f["procuratorate"] == "青川市东河区人民检察院"
+
+
+def test_the_documented_example_is_a_valid_file() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "labels.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    example = parse(blocks[-1], "docs/labels.md")
+    assert "立档编号" in example.labels("dossier_cover", "case_no")
+    assert [p.slots for p in example.phrases("arrest_warrant", "suspect_name")] == [("suspect_name",)]
+    for b in blocks[:-1]:
+        parse(b, "docs/labels.md")

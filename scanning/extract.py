@@ -18,22 +18,19 @@ shape is the same.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from scanning.pipeline import TABLE_LAYOUT, TABLE_TYPES, reread_tables
 from scanning.recognition import recognize
 from scanning.recognition.lexicon import Lexicon
-from scanning.recognition.split import split
-from scanning.types import Document, PageOCR, PageResult
+from scanning.types import Document, PageResult
 
-#: Documents printed as ruled tables. Tesseract's automatic layout analysis (psm 3) drops
-#: whole columns of such tables (sequence numbers, page numbers, the head of document
-#: numbers); reading the page as one uniform block (layout "block", psm 6) keeps the rows whole.
-TABLE_TYPES = ("catalog", "acceptance_form")
-TABLE_LAYOUT = "block"
+__all__ = ["TABLE_LAYOUT", "TABLE_TYPES", "document_json", "extract", "extract_pages", "page_json",
+           "reread_tables", "scan_pages", "upright"]
 
 log = logging.getLogger(__name__)
 
@@ -81,63 +78,14 @@ def upright(img: Image.Image, page: PageResult) -> Image.Image:
     return img
 
 
-def _words_read(ocr: PageOCR | None) -> int:
-    return sum(len(w.text) for w in ocr.words if w.conf >= 0.60) if ocr else 0
-
-
-def reread_tables(pages: list[PageResult], image_of: Callable[[PageResult], Image.Image | None]) -> int:
-    """OCR the pages of table documents again: cell by cell when the page has a ruled grid
-    (:func:`scanning.tables.read_table`), else as one block, keeping the fuller reading.
-
-    ``image_of`` gives a page's upright image (as OCR'd by the pipeline) or None. Each
-    page is read again by the engine that read it. Returns how many pages were replaced.
-    """
-    from scanning.ocr import engine_of
-    from scanning.pages import suppress_red
-    from scanning.tables import read_table
-
-    wanted = {p: d.type for d in split(pages) if d.type in TABLE_TYPES for p in range(d.first_page, d.last_page + 1)}
-    replaced = 0
-    for page in pages:
-        if page.index not in wanted or page.blank or page.ocr is None:
-            continue
-        img = image_of(page)
-        if img is None:
-            continue
-        grey, _ = suppress_red(img)
-        engine = engine_of(page.ocr)
-        table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog", engine=engine)
-        if table is not None:
-            page.ocr = table
-            replaced += 1
-            continue
-        again = engine.read(grey, None, TABLE_LAYOUT)
-        if _words_read(again) > _words_read(page.ocr):
-            page.ocr = again
-            replaced += 1
-    return replaced
-
-
 def scan_pages(paths: list[Path], *, jobs: int | None = None, engine: str | None = None) -> list[PageResult]:
-    """Every page of ``paths`` cleaned, OCR'd (:func:`scanning.pipeline.process_scan`, by
-    ``engine``: None for ``ECASE_OCR_ENGINE``), tables re-read."""
-    from scanning.pages import load_page
-    from scanning.pipeline import process_scan
+    """Every page of ``paths`` through the page pipeline (:func:`scanning.pipeline.read_scans`,
+    by ``engine``: None for ``ECASE_OCR_ENGINE``): the same steps as an ingested scan's."""
+    from scanning.pipeline import read_scans
 
-    items = list(process_scan([Path(p) for p in paths], jobs=jobs, engine=engine))
+    items = read_scans([Path(p) for p in paths], jobs=jobs, engine=engine)
     pages = _page_results(items)
-    by_index = {getattr(i, "result", i).index: i for i in items if hasattr(i, "result")}
-
-    def image_of(page: PageResult) -> Image.Image | None:
-        item = by_index.get(page.index)
-        if item is None:
-            return None
-        if item.upright is not None:
-            return load_page(item.upright)[0]
-        return load_page(item.original.data)[0]
-
-    n = reread_tables(pages, image_of)
-    log.info("extract: %d pages from %d files, %d table pages re-read", len(pages), len(paths), n)
+    log.info("extract: %d pages from %d files", len(pages), len(paths))
     return pages
 
 
@@ -145,8 +93,8 @@ def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = Fa
             lexicon: Lexicon | None = None, engine: str | None = None) -> dict[str, Any]:
     """Read scan files (PDF, TIFF, JPEG, PNG, ZIP, folders), clean and OCR every page, recognise.
 
-    Cleanup and OCR are :func:`scanning.pipeline.process_scan`'s (in parallel over
-    ``jobs`` processes); pages of table documents are read again as one block
-    (:func:`reread_tables`); then recognition (against ``lexicon`` when given), and the JSON.
+    The page pipeline is :mod:`scanning.pipeline`'s, the worker's own (in parallel over
+    ``jobs`` processes; each file one scan); then recognition (against ``lexicon`` when
+    given), and the JSON.
     """
     return extract_pages(scan_pages(paths, jobs=jobs, engine=engine), provenance=provenance, lexicon=lexicon)

@@ -1,22 +1,42 @@
-"""From page bytes to an upright, OCRed page; and from uploaded files to a stream of them.
+"""One page pipeline, owned here: from page bytes to an upright, OCRed page, and from a
+scan's pages to their final readings. The worker (``ecase.intake.tasks``) and ``ecase
+extract`` (``scanning.extract``) both call these and nothing else, so an ingested volume and
+``ecase extract`` give the same pages and fields (tests/scanning/test_one_pipeline.py).
+
+The steps, in order:
+
+1. per page (:func:`process_page`): decode, refuse a flat (damaged) page, detect blank,
+   turn upright and deskew, clean the OCR input, OCR, read the blocks the layout analysis
+   left unread (``scanning.unread``), read the paper page number in a top corner when the
+   page's OCR missed it (``scanning.paper_numbers``);
+2. per scan (:func:`finish_pages`, once every page of the scan is through step 1): pages of
+   table documents read again cell by cell or as one block (:func:`reread_tables`), and
+   their paper page number read again on the new reading.
 
 Public API (stable):
 
 - ``process_page(image_bytes, *, dpi, index, media_type=None, lang="chi_sim", name="", engine=None)
-  -> (PageResult, upright_bytes | None)``: decode, detect blank, turn upright, deskew, OCR
-  with ``engine`` (a name of :mod:`scanning.ocr`; None: ``ECASE_OCR_ENGINE``, else tesseract)
-  (the OCR input alone is cleaned: red seal ink dropped out, faint marks away from the
-  text cleared, see ``scanning.pages.clean``). ``upright_bytes`` is the page as OCRed
-  (boxes in ``PageResult.ocr`` are in its pixels): JPEG when the input was JPEG, else PNG;
-  None when the original already is that image (upright, straight, not rescaled).
+  -> (PageResult, upright_bytes | None)``: step 1 with ``engine`` (a name of
+  :mod:`scanning.ocr`; None: ``ECASE_OCR_ENGINE``, else the default engine) (the OCR input
+  alone is cleaned: red seal ink dropped out, faint marks away from the text cleared, see
+  ``scanning.pages.clean``). ``upright_bytes`` is the page as OCRed (boxes in
+  ``PageResult.ocr`` are in its pixels): JPEG when the input was JPEG, else PNG; None when
+  the original already is that image (upright, straight, not rescaled).
   A page that cannot be read gives a PageResult with ``error`` set; it does not raise.
+- ``finish_pages(pages, image_of) -> list[PageResult]``: step 2 over one scan's pages in
+  order; ``image_of(page)`` gives the page's upright image bytes (``upright_bytes``, else
+  the original) or None. Pages' ``ocr`` is replaced in place; the pages changed are returned.
 - ``process_scan(paths, *, jobs=None, lang="chi_sim", limits=None, engine=None) -> Iterator[ScanPage]``:
-  every page of every file in order (indexes continue across files), sources read in the
+  step 1 for every page of every file in order (indexes continue across files;
+  ``ScanPage.file`` says which file), sources read in the
   sandbox (``scanning.sandbox``), pages processed in parallel worker processes (``jobs``,
   default all cores; one OCR thread each (``ECASE_OCR_THREADS``); ``jobs=1`` runs in this process, e.g.
   inside a daemonic Celery worker). At most ``2 * jobs`` pages are in flight. Raises
   InputFileError when a file cannot be read at all (pages of earlier files have been
   yielded by then).
+- ``read_scans(paths, *, jobs=None, lang="chi_sim", limits=None, engine=None) -> list[ScanPage]``:
+  both steps: ``process_scan``, then ``finish_pages`` per file (each file is one scan, as
+  each upload is for the worker).
 """
 
 from __future__ import annotations
@@ -26,15 +46,16 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
 
 from scanning import sandbox
 from scanning.errors import DamagedPageError, InputFileError, ScanError
-from scanning.ocr import Engine, get_engine
-from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, text_axis_and_skew
+from scanning.ocr import Engine, engine_of, get_engine
+from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, suppress_red, text_axis_and_skew
+from scanning.paper_numbers import read_corner_numbers
 from scanning.sources import SourcePage
 from scanning.types import PageOCR, PageResult
 from scanning.unread import read_unread
@@ -63,11 +84,13 @@ _TRANSPOSE = {
 
 @dataclass(slots=True)
 class ScanPage:
-    """One page out of ``process_scan``: the result, the page as uploaded, the upright image."""
+    """One page out of ``process_scan``: the result, the page as uploaded, the upright
+    image, and which of the files given it came from (0-based)."""
 
     result: PageResult
     original: SourcePage
     upright: bytes | None
+    file: int = 0
 
     @property
     def upright_media_type(self) -> str | None:
@@ -169,6 +192,7 @@ def _process(
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
     ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)
+    ocr = paper_number(upright, ocr, engine)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
     if turn == 0 and not skew and scale == 1.0 and exif_turn == 0:
@@ -202,6 +226,94 @@ def _sniff_media(data: bytes) -> str:
     return "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
 
 
+def paper_number(upright: Image.Image, ocr: PageOCR, engine: Engine | None = None) -> PageOCR:
+    """``ocr`` with the paper page number added when the page's OCR missed it
+    (:func:`scanning.paper_numbers.read_corner_numbers` on the upright page, by ``engine``,
+    else the one that read ``ocr``). The number is a help, never a reason to fail the page."""
+    try:
+        return read_corner_numbers(upright, ocr, engine)
+    except (OSError, ScanError) as e:
+        log.info("page number not read: %s", e)
+        return ocr
+
+
+# --------------------------------------------------------------------------- per scan
+
+#: Documents printed as ruled tables. Tesseract's automatic layout analysis (psm 3) drops
+#: whole columns of such tables (sequence numbers, page numbers, the head of document
+#: numbers); reading the page as one uniform block (layout "block", psm 6) keeps the rows whole.
+TABLE_TYPES = ("catalog", "acceptance_form")
+TABLE_LAYOUT = "block"
+
+
+def _words_read(ocr: PageOCR | None) -> int:
+    return sum(len(w.text) for w in ocr.words if w.conf >= 0.60) if ocr else 0
+
+
+def reread_tables(pages: Sequence[PageResult], image_of: Callable[[PageResult], Image.Image | None]) -> int:
+    """OCR the pages of table documents again: cell by cell when the page has a ruled grid
+    (:func:`scanning.tables.read_table`), else as one block, keeping the fuller reading.
+
+    ``image_of`` gives a page's upright image (as OCR'd by :func:`process_page`) or None.
+    Each page is read again by the engine that read it. Returns how many pages were replaced.
+    """
+    from scanning.recognition.split import split
+    from scanning.tables import read_table
+
+    wanted = {p: d.type for d in split(list(pages)) if d.type in TABLE_TYPES
+              for p in range(d.first_page, d.last_page + 1)}
+    replaced = 0
+    for page in pages:
+        if page.index not in wanted or page.blank or page.ocr is None:
+            continue
+        img = image_of(page)
+        if img is None:
+            continue
+        grey, _ = suppress_red(img)
+        engine = engine_of(page.ocr)
+        table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog", engine=engine)
+        if table is not None:
+            page.ocr = table
+            replaced += 1
+            continue
+        again = engine.read(grey, None, TABLE_LAYOUT)
+        if _words_read(again) > _words_read(page.ocr):
+            page.ocr = again
+            replaced += 1
+    return replaced
+
+
+def finish_pages(pages: Sequence[PageResult], image_of: Callable[[PageResult], bytes | None]) -> list[PageResult]:
+    """The steps that need the whole scan, after :func:`process_page` on each of its pages:
+    pages of table documents read again (:func:`reread_tables`), and on each page read
+    again its paper page number (:func:`paper_number`: the new reading has lost the word).
+
+    ``pages``: one scan's pages in scan order (pages with an error are passed over, as
+    they are by the worker, which never stores their OCR); ``image_of(page)``: the page's
+    upright image bytes, or None. The pages' ``ocr`` is replaced in place; returns the
+    pages whose reading changed."""
+    readable = [p for p in pages if p.error is None]
+    before = {id(p): p.ocr for p in readable}
+    images: dict[int, Image.Image] = {}
+
+    def image(page: PageResult) -> Image.Image | None:
+        if id(page) not in images:
+            data = image_of(page)
+            if data is None:
+                return None
+            img = load_page(data)[0]
+            images[id(page)] = img if img.mode in ("L", "RGB") else img.convert("L")
+        return images[id(page)]
+
+    if not reread_tables(readable, image):
+        return []
+    changed = [p for p in readable if p.ocr is not before[id(p)] and p.ocr is not None]
+    for p in changed:
+        assert p.ocr is not None
+        p.ocr = paper_number(images[id(p)], p.ocr)
+    return changed
+
+
 # --------------------------------------------------------------------------- whole scans
 
 
@@ -210,13 +322,16 @@ def _work(page: SourcePage, lang: str, engine: str | None = None) -> tuple[PageR
                         name=page.source, engine=engine)
 
 
-def _pages(paths: Iterable[str | os.PathLike[str]], limits: sandbox.Limits | None) -> Iterator[SourcePage]:
+def _pages(paths: Iterable[str | os.PathLike[str]], limits: sandbox.Limits | None,
+           files: dict[int, int]) -> Iterator[SourcePage]:
+    """Every page of ``paths``, numbered on across files; ``files`` gets each page's file."""
     offset = 0
-    for path in paths:
+    for file, path in enumerate(paths):
         last = 0
         for page in sandbox.iter_pages(path, limits=limits):
             last = page.index
             page.index += offset
+            files[page.index] = file
             yield page
         offset += last
 
@@ -235,7 +350,12 @@ def process_scan(
     engine = engine or None
     get_engine(engine, lang=lang)  # fail here, once, when the engine cannot run
     jobs = max(1, jobs or os.cpu_count() or 1)
-    source = _pages(paths, limits)
+    files: dict[int, int] = {}
+    source = _pages(paths, limits, files)
+
+    def _finish(page: SourcePage, result: PageResult, upright: bytes | None) -> ScanPage:
+        return ScanPage(result=result, original=page, upright=upright, file=files.pop(page.index, 0))
+
     if jobs == 1:
         for page in source:
             yield _finish(page, *(_work(page, lang, engine) if not page.error else _failed(page)))
@@ -299,5 +419,23 @@ def _failed(page: SourcePage) -> tuple[PageResult, None]:
     return PageResult(index=page.index, dpi=page.dpi, error=page.error), None
 
 
-def _finish(page: SourcePage, result: PageResult, upright: bytes | None) -> ScanPage:
-    return ScanPage(result=result, original=page, upright=upright)
+def read_scans(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    lang: str = "chi_sim",
+    limits: sandbox.Limits | None = None,
+    engine: str | None = None,
+) -> list[ScanPage]:
+    """Both steps of the pipeline over every page of ``paths``: :func:`process_scan`, then
+    :func:`finish_pages` over each file's pages (each file is one scan, as each upload is
+    for the worker)."""
+    items = list(process_scan(paths, jobs=jobs, lang=lang, limits=limits, engine=engine))
+    by_file: dict[int, list[ScanPage]] = {}
+    for item in items:
+        by_file.setdefault(item.file, []).append(item)
+    for group in by_file.values():
+        found = {id(i.result): i for i in group}
+        finish_pages([i.result for i in group],
+                     lambda r: (found[id(r)].upright or found[id(r)].original.data) if id(r) in found else None)
+    return items

@@ -3,10 +3,15 @@
 1. ``ingest_scan(job_id)`` cuts the stored scan into pages (once: ``Scan.page_count``
    records that it was done, in the same transaction as the page rows), then queues one
    ``process_page`` per page still pending.
-2. ``process_page(page_id)`` turns one page upright, OCRs it and stores the result; a
-   page already done is skipped. The last page to finish queues ``finish_scan``.
-3. ``finish_scan(job_id)`` puts the scan's pages into the volume as a new version and
-   runs recognition over the volume.
+2. ``process_page(page_id)`` runs the page through ``scanning.pipeline.process_page``
+   (upright, clean, OCR, unread text, paper page number) and stores the result; a page
+   already done is skipped. The last page to finish queues ``finish_scan``.
+3. ``finish_scan(job_id)`` runs the pipeline's per-scan steps
+   (``scanning.pipeline.finish_pages``: table pages read again), puts the scan's pages
+   into the volume as a new version and runs recognition over the volume.
+
+The order of the page steps is ``scanning.pipeline``'s alone: these tasks only load
+bytes, call it and store what it answers (``ecase extract`` calls the same functions).
 
 Each task first takes the lease of its job or page (``ecase.leases``) and returns at
 once when another live worker holds it or the work is done: a message is only a
@@ -186,9 +191,8 @@ def process_page(page_id: int, finish: bool = True) -> None:
                     values["derived_key"] = store().put_bytes(derived).key
                     values["derived_media_type"] = _media_type(derived)
                 if result.ocr is not None:
-                    ocr = _with_page_number(result.ocr, derived or data)
-                    values["ocr"] = ocr_to_json(ocr)
-                    values["text"] = ocr.text
+                    values["ocr"] = ocr_to_json(result.ocr)
+                    values["text"] = result.ocr.text
         if values["state"] == "failed":
             log.warning("page %s failed: %s", page_id, values["error"])
         with db.unit_of_work() as s:
@@ -203,59 +207,23 @@ def process_page(page_id: int, finish: bool = True) -> None:
             _maybe_finish(job_id)
 
 
-def _reread_tables(scan: Scan) -> dict[int, PageOCR]:
-    """Pages of table documents (catalog, acceptance form) read again as one block, as
-    ``ecase extract`` does: Tesseract's page layout analysis drops table columns.
+def _finish_pages(scan: Scan) -> dict[int, PageOCR]:
+    """The page pipeline's steps that need the whole scan (``scanning.pipeline.finish_pages``:
+    table pages read again, their paper page numbers too) over the scan's stored pages.
     Returns the new readings by page id (stored with the volume's new version)."""
-    import io
-
-    from PIL import Image
-
     from ecase.intake.pages import page_result
-    from scanning.extract import reread_tables
+    from scanning.pipeline import finish_pages
 
     pages = [p for p in scan.pages if p.state == "done"]
     results = [page_result(p, p.scan_index) for p in pages]
-    by_index = {p.scan_index: p for p in pages}
+    keys = {p.scan_index: p.image_key for p in pages}
+    ids = {p.scan_index: p.id for p in pages}
 
-    fetched: dict[int, bytes] = {}
+    def image_of(result: PageResult) -> bytes | None:
+        key = keys[result.index]
+        return store().get_bytes(key) if key is not None else None
 
-    def image_of(result: PageResult) -> Image.Image | None:
-        page = by_index[result.index]
-        key = page.image_key
-        if key is None:
-            return None
-        fetched[result.index] = store().get_bytes(key)
-        with Image.open(io.BytesIO(fetched[result.index])) as img:
-            img.load()
-            return img.convert("L") if img.mode not in ("L", "RGB") else img.copy()
-
-    before = {r.index: r.ocr for r in results}
-    if not reread_tables(results, image_of):
-        return {}
-    out: dict[int, PageOCR] = {}
-    for r in results:
-        if r.ocr is not before[r.index] and r.ocr is not None:
-            data = fetched.get(r.index)
-            out[by_index[r.index].id] = _with_page_number(r.ocr, data) if data else r.ocr
-    return out
-
-
-def _with_page_number(ocr: PageOCR, upright: bytes) -> PageOCR:
-    """Add the paper page number when the page's OCR missed it (see scanning.paper_numbers)."""
-    import io
-
-    from PIL import Image
-
-    from scanning.paper_numbers import read_corner_numbers
-
-    try:
-        with Image.open(io.BytesIO(upright)) as img:
-            img.load()
-            return read_corner_numbers(img, ocr)
-    except (OSError, ScanError) as e:  # the number is a help, never a reason to fail the page
-        log.info("page number not read: %s", e)
-        return ocr
+    return {ids[r.index]: r.ocr for r in finish_pages(results, image_of) if r.ocr is not None}
 
 
 def _media_type(data: bytes) -> str:
@@ -284,7 +252,7 @@ def _maybe_finish(job_id: int) -> None:
 
 @celery.task(name="ecase.finish_scan")
 def finish_scan(job_id: int) -> None:
-    """Read the scan's table pages again and put its pages into the volume as a new
+    """Finish the scan's pages (``scanning.pipeline.finish_pages``) and put its pages into the volume as a new
     version (see ``add_scans_to_volume``: safe beside other scans of the same volume).
 
     Other scans of the same volume waiting for recognition too (a clerk's many uploads,
@@ -318,7 +286,7 @@ def finish_scan(job_id: int) -> None:
         for scan_id in scan_ids:
             scan = s.get(Scan, scan_id)
             assert scan is not None
-            tables.update(_reread_tables(scan))
+            tables.update(_finish_pages(scan))
         s.rollback()  # nothing written: the new version is written in one short transaction
         with db.unit_of_work() as s:
             scans = [s.get(Scan, i) for i in scan_ids]

@@ -24,6 +24,7 @@ bp.add_url_rule("/account/tokens", "token_list", views.token_list, methods=["GET
 bp.add_url_rule("/account/tokens/<int:token_id>/revoke", "token_revoke", views.token_revoke,
                 methods=["POST"])
 bp.add_url_rule("/admin/users", "admin_users", admin_views.admin_users, methods=["GET", "POST"])
+bp.add_url_rule("/admin/users.xlsx", "admin_users_xlsx", admin_views.admin_users_xlsx)
 bp.add_url_rule("/admin/users/<int:user_id>", "admin_user_update", admin_views.admin_user_update,
                 methods=["POST"])
 bp.add_url_rule("/admin/users/<int:user_id>/password", "admin_user_password",

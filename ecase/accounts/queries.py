@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
@@ -45,6 +46,12 @@ def users(f: UserFilter, *, page: int = 1, per_page: int = 100) -> tuple[list[Us
     rows = s.scalars(q.order_by(User.active.desc(), User.unit_id, User.username)
                      .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total
+
+
+def iter_users(f: UserFilter) -> Iterator[User]:
+    """Every user ``f`` selects, in the list's order (for the list's .xlsx)."""
+    q = _filtered(f).order_by(User.active.desc(), User.unit_id, User.username)
+    yield from db.session().scalars(q)
 
 
 def units() -> list[Unit]:

@@ -9,6 +9,7 @@ from ecase.audit import hooks, views
 bp = Blueprint("audit", __name__, cli_group=None)
 
 bp.add_url_rule("/audit", "browse", views.browse)
+bp.add_url_rule("/audit.xlsx", "browse_xlsx", views.browse_xlsx)
 
 from ecase.audit import commands  # noqa: E402,F401  (registers `ecase audit`)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,13 @@ def entries(actor: Actor, f: AuditFilter, *, page: int = 1,
     rows = list(s.scalars(q.order_by(AuditEntry.seq.desc()).limit(per_page)
                           .offset((page - 1) * per_page)))
     return rows, total
+
+
+def iter_entries(actor: Actor, f: AuditFilter) -> Iterator[AuditEntry]:
+    """Every entry ``f`` selects, newest first, streamed (for the list's .xlsx)."""
+    require(actor, "audit.view")
+    q = _filtered(f).order_by(AuditEntry.seq.desc()).execution_options(yield_per=1000)
+    yield from db.session().scalars(q)
 
 
 def actions() -> list[str]:
@@ -148,6 +156,8 @@ def _value(key: str, v: Any) -> str:
         return "升序" if v == "asc" else "降序"
     if key == "sort" and isinstance(v, str):
         return _column_names().get(v, "所选列")
+    if key == "target_type" and isinstance(v, str):
+        return TARGET_NAMES.get(v, v)
     if key == "field" and isinstance(v, str):
         from ecase.formatting import field_label
 

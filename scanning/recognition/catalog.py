@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 from scanning.types import Box, Cell, FieldValue, Word
 
 from .classify import TITLES
+from .labels import current
 from .normalize import find_dates, half_width, make_date, normalize_doc_no
 from .text import PageText, fold
 
@@ -33,7 +34,18 @@ KNOWN_TITLES = [names[0] for t, names in TITLES.items() if t not in ("dossier_co
     "询问笔录", "讯问笔录", "现场照片", "现场勘验笔录", "辨认笔录", "证人证言", "鉴定意见", "扣押清单", "呈请立案报告书",
     "呈请拘留报告书", "呈请取保候审报告书", "到案经过", "户籍证明", "受案回执",
 ]
-HEADER = ("序号", "文号", "文书名称", "日期", "页号", "备注", "责任者", "题名")
+#: The roles of a catalog's columns, and the vocabulary key (labels.toml [catalog]) of each.
+ROLE_KEYS = {"seq": "seq", "doc_no": "doc_no", "title": "title", "date": "date", "pages": "pages", "": "other_column"}
+
+
+def column_roles() -> dict[str, str]:
+    """Header label -> role (``""`` for a known column of no interest), from the vocabulary."""
+    vocab = current()
+    return {label: role for role, key in ROLE_KEYS.items() for label in vocab.labels("catalog", key)}
+
+
+def header_labels() -> tuple[str, ...]:
+    return tuple(column_roles())
 PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~—–一至=_－]{1,2}(\d{1,3}))?$")  # 1-2, and 1=-2 (a dash read twice)
 
 
@@ -100,7 +112,7 @@ def _header_spans(pt: PageText, row_i: int) -> list[tuple[int, int]]:
     base = pt.row_start[row_i]
     spans = []
     taken: set[int] = set()
-    for label in HEADER:
+    for label in header_labels():
         j = text.find(label)
         if j < 0 or j in taken:
             continue
@@ -143,7 +155,7 @@ def read_catalog_page(pt: PageText, prev_seq: int = 0) -> list[dict[str, FieldVa
     header: list[tuple[int, int]] = []
     for i, row in enumerate(pt.rows):
         t = pt.row_text(i)
-        if sum(1 for k in HEADER if k in t) >= 2:
+        if sum(1 for k in header_labels() if k in t and not any(k in o and k != o for o in header_labels() if o in t)) >= 2:
             top = row.box[3]
             header = _header_spans(pt, i)
             break
@@ -326,22 +338,16 @@ def entry_rows(pages: list[PageText]) -> list[dict[str, FieldValue]]:
     return out
 
 
-#: Header labels of a catalog's columns, and what each column holds.
-COLUMN_ROLES = {
-    "序号": "seq", "顺序号": "seq", "文号": "doc_no", "文书名称": "title", "题名": "title", "文件题名": "title",
-    "日期": "date", "页号": "pages", "页次": "pages", "页码": "pages", "备注": "", "责任者": "",
-}
-
-
 def _header_role(text: str) -> str | None:
     """The role of a header cell (``""`` for a known column of no interest), or None."""
     t = re.sub(r"[^\u4e00-\u9fff]", "", text)
     if not t or len(t) > 6:
         return None
-    if t in COLUMN_ROLES:
-        return COLUMN_ROLES[t]
-    best = process.extractOne(t, list(COLUMN_ROLES), scorer=fuzz.ratio, score_cutoff=66)
-    return COLUMN_ROLES[best[0]] if best else None
+    roles = column_roles()
+    if t in roles:
+        return roles[t]
+    best = process.extractOne(t, list(roles), scorer=fuzz.ratio, score_cutoff=66)
+    return roles[best[0]] if best else None
 
 
 def _cell_words(pt: PageText, cell: Cell) -> list[Word]:

@@ -59,7 +59,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "admin_judgment": _COMMON + ("court", "plaintiff", "defendant", "result", "issued_on"),
     "dossier_cover": ("authority", "volume_kind", "case_name", "case_no", "volume_no", "volume_count", "opened_on",
                       "closed_on", "retention", "page_count"),
-    "catalog": ("entries",),
+    # a catalog's header labels by what the column holds (other_column: a column not read, 备注)
+    "catalog": ("seq", "doc_no", "title", "date", "pages", "other_column"),
     "backup_sheet": ("page_count", "compiled_by", "checked_by", "compiled_on"),
 }
 SLOT_RE = re.compile(r"\{([^{}]*)\}")

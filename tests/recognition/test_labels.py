@@ -161,3 +161,20 @@ def test_the_documented_example_is_a_valid_file() -> None:
     assert [p.slots for p in example.phrases("arrest_warrant", "suspect_name")] == [("suspect_name",)]
     for b in blocks[:-1]:
         parse(b, "docs/labels.md")
+
+
+def test_catalog_columns_found_by_their_header_labels(make_page: Callable[..., PageResult], tmp_path: Path) -> None:
+    cols = (150, 360, 760, 1260, 2260)
+
+    def row(*cells: str) -> list[tuple[int, str]]:
+        return [(x, t) for x, t in zip(cols, cells) if t]
+
+    # another bureau's order: title before the number, the date before the number, first pages only
+    page = make_page(2, ["卷内文书目录", row("顺序号", "文件题名", "成文日期", "文件编号", "页次"),
+                         row("1", "受案登记表", "2018.01.16", "青东公(刑)受案字[2018]5号", "1"),
+                         row("2", "立案决定书", "20180117", "青东公（刑）立字〔2018〕123号", "2")])
+    docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), page])
+    entries = docs[1].plain_fields()["entries"]
+    assert [(e["seq"], e["title"], e["date"], e["doc_no"], e["first_page"]) for e in entries] == [
+        (1, "受案登记表", "2018-01-16", "青东公（刑）受案字〔2018〕5号", 1),
+        (2, "立案决定书", "2018-01-17", "青东公（刑）立字〔2018〕123号", 2)]

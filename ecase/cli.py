@@ -170,13 +170,19 @@ def serve(binds: tuple[str, ...], workers: int | None, threads: int | None) -> N
     from ecase import server, settings
 
     values = settings.load()
+    problems = server.shared_settings_problems(values)
+    if problems:
+        raise click.ClickException("\n".join(problems))
+    workers = workers or values["WEB_WORKERS"]
+    for warning in server.shared_settings_warnings(values, workers):
+        click.echo(f"warning: {warning}", err=True)
     app = create_app()  # a bad setting fails here, once, instead of in every process
     try:
         _warn_without_admin(app)
     finally:
         app.extensions["ecase.db"].engine.dispose()
     server.serve(binds=list(binds) or [values["WEB_BIND"]],
-                 workers=workers or values["WEB_WORKERS"],
+                 workers=workers,
                  threads=threads or values["WEB_THREADS"])
 
 

@@ -59,6 +59,33 @@ class Server(BaseApplication):  # type: ignore[misc]
         return create_app()
 
 
+def shared_settings_problems(values: dict[str, Any]) -> list[str]:
+    """What stops ``ecase serve`` on a database other machines can share (anything but
+    SQLite): a secret key made per machine (``DATA_DIR/secret_key``) would sign cookies
+    the other machines refuse, so a login would hold on one machine only."""
+    if str(values["DATABASE_URL"]).startswith("sqlite"):
+        return []  # the embedded defaults: one machine
+    problems = []
+    if not values["SECRET_KEY"]:
+        problems.append(
+            "ECASE_SECRET_KEY is not set: with a shared database (ECASE_DATABASE_URL) every web machine "
+            "must sign cookies with the same key, not one made per machine in DATA_DIR/secret_key. "
+            "Make one (python3 -c 'import secrets; print(secrets.token_hex(32))') and put the same "
+            "value into /etc/ecase/ecase.env on every machine (docs/deploy.md).")
+    return problems
+
+
+def shared_settings_warnings(values: dict[str, Any], workers: int) -> list[str]:
+    """What ``ecase serve`` starts with but should not, said once on its standard error."""
+    from ecase.accounts.ratelimit import storage_url
+
+    if storage_url(values) == "memory://" and workers > 1:
+        return [f"rate limits are counted in each process's memory: each of the {workers} processes "
+                "(and each machine) allows the full ECASE_RATE_LIMIT*; set ECASE_RATE_LIMIT_STORAGE "
+                "or ECASE_BROKER_URL to a redis:// URL to count them together (docs/deploy.md)"]
+    return []
+
+
 def serve(*, binds: list[str], workers: int, threads: int) -> None:
     """Run gunicorn until it is stopped (SIGTERM or SIGINT: graceful; SIGHUP: new processes)."""
     Server({"bind": binds, "workers": workers, "threads": threads}).run()

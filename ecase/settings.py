@@ -113,8 +113,10 @@ SETTINGS: tuple[Setting, ...] = (
             str),
     Setting("RATE_LIMIT_LOGIN", "30/minute", "Login attempts allowed per IP address.", str),
     Setting("RATE_LIMIT_UPLOAD", "300/hour", "Uploads allowed per user.", str),
-    Setting("RATE_LIMIT_STORAGE", "memory://",
-            "Where rate-limit counters live: memory:// (one process) or a redis:// URL (shared).", str),
+    Setting("RATE_LIMIT_STORAGE", None,
+            "Where rate-limit counters live: memory:// (each process counts alone) or a redis:// URL "
+            "(every process on every machine counts together). Default: BROKER_URL when it is a "
+            "Redis URL, else memory://."),
     Setting("WEB_BIND", "127.0.0.1:8000",
             "Where `ecase serve` (gunicorn) listens: HOST:PORT, or unix:/path/to/socket; a reverse "
             "proxy in front of it serves HTTPS (docs/deploy.md)."),

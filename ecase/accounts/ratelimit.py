@@ -1,7 +1,12 @@
 """Request, login and upload limits per user (or per IP before logging in).
 
-Fixed windows counted in memory (one process) or in Redis (``RATE_LIMIT_STORAGE``,
-shared by every web process). Over the limit answers 429 with ``Retry-After``.
+Fixed windows counted in memory (one process) or in Redis (``RATE_LIMIT_STORAGE``, by
+default the broker's Redis when there is one: shared by every web process on every
+machine). Over the limit answers 429 with ``Retry-After``.
+
+The login throttle (a user name's growing wait after failures from one address,
+``ecase.accounts.operations``) lives in the database, so every process and machine on one
+database shares it already.
 """
 
 from __future__ import annotations
@@ -107,10 +112,24 @@ def check() -> Response | None:
     return None
 
 
+def _is_redis(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("redis://", "rediss://"))
+
+
+def storage_url(config: Any) -> str:
+    """Where the counters live: ``RATE_LIMIT_STORAGE``, else the broker's Redis (so that
+    several processes and machines count together as soon as there is a Redis), else
+    each process's memory."""
+    storage = config.get("RATE_LIMIT_STORAGE")
+    if storage:
+        return str(storage)
+    broker = config.get("BROKER_URL")
+    return str(broker) if _is_redis(broker) else "memory://"
+
+
 def init_app(app: Flask) -> None:
-    storage = app.config["RATE_LIMIT_STORAGE"]
-    counter: Counter = RedisCounter(storage) if storage.startswith(("redis://", "rediss://")) \
-        else MemoryCounter()
+    storage = storage_url(app.config)
+    counter: Counter = RedisCounter(storage) if _is_redis(storage) else MemoryCounter()
     app.extensions["ecase.ratelimit"] = {
         "counter": counter,
         "all": Limit.parse(app.config["RATE_LIMIT"]),

@@ -277,9 +277,8 @@ def _ticked_text(text: str, options: list[str]) -> str | None:
 def _cover_volume(out: Fields, g: L.Geometry, flat: Flat) -> None:
     """第1卷 共1卷 / 本案共2卷 本卷为第1卷 / 卷次：1: phrases first, then the label's value."""
     for name in ("volume_no", "volume_count"):
-        fv = L.by_phrases([g.pt], "dossier_cover", name, _count, "int")
-        if fv is None:
-            fv = g.labelled("dossier_cover", name, _count)
+        fv = (L.by_phrases([g.pt], "dossier_cover", name, _count, "int")
+              or g.labelled_phrases("dossier_cover", name, _count) or g.labelled("dossier_cover", name, _count))
         put(out, name, fv)
     if "volume_no" not in out or "volume_count" not in out:
         # 第1卷共1卷: the closing 卷 is often misread and a lone 1 read as ] or l

@@ -35,6 +35,7 @@ from .text import Flat, PageText
 CJK = r"\u4e00-\u9fff"
 SEP = "：:_＿—－-.·…|，,;；「」 "
 RULE = "|"
+UNDERLINE = "_＿"
 NAME_LEADS = ("犯罪嫌疑人", "嫌疑人", "涉嫌", "被告人", "对", "将")
 
 
@@ -133,6 +134,7 @@ class Geometry:
 
     def _walk(self, cand: list[int], h: float, own: str) -> list[int]:
         t = self.pt.text
+        cand = [i for i in cand if t[i] not in UNDERLINE]  # the underline the value is written on
         k = 0
         while k < len(cand) and t[cand[k]] in SEP:  # the colon, the underline read as marks
             k += 1
@@ -206,6 +208,50 @@ class Geometry:
                     if value is not None:
                         return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None
+
+
+    def labelled_phrases(self, dtype: str, name: str, accept: Callable[[str], Any]) -> FieldValue | None:
+        """The value of ``dtype.name`` from a phrase matched inside another label's value
+        (卷次：第1卷 共2卷; 起止日期：自…至…): every label of the fields the phrases fill."""
+        phrases = self.vocab.phrases(dtype, name)
+        labels = [lab for p in phrases for f in p.slots if f != "_" for lab in self.vocab.labels(dtype, f)]
+        for label in dict.fromkeys(labels):
+            f = find_label(self.pt, label)
+            if not f:
+                continue
+            for idx in (self.right_of(*f, own=label), self.below(*f, own=label)):
+                text = "".join(self.pt.text[i] for i in idx)
+                for p in phrases:
+                    v = match_phrase(text, p, name, accept)
+                    if v is not None:
+                        fv = self._fv(idx)
+                        return FieldValue(v, fv.page, fv.box, fv.conf, fv.raw)
+        return None
+
+
+def phrase_pattern(phrase: Phrase, name: str, maxlen: int = 40) -> str:
+    """A regular expression of ``phrase``: its fixed words, group ``v`` the slot ``name``."""
+    parts = phrase.parts
+    k = phrase.slots.index(name)
+    pattern = ""
+    for j, p in enumerate(parts):
+        if j % 2 == 0:
+            pattern += re.escape(p)
+        elif j == 2 * k + 1:
+            pattern += f"(?P<v>.{{1,{maxlen}}}?)" if parts[j + 1] or j + 1 < len(parts) - 1 else f"(?P<v>.{{1,{maxlen}}})"
+        else:
+            pattern += ".{1,40}?"
+    return pattern
+
+
+def match_phrase(text: str, phrase: Phrase, name: str, accept: Callable[[str], Any]) -> Any:
+    """The accepted value of slot ``name`` where ``phrase`` occurs in ``text``, or None."""
+    for m in re.finditer(phrase_pattern(phrase, name), text):
+        v = m.group("v").strip(SEP + "。")
+        value = accept(v) if v else None
+        if value is not None:
+            return value
+    return None
 
 
 # -- values checked by what the field holds --------------------------------------------
@@ -306,15 +352,7 @@ def phrase_value(flat: Flat, phrase: Phrase, name: str, accept: Callable[[str], 
     t = flat.text
     parts = phrase.parts
     k = phrase.slots.index(name)
-    pattern = ""
-    for j, p in enumerate(parts):
-        if j % 2 == 0:
-            pattern += re.escape(p)
-        elif j == 2 * k + 1:
-            pattern += f"(?P<v>.{{1,{maxlen}}}?)" if parts[j + 1] or j + 1 < len(parts) - 1 else f"(?P<v>.{{1,{maxlen}}})"
-        else:
-            pattern += ".{1,40}?"
-    for m in re.finditer(pattern, t[start:]):
+    for m in re.finditer(phrase_pattern(phrase, name, maxlen), t[start:]):
         fv = _checked(flat, start + m.start("v"), start + m.end("v"), accept, opens=not parts[2 * k])
         if fv is not None:
             return fv

@@ -178,3 +178,37 @@ def test_catalog_columns_found_by_their_header_labels(make_page: Callable[..., P
     assert [(e["seq"], e["title"], e["date"], e["doc_no"], e["first_page"]) for e in entries] == [
         (1, "受案登记表", "2018-01-16", "青东公（刑）受案字〔2018〕5号", 1),
         (2, "立案决定书", "2018-01-17", "青东公（刑）立字〔2018〕123号", 2)]
+
+
+def _typeface_cover() -> PageResult:
+    """A cover whose values are filled in later in a larger typeface, set lower on their
+    underlines than the labels (OCR reports them as rows of their own), with underscores."""
+    from scanning.types import Line, PageOCR, Word
+
+    words: list[Word] = []
+
+    def put_text(x: int, y: int, text: str, size: int, n: int) -> None:
+        for ch in text:
+            if ch != " ":
+                words.append(Word(ch, (x, y, x + size, y + size), 0.9, n))
+            x += size + 4
+
+    rows = [("案件编号：", "A3701050200002018010012"), ("本卷页数：", "12页"), ("卷 次：", "第1卷 共1卷"),
+            ("保管期限：", "长期"), ("起止日期：", "自2018年8月3日至2018年10月15日")]
+    put_text(600, 150, "青川市公安局东河区分局", 50, 0)
+    put_text(700, 260, "刑事诉讼卷宗", 90, 1)
+    y = 500
+    for n, (label, value) in enumerate(rows, start=2):
+        put_text(300, y, label, 40, n)
+        put_text(300 + 6 * 44, y + 44, "_" * 30, 12, n)  # the underline, read as marks
+        put_text(300 + 8 * 44, y + 22, value, 56, n)  # 楷体 filled in: bigger, lower
+        y += 160
+    lines = [Line(w.text, w.box, w.conf) for w in words]
+    return PageResult(index=1, ocr=PageOCR(2480, 3508, words, lines))
+
+
+def test_values_in_another_typeface_on_underlines() -> None:
+    f = recognize([_typeface_cover()])[0].plain_fields()
+    assert f["case_no"] == "A3701050200002018010012" and f["page_count"] == 12
+    assert (f["volume_no"], f["volume_count"], f["retention"]) == (1, 1, "长期")
+    assert (f["opened_on"], f["closed_on"]) == ("2018-08-03", "2018-10-15")

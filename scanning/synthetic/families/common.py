@@ -76,7 +76,7 @@ class Ctx:
     def iso(self, name: str) -> dt.date:
         return dt.date.fromisoformat(self.f[name])
 
-    def dt(self, t: dt.datetime) -> str:
+    def dtime(self, t: dt.datetime) -> str:
         return fmt_datetime(t, self.style)
 
     def n(self, text: str) -> str:

@@ -5,9 +5,9 @@ readers do on templates they were never tuned on (bench/recognition.py --familie
 Two more provinces' printed forms, as different from the tuned families as those are from
 each other, and no harder for its own sake:
 
-- ``stacked_cells``: ruled forms with the label printed small above its value, two or
-  three fields a row; labels 黑体, values 仿宋; ☐/☑ boxes; 2018年08月03日 dates; number
-  centred; a head grid of the main particulars above the wording; bitonal scans.
+- ``stacked_cells``: ruled forms with the label printed above its value, two or three
+  fields a row; labels 黑体, values 仿宋; ☐/☑ boxes; 2018年08月03日 dates; number centred;
+  a head grid of the main particulars above the wording; bitonal scans (at 300 dpi or more).
 - ``open_ledger``: rows between horizontal rules with ``label：value``, values written in
   blue-black ink in 楷体; dates as 2018.8.3; letters addressed to the procuratorate at the
   top; seals over the date of issue; grey scans.
@@ -21,7 +21,7 @@ from typing import Any
 
 from ..documents import LAW, OPINIONS, REVIEW_WORDS, SOURCES, JUDGMENT_WORDS, Block
 from ..style import Damage, article, fmt_amount, fmt_date
-from .common import Ctx, Family, L, T, V, Value, catalog_pages, form, head, line, options, para, restyler, sign
+from .common import Ctx, Family, T, V, Value, catalog_pages, form, head, line, options, para, restyler, sign
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def acceptance_form(ctx: Ctx, p: HeldParams) -> list[list[Block]]:
         (lab(p, "source", "案件来源"), src),
         (lab(p, "reporter", "报案人姓名"), r.name), ("性别", r.gender), ("出生日期", ctx.d(r.birth_date)),
         (lab(p, "id_no", "身份证号码"), ctx.n(r.id_no)), ("联系地址", r.address),
-        (lab(p, "received_at", "报案时间"), ctx.dt(facts.reported_at)), (lab(p, "officer", "接报人"), facts.officers[0]),
+        (lab(p, "received_at", "报案时间"), ctx.dtime(facts.reported_at)), (lab(p, "officer", "接报人"), facts.officers[0]),
         ("接报单位", facts.unit),
         ("报案内容", f["summary"]),
         (lab(p, "opinion", "处理意见"), op),
@@ -308,7 +308,8 @@ DRAW = {
 
 
 def _bitonal(d: Damage) -> Damage:
-    return dataclasses.replace(d, mode="1")
+    """Bitonal where the bureau scans at 300 dpi or more on a clean scanner, else grey."""
+    return dataclasses.replace(d, mode="1" if d.dpi >= 300 and d.noise <= 8 else "L")
 
 
 def _grey(d: Damage) -> Damage:

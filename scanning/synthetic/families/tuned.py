@@ -84,7 +84,7 @@ def acceptance_form(ctx: Ctx, p: Params) -> list[list[Block]]:
         [(lab(p, "reporter"), r.name), (lab(p, "gender"), r.gender), (lab(p, "birth"), ctx.d(r.birth_date, "arabic"))],
         [(lab(p, "id_kind"), "居民身份证"), (lab(p, "id_no"), ctx.n(r.id_no))],
         [(lab(p, "address"), r.address)],
-        [(lab(p, "officer"), o1), (lab(p, "received_at"), ctx.dt(facts.reported_at))],
+        [(lab(p, "officer"), o1), (lab(p, "received_at"), ctx.dtime(facts.reported_at))],
         [(lab(p, "place"), facts.unit)],
         [(lab(p, "source"), src)],
         [(lab(p, "summary"), f["summary"])],

@@ -157,7 +157,47 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             out["opinion"] = S.with_value(pick[0], code)
         d = S.last_date(flat, op_at[0])
         put(out, "accepted_on", d)
+    if "opinion" not in out:
+        put(out, "opinion", _opinion_by_label(g))
     return out
+
+
+#: Words of an opinion option that say which it is, the most specific first.
+OPINION_WORDS = (("not_police", ("不属于公安", "公安机关职责")), ("transfer", ("不属于本单位", "不属于我", "移送")),
+                 ("criminal", ("刑事",)), ("administrative", ("行政",)), ("other", ("其他",)))
+
+
+def _opinion_code(option: str) -> str | None:
+    for code, words in OPINION_WORDS:
+        if any(w in option for w in words):
+            return code
+    return None
+
+
+def _opinion_by_label(g: L.Geometry) -> FieldValue | None:
+    """The opinion from the cell of its label (受案意见, 处理意见), when the form's options were
+    not found: the ticked option of those printed, or the only one printed, by its words."""
+    for label in g.vocab.labels("acceptance_form", "opinion"):
+        f = L.find_label(g.pt, label)
+        if not f:
+            continue
+        idx = g.cell_right(*f)
+        text = "".join(g.pt.text[i] for i in idx)
+        # options, each opened by its box: split before every box mark or tick
+        parts = [p for p in re.split(r"(?=[□口☑☒■√✓✔])", text) if p]
+        marked = [p for p in parts if p[0] in "□口☑☒■√✓✔"]
+        if marked:
+            ticked = [p for p in marked if p[0] not in EMPTY_BOX]
+            if len(ticked) != 1:
+                continue
+            code = _opinion_code(ticked[0][1:])
+        else:
+            codes = {c for p in re.split(r"[，。；\n]", text) if (c := _opinion_code(p))}
+            code = codes.pop() if len(codes) == 1 else None
+        if code:
+            fv = g._fv(idx)
+            return S.with_value(fv, code)
+    return None
 
 
 def _ticked_choice(options: list[str]) -> Callable[[str], str | None]:

@@ -210,6 +210,27 @@ class Geometry:
         return None
 
 
+    def cell_right(self, s: int, e: int, max_rows: int = 8) -> list[int]:
+        """Offsets of the characters right of the label at ``[s, e)`` on its row and the rows
+        under it, down to the next row that holds a known label in the label's column: a cell
+        of several lines (options one a line). In reading order."""
+        lb = [b for i in range(s, e) if (b := self.boxes[i]) is not None]
+        if not lb:
+            return []
+        x0, y0, x1, y1 = _union(lb)
+        h = max(y1 - y0, 1)
+        r0 = self.pt.row_of(s)
+        out: list[int] = []
+        for r in range(r0, min(r0 + max_rows, len(self.pt.rows))):
+            lo = self.pt.row_start[r]
+            row = range(lo, lo + len(self.pt.row_text(r)))
+            left = "".join(self.pt.text[i] for i in row if (b := self.boxes[i]) is not None and b[2] <= x1 + 0.3 * h)
+            if r > r0 and any(left.startswith(lab) for lab in self.vocab.all_labels()):
+                break
+            out += [i for i in row if i >= e or r > r0
+                    if (b := self.boxes[i]) is not None and b[0] >= x1 - 0.3 * h and self.pt.text[i] not in UNDERLINE]
+        return out
+
     def labelled_phrases(self, dtype: str, name: str, accept: Callable[[str], Any]) -> FieldValue | None:
         """The value of ``dtype.name`` from a phrase matched inside another label's value
         (卷次：第1卷 共2卷; 起止日期：自…至…): every label of the fields the phrases fill."""

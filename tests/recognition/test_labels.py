@@ -212,3 +212,16 @@ def test_values_in_another_typeface_on_underlines() -> None:
     assert f["case_no"] == "A3701050200002018010012" and f["page_count"] == 12
     assert (f["volume_no"], f["volume_count"], f["retention"]) == (1, 1, "长期")
     assert (f["opened_on"], f["closed_on"]) == ("2018-08-03", "2018-10-15")
+
+
+def test_acceptance_form_opinion_and_source_printed_alone(make_page: Callable[..., PageResult]) -> None:
+    # another bureau's form: only the chosen words printed, the opinion over two lines of its cell
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2019〕3号", "报案人：李明 性别：男",
+                         [(300, "案件来源"), (700, "报案")], [(300, "处理意见"), (700, "属刑事案件，")],
+                         [(700, "建议立案侦查。")], [(300, "审批人"), (700, "赵刚")]])
+    f = recognize([page])[0].plain_fields()
+    assert f["case_source"] == "报案" and f["opinion"] == "criminal" and f["reporter_name"] == "李明"
+    # ticked among options one a line
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2019〕3号",
+                         [(300, "受案意见"), (700, "□刑事案件")], [(700, "☑行政案件")], [(700, "□不属于本单位管辖")]])
+    assert recognize([page])[0].plain_fields()["opinion"] == "administrative"

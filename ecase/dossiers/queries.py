@@ -190,18 +190,59 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
-def hit_positions(version: VolumeVersion, query: str) -> list[int]:
-    """Positions of the version's pages whose text holds a word of ``query``."""
+def near_literals(query: str) -> list[str]:
+    """The literals of ``query`` that search also finds with one character misread
+    (:mod:`search.near`: plain text of four characters or more, not under NOT, not a
+    document or case number)."""
+    from search.query import QuerySyntaxError, near_form, parse, positive_literals
+
+    try:
+        node = parse(query or "")
+    except QuerySyntaxError:
+        return []
+    return [lit.value for lit in positive_literals(node) if near_form(lit) is not None]
+
+
+def _fold(text: str) -> str:
+    """As the viewer folds the page and the query: full-width ASCII as ASCII, no white space."""
+    import re
+
+    return re.sub(r"\s+", "", "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text))
+
+
+def near_strings(text: str | None, literals: list[str]) -> list[str]:
+    """The strings of a page's ``text`` that are near matches, not exact ones, of one of
+    ``literals`` (as the viewer marks them: folded, white space removed)."""
+    from search.analysis import normalise, normalise_with_offsets
+    from search.near import find_near
+
+    if not text or not literals:
+        return []
+    stream = normalise_with_offsets(text)
+    out: list[str] = []
+    for lit in literals:
+        want = normalise(lit)
+        for start, end in find_near(text, lit, stream):
+            piece = text[start:end]
+            if normalise(piece) != want and _fold(piece) not in out:
+                out.append(_fold(piece))
+    return out
+
+
+def hit_positions(version: VolumeVersion, query: str, *, near: bool = True) -> list[int]:
+    """Positions of the version's pages whose text holds a word of ``query`` (or, with
+    ``near``, a near match of one of its literals, as search finds them)."""
     import re
     import unicodedata
 
     terms = query_terms(query)
     if not terms:
         return []
+    literals = near_literals(query) if near else []
     out = []
     for vp in version.pages:
         text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", vp.page.text or ""))
-        if any(t in text for t in terms):
+        if any(t in text for t in terms) or near_strings(vp.page.text, literals):
             out.append(vp.position)
     return out
 

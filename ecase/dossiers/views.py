@@ -115,11 +115,17 @@ def volume(volume_id: int, position: int = 1) -> str:
         ocr = ocr_from_json(current_page.page.ocr)
     highlight = request.args.get("box", "")
     query = request.args.get("q", "")[:200]
-    hit_pages = queries.hit_positions(version, query) if version is not None and query else []
+    # near matches (one character misread) as the search found them, unless it was asked without
+    from ecase.search_views.views import near_arg
+
+    near = near_arg()
+    hit_pages = queries.hit_positions(version, query, near=near) if version is not None and query else []
+    near_hits = (queries.near_strings(current_page.page.text, queries.near_literals(query))
+                 if near and query and current_page is not None else [])
     return render_template(
         "dossiers/volume.html", volume=vol, case=vol.case, version=version,
         position=position, vp=current_page, ocr=ocr, highlight=highlight,
-        query=query, hit_pages=hit_pages,
+        query=query, hit_pages=hit_pages, near_hits=near_hits, near=near,
         jobs=queries.volume_jobs(vol), scans=queries.volume_scans(vol),
         field_input=field_types.field_input, field_editable=field_types.editable,
         field_reviews=queries.field_reviews, user_id=actor.user_id,

@@ -105,7 +105,13 @@
     var query = (overlay.dataset.query || "").replace(/["“”]/g, " ").split(/\s+/)
       .filter(function (t) { return t && ["AND", "OR", "NOT"].indexOf(t) < 0; })
       .map(function (t) { return fold(t.replace(/^[a-z_]+:/, "")); })
-      .filter(function (t) { return t.length > 0; });
+      .filter(function (t) { return t.length > 0; })
+      .map(function (t) { return {text: t, near: false}; });
+    // near matches (one character misread) the server found on this page, marked the same way
+    (overlay.dataset.near || "").split(" ").forEach(function (t) {
+      t = fold(t);
+      if (t) { query.push({text: t, near: true}); }
+    });
     if (query.length) {
       var rects = Array.prototype.slice.call(overlay.querySelectorAll("rect.word"));
       var lines = {}, order = [];
@@ -121,8 +127,8 @@
           for (var j = 0; j < t.length; j++) { owner.push([i, j]); }
           text += t;
         });
-        query.forEach(function (term) {
-          var from = 0, at;
+        query.forEach(function (q0) {
+          var term = q0.text, from = 0, at;
           while ((at = text.indexOf(term, from)) >= 0) {
             var group = [];
             // one mark per box the term touches, spanning exactly its characters
@@ -142,7 +148,7 @@
               }
               var x = +r.getAttribute("x"), width = +r.getAttribute("width");
               var mark = document.createElementNS("http://www.w3.org/2000/svg", "rect");
-              mark.setAttribute("class", "hit");
+              mark.setAttribute("class", q0.near ? "hit near" : "hit");
               mark.setAttribute("x", x + width * before / total);
               mark.setAttribute("width", width * inside / total);
               mark.setAttribute("y", r.getAttribute("y"));

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from scanning.types import Box, FieldValue
 
 from .labels import Phrase, Vocabulary, current
-from .normalize import find_dates, normalize_case_no
+from .normalize import find_dates, find_datetimes, normalize_case_no, parse_amount
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
@@ -446,3 +446,68 @@ def by_phrases(pages: list[PageText], dtype: str, name: str, accept: Callable[[s
             if fv is not None:
                 return fv
     return None
+
+
+def as_datetime(text: str) -> str | None:
+    found = find_datetimes(text)
+    return found[0][2] if found else None
+
+
+def as_id_no(text: str) -> str | None:
+    m = re.search(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])", text.replace(" ", ""))
+    return m.group(1).upper() if m else None
+
+
+def as_text(text: str) -> str | None:
+    v = text.strip(SEP + "。")
+    return v if len(v) >= 2 else None
+
+
+def as_amount(text: str) -> float | int | None:
+    return parse_amount(text.replace("人民币", "").rstrip("元"))
+
+
+def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tuple[Callable[[str], Any], str] | None:
+    """How a value of field ``name`` is checked, and its kind (for the length of its slot)."""
+    if name in vocab.options:
+        return as_choice(vocab.choices(name)), "text"
+    if name.endswith("_on") or name.endswith("_date"):
+        return (lambda t: as_date(t, years)), "date"
+    table: dict[str, tuple[Callable[[str], Any], str]] = {
+        "received_at": (as_datetime, "date"), "case_name": (as_case_name, "case_name"), "case_no": (as_case_no, "text"),
+        "procuratorate": (as_institution(("人民检察院", "检察院")), "institution"),
+        "detention_center": (as_institution(("看守所", "拘留所")), "institution"),
+        "court": (as_institution(("人民法院", "法院")), "institution"),
+        "suspect_names": (as_names, "names"), "reporter_id_no": (as_id_no, "text"), "party_id_no": (as_id_no, "text"),
+        "page_count": (as_int, "int"), "volume_no": (as_int, "int"), "volume_count": (as_int, "int"),
+        "deposit_amount": (as_amount, "text"), "summary": (as_text, "text"), "reason": (as_text, "text"),
+        "violation": (as_text, "text"), "penalty": (as_text, "text"),
+    }
+    if name in table:
+        return table[name]
+    if name.endswith("_name") or name in ("receiving_officer", "compiled_by", "checked_by", "applicant", "plaintiff"):
+        return as_name, "name"
+    return None
+
+
+def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, FieldValue],
+                         vocab: Vocabulary | None = None) -> None:
+    """Every field of ``dtype`` the reader left empty that the vocabulary has entries for
+    (a bureau's own labels and phrases among them): by its phrases, then by its labels."""
+    vocab = vocab or current()
+    if not pages:
+        return
+    geometry: Geometry | None = None
+    for name in vocab.entries.get(dtype, {}):
+        if name in fields:
+            continue
+        how = accept_for(name, vocab, pages[0].years)
+        if how is None:
+            continue
+        accept, kind = how
+        fv = by_phrases(pages, dtype, name, accept, kind, vocab)
+        if fv is None and vocab.labels(dtype, name):
+            geometry = geometry or Geometry(pages[0], vocab)
+            fv = geometry.labelled(dtype, name, accept)
+        if fv is not None and fv.value not in ("", None, []):
+            fields[name] = fv

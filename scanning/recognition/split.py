@@ -18,6 +18,7 @@ from . import fields as F
 from . import fields_admin as FA
 from .catalog import entries_value
 from .classify import KINDS, TITLE_TEXT, classify_page
+from .layout import fill_from_vocabulary
 from .normalize import POLICE_KINDS
 from .slots import doc_no
 from .text import PageText
@@ -79,6 +80,7 @@ def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldVal
         pt.years = years
     try:
         fields = reader(draft.pages, known)
+        fill_from_vocabulary(draft.type, draft.pages, fields)  # what the reader's own words missed
     except Exception:  # one unreadable document must not lose the volume
         log.exception("reading fields of %s on page %s failed", draft.type, draft.first_page)
         return {}

@@ -225,3 +225,13 @@ def test_acceptance_form_opinion_and_source_printed_alone(make_page: Callable[..
     page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2019〕3号",
                          [(300, "受案意见"), (700, "□刑事案件")], [(700, "☑行政案件")], [(700, "□不属于本单位管辖")]])
     assert recognize([page])[0].plain_fields()["opinion"] == "administrative"
+
+
+def test_bureau_phrase_fills_a_sentence_field(make_page: Callable[..., PageResult], tmp_path: Path) -> None:
+    page = make_page(1, [AUTH, "拘留证", "青东公（刑）拘字〔2019〕7号",
+                         "根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定将在逃人员孙立新拘传到案并执行拘留，",
+                         "送青川市看守所羁押。", AUTH, "2019年5月6日"])
+    assert "suspect_name" not in recognize([page])[0].plain_fields()
+    f = tmp_path / "labels.toml"
+    f.write_text('[detention_warrant]\nsuspect_name = ["将在逃人员{suspect_name}拘传"]\n', encoding="utf-8")
+    assert recognize([page], labels=load_labels(f))[0].plain_fields()["suspect_name"] == "孙立新"

@@ -9,7 +9,8 @@ packages' own pipelines do not give:
 - **Detection** (DB): the page brought to at most DET_MAX_SIDE pixels, text regions of
   the probability map taken as connected regions and grown back by the DB unclip rule.
   Pages reach the engine upright and deskewed, so regions are axis-aligned boxes; the
-  angle classifier is never run (the pipeline decides the way up from the readings).
+  angle classifier is not run while reading: ``upside_down`` runs it on a reading's
+  longest lines when ``scanning.pages.orient`` asks.
 - **Recognition** (CTC), lines in batches of ``batch`` sorted by width; a ``charset``
   masks every other class before decoding (a number cell read with digits only).
 - **Characters**: each character's position is where the recogniser emitted it (its
@@ -73,6 +74,11 @@ MODEL_SETS: tuple[ModelSet, ...] = (
     ModelSet("ppocrv6", "PP-OCRv6 small", "rapidocr", "rapidocr",
              "models/PP-OCRv6_det_small.onnx", "models/PP-OCRv6_rec_small.onnx", None),
 )
+
+#: The text-direction classifier (0 or 180) of a model set, where its package has one;
+#: it looks at the CLS_LINES longest lines of a reading.
+CLS_MODELS = {"ppocrv5": "models/ppocrv5/cls/cls.onnx"}
+CLS_LINES = 12
 
 #: Detection sees the page at most this many pixels on its long side (an A4 page at 300
 #: dpi comes down to about 170 dpi: characters stay 20+ pixels high).
@@ -143,6 +149,7 @@ class PpOcrEngine(Engine):
         self._lock = threading.Lock()
         self._det: Any = None
         self._rec: Any = None
+        self._cls: Any = None
         self._classes: list[str] = []
         self._version = ""
 
@@ -180,6 +187,35 @@ class PpOcrEngine(Engine):
             if _sure(small) > _sure(ocr):
                 ocr = small
         return self.stamp(ocr)
+
+    def upside_down(self, image: Image.Image, ocr: PageOCR) -> float | None:
+        """PP-OCR's text-direction classifier (0 or 180) on the longest lines of ``ocr``:
+        the mean probability that they are upside down (None: no classifier, no lines).
+        Used by ``scanning.pages.orient``."""
+        ms = self.models_set
+        root = _package_dir(ms.package) if ms else None
+        path = root / CLS_MODELS[ms.key] if root and ms and ms.key in CLS_MODELS else None
+        lines = sorted((b for b in (ln.box for ln in ocr.lines) if b[2] - b[0] >= 2 * (b[3] - b[1])),
+                       key=lambda b: b[0] - b[2])[:CLS_LINES]
+        if path is None or not path.is_file() or not lines:
+            return None
+        import cv2
+
+        with self._lock:
+            if self._cls is None:
+                import onnxruntime as ort
+
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads, opts.inter_op_num_threads, opts.log_severity_level = 1, 1, 3
+                self._cls = ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+        grey = np.asarray(image.convert("L"))
+        x = np.zeros((len(lines), 3, 48, 192), np.float32)  # PaddleOCR's cls input, 3x48x192
+        for k, (x0, y0, x1, y1) in enumerate(lines):
+            crop = grey[y0:y1, x0:x1]
+            w = min(192, max(1, math.ceil(48 * crop.shape[1] / max(1, crop.shape[0]))))
+            x[k, :, :, :w] = (cv2.resize(crop, (w, 48)).astype(np.float32) / 255.0 - 0.5) / 0.5
+        probs = self._cls.run(None, {self._cls.get_inputs()[0].name: x})[0]
+        return float(probs[:, 1].mean())
 
     def _reading(self, grey: np.ndarray, boxes: list[Box], charset: str | None) -> PageOCR:
         """The lines in ``boxes`` recognised, as a reading of the whole image."""

@@ -44,6 +44,23 @@ def small_grey(img: Image.Image, dpi: int) -> Image.Image:
 
 def ink_mask(grey: Image.Image, contrast: int = 70) -> np.ndarray:
     """Boolean mask of ink: pixels at least ``contrast`` levels darker than the local paper."""
+    return darkness(grey) >= contrast
+
+
+#: Text direction reads ink at half the page's own ink depth, within these bounds: a grey
+#: scan's faint ink (paper ~215, strokes ~120 at 100 dpi) keeps its thin horizontal strokes,
+#: which a fixed 70 dropped, leaving the vertical strokes to make columns of every page.
+MIN_AXIS_CONTRAST, MAX_AXIS_CONTRAST = 35, 70
+
+
+def axis_contrast(dark: np.ndarray) -> int:
+    """The ink threshold for text direction: half the depth of the page's darkest ink."""
+    depth = float(np.percentile(dark, 99.7)) if dark.size else 0.0
+    return int(min(MAX_AXIS_CONTRAST, max(MIN_AXIS_CONTRAST, depth / 2)))
+
+
+def darkness(grey: Image.Image) -> np.ndarray:
+    """How many levels each pixel is darker than the local paper (int16)."""
     g = np.asarray(grey, dtype=np.int16)
     h, w = g.shape
     # Local paper tone: the brightest pixel of each 16x16 cell (ink never fills a cell of
@@ -54,7 +71,7 @@ def ink_mask(grey: Image.Image, contrast: int = 70) -> np.ndarray:
     tiles = padded.reshape(ph // cell, cell, pw // cell, cell).max(axis=(1, 3)).astype(np.uint8)
     paper_small = Image.fromarray(tiles, "L").filter(ImageFilter.MaxFilter(3)).filter(ImageFilter.BoxBlur(1))
     paper = np.asarray(paper_small.resize((w, h), Image.Resampling.BILINEAR), dtype=np.int16)
-    return (paper - g) >= contrast
+    return paper - g
 
 
 def _erode(m: np.ndarray) -> np.ndarray:
@@ -142,12 +159,16 @@ def _profile_score(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray, length: i
     return best_angle, best / max(len(ys), 1)
 
 
-def text_axis_and_skew(grey_small: Image.Image, max_deg: float = 10.0) -> Geometry:
-    """Text direction (horizontal or sideways) and skew in degrees, from a ~100 dpi copy."""
-    mask = stroke_pixels(ink_mask(grey_small))
+def text_axis_and_skew(grey_small: Image.Image, max_deg: float = 10.0, *, vertical: bool | None = None,
+                       contrast: int | None = None) -> Geometry:
+    """Text direction (horizontal or sideways) and skew in degrees, from a ~100 dpi copy.
+    ``vertical``: the direction is given (the skew is measured for it); ``contrast``: the
+    ink threshold (default: :func:`axis_contrast`, from the page's own ink)."""
+    dark = darkness(grey_small)
+    mask = stroke_pixels(dark >= (contrast if contrast is not None else axis_contrast(dark)))
     ys, xs = np.nonzero(mask)
     if len(ys) < 50:
-        return Geometry(False, 0.0, 0.0, 0.0)
+        return Geometry(bool(vertical), 0.0, 0.0, 0.0)
     if len(ys) > 200_000:  # plenty for a profile; keeps the cost bounded
         pick = np.random.default_rng(0).choice(len(ys), 200_000, replace=False)
         ys, xs = ys[pick], xs[pick]
@@ -156,7 +177,8 @@ def text_axis_and_skew(grey_small: Image.Image, max_deg: float = 10.0) -> Geomet
     coarse = np.arange(-max_deg, max_deg + 0.01, 0.5)
     a_rows, s_rows = _profile_score(ys, xs, coarse, mask.shape[0])
     a_cols, s_cols = _profile_score(xs, ys, coarse, mask.shape[1])
-    vertical = s_cols > s_rows
+    if vertical is None:
+        vertical = s_cols > s_rows
     u, v, a = (xs, ys, a_cols) if vertical else (ys, xs, a_rows)
     fine = np.arange(a - 0.5, a + 0.51, 0.05)
     angle, _ = _profile_score(u, v, fine, 0)

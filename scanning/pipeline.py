@@ -55,6 +55,7 @@ from scanning import sandbox
 from scanning.errors import DamagedPageError, InputFileError, ScanError
 from scanning.ocr import Engine, engine_of, get_engine
 from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, suppress_red, text_axis_and_skew
+from scanning.pages.orient import orient_and_read
 from scanning.paper_numbers import read_corner_numbers
 from scanning.sources import SourcePage
 from scanning.types import PageOCR, PageResult
@@ -155,7 +156,6 @@ def _process(
         log.debug("page %d blank (%d stroke pixels)", index, strokes)
         return PageResult(index=index, rotation=exif_turn, blank=True, dpi=dpi), None
     geo = text_axis_and_skew(small)
-    skew = geo.skew_deg if abs(geo.skew_deg) >= MIN_DESKEW_DEG else 0.0
 
     scale = OCR_DPI / dpi if dpi > MAX_OCR_DPI else 1.0
     if img.width * img.height * scale * scale > MAX_OCR_PIXELS:
@@ -165,30 +165,29 @@ def _process(
         size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
         img = img.resize(size, Image.Resampling.LANCZOS)
 
-    # One resampling per page: turn and deskew the page itself (colour kept, for the
-    # derived image), then make the OCR input from it. Bilinear: bicubic costs twice as
-    # much and reads no better at 200-400 dpi. A further half turn, if the first reading
-    # says upside down, is a lossless transpose (turns about the centre commute).
-    first = 90 if geo.vertical else 0
-    upright = _turn(img, first, skew)
+    # One resampling per page and turn tried: turn and deskew the page itself (colour kept,
+    # for the derived image), then make the OCR input from it. Bilinear: bicubic costs twice
+    # as much and reads no better at 200-400 dpi. A half turn of a page read already is a
+    # lossless transpose of its OCR input (turns about the centre commute).
     # Tesseract reads a cleaned grey copy of the same pixels (boxes stay in the page's
     # coordinates): red seal ink dropped out and everything that is not near text ink set
     # to the paper tone, so seals, noise and shading no longer make Tesseract's layout
     # analysis throw away the blocks they touch (dates, authorities). Measured on
     # bench/recognition.py: field accuracy 0.817 -> 0.830 at +0.04 s CPU a page.
     # Upscaling low-dpi pages, denoising filters and binarising first did not pay.
-    ocr_src = ocr_input(upright, out_dpi)
-    turn, ocr = first, engine.read(ocr_src, out_dpi, "page")
-    conf, chars = confidence(ocr)
-    if engine.may_be_upside_down(conf, chars):
-        other = (first + 180) % 360
-        turned = ocr_src.transpose(Image.Transpose.ROTATE_180)
-        ocr2 = engine.read(turned, out_dpi, "page")
-        conf2, chars2 = confidence(ocr2)
-        log.debug("page %d: conf %.2f at %d, %.2f at %d", index, conf, first, conf2, other)
-        if conf2 > conf + TURN_MARGIN and chars2 >= min(chars, 3):
-            turn, ocr, ocr_src = other, ocr2, turned
-            upright = upright.transpose(Image.Transpose.ROTATE_180)
+    # Which way up: scanning.pages.orient (profile, line boxes, classifier, OSD, readings).
+    uprights: dict[int, Image.Image] = {}
+
+    def prepare(clockwise: int, skew_deg: float) -> Image.Image:
+        straighten = skew_deg if abs(skew_deg) >= MIN_DESKEW_DEG else 0.0
+        uprights[clockwise] = _turn(img, clockwise, straighten)
+        return ocr_input(uprights[clockwise], out_dpi)
+
+    found = orient_and_read(small, prepare, engine, out_dpi, page=img, geometry=geo)
+    turn, ocr, ocr_src = found.turn, found.reading.ocr, found.reading.image
+    skew = found.skew if abs(found.skew) >= MIN_DESKEW_DEG else 0.0
+    upright = uprights[turn] if turn in uprights else _turn(uprights[(turn + 180) % 360], 180, 0.0)
+    uprights.clear()
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
     ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)

@@ -381,7 +381,7 @@ def phrase_value(flat: Flat, phrase: Phrase, name: str, accept: Callable[[str], 
     if len(before) < 3 or len(after) < 3:
         return None
     pos = start
-    while True:
+    for _ in range(6):  # a few candidate openings, never every fuzzy alignment of a long page
         a = flat.find(before, pos, min_score=80)
         if not a:
             return None
@@ -391,6 +391,7 @@ def phrase_value(flat: Flat, phrase: Phrase, name: str, accept: Callable[[str], 
             if fv is not None:
                 return fv
         pos = a[1]
+    return None
 
 
 def _checked(flat: Flat, lo: int, hi: int, accept: Callable[[str], Any], opens: bool = False) -> FieldValue | None:
@@ -439,7 +440,8 @@ def by_phrases(pages: list[PageText], dtype: str, name: str, accept: Callable[[s
                vocab: Vocabulary | None = None) -> FieldValue | None:
     """The first value any phrase of ``dtype`` with a slot ``name`` gives, page by page."""
     vocab = vocab or current()
-    for pt in pages:
+    # a sentence's slots are on the first pages, the addressee under 此致 on the last
+    for pt in pages[:2] + pages[2:][-1:]:
         flat = Flat(pt)
         for ph in vocab.phrases(dtype, name):
             fv = phrase_value(flat, ph, name, accept, KIND_MAX.get(kind, 40))

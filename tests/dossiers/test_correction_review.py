@@ -6,6 +6,7 @@ once. Access: another unit's clerk neither proposes nor reviews, nobody reviews 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,8 +26,20 @@ def review_on() -> bool:
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], review_on: bool) -> dict[str, Any]:
-    return {**app_config, "CORRECTIONS_NEED_REVIEW": review_on}
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], review_on: bool, backend: str) -> Iterator[dict[str, Any]]:
+    config = {**app_config, "CORRECTIONS_NEED_REVIEW": review_on}
+    if backend == "postgresql":
+        from tests.pg import fresh_database
+
+        with fresh_database("ecase_cr") as url:
+            yield {**config, "DATABASE_URL": url}
+    else:
+        yield config
 
 
 @pytest.fixture
@@ -98,6 +111,7 @@ def test_setting_off_a_clerks_correction_counts_at_once(client: Any, login: Any,
     assert review(client, corr.id, "accept").status_code == 409
 
 
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
                                                         world: dict[str, Any]) -> None:
     doc_id, vol_id = world["doc_id"], world["volume_id"]

@@ -136,12 +136,25 @@ class Cluster(harness.Service):
                 "SECRET_KEY": self.secret_key}
 
     def first_start(self) -> None:
-        """docs/deploy.md's First start (``db upgrade``, ``init``) and the two units' clerks."""
+        """docs/deploy.md's First start (``ecase db upgrade``, ``ecase init``), then the
+        soak's two units with a clerk each (made in this process: ``ecase users create``
+        twice would start two more interpreters for the same)."""
         for args in (("db", "upgrade"), ("init",)):
             r = self.cli(*args)
             if r.returncode != 0:
                 raise RuntimeError(f"ecase {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
-        harness.create_accounts(self)
+        from ecase import db
+        from ecase.accounts.operations import create_user
+        from ecase.models import Unit
+
+        with harness.service_app(self):
+            s = db.session()
+            for username, unit_name in harness.UNITS:
+                unit = Unit(name=unit_name)
+                s.add(unit)
+                s.flush()
+                create_user(username, username, unit, "clerk", harness.PASSWORD)
+            s.commit()
 
     def _spawn_env(self, name: str, args: list[str], env: dict[str, str]) -> None:
         out = open(self.log_dir / f"{name}.log", "ab")

@@ -136,6 +136,7 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     listing = client.get("/corrections").get_data(as_text=True)
     assert "A1" in listing and RIGHT_NO in listing and MACHINE_NO in listing and "待审核" in listing
     page = client.get(f"/volumes/{vol_id}").get_data(as_text=True)
+    assert "本卷有 1 条字段更正待审核" in page and "1 条更正待审核" in page
     assert f'/documents/{doc_id}/review' in page and f'name="correction" value="{corr.id}"' in page
     # a rejection needs a reason
     bad = review(client, corr.id, "reject", headers={"Accept": "application/json"})
@@ -164,6 +165,7 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     assert not mismatch_found()
     page = client.get(f"/volumes/{vol_id}").get_data(as_text=True)
     assert "已更正" in page and "机器识别" in page
+    assert "条更正待审核" not in page and "review pending" not in page  # nothing left waiting
     assert client.get("/corrections").get_data(as_text=True).count('class="tag warn"') == 0
 
     actions = audit_actions()

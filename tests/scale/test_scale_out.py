@@ -115,6 +115,9 @@ def test_scale_out(cluster: scale.Cluster, tmp_path: Path) -> None:
     c = cluster
     t0 = time.monotonic()
     report: list[str] = []
+    deadline = time.monotonic() + 60  # gunicorn answers as soon as its first process has booted
+    while len(c.web_processes()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
     assert len(c.web_processes()) == 2, c.tail("web")
     tokens = {u: harness.make_token(c.url, u) for u, _ in harness.UNITS}
 

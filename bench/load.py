@@ -232,6 +232,9 @@ def main() -> int:
             figures["ingest_speedup"] = round(figures["ingest_pps_2w"] / figures["ingest_pps_1w"], 2)
 
             # ---- load ----
+            behind = c.wait_indexed(timeout=120)
+            if behind:
+                raise RuntimeError(f"volumes not indexed after 120 s: {behind}")
             targets = {u: targets_for(c, unit) for u, unit in harness.UNITS}
             cookies = {}
             for n in range(args.users):

@@ -220,6 +220,26 @@ class Cluster(harness.Service):
                         found.add(int(entry.name))
         return found
 
+    def wait_indexed(self, timeout: float) -> list[tuple[int, int | None, int | None]]:
+        """Wait until every volume's index holds its current version (indexing is a task
+        of its own, after each version is committed); returns the volumes still behind
+        then, as (id, indexed version, current version)."""
+        from sqlalchemy import select
+
+        from ecase import db
+        from ecase.models import Volume
+
+        deadline = time.monotonic() + timeout
+        with harness.service_app(self):
+            while True:
+                s = db.session()
+                behind = [(v.id, v.indexed_version, v.current.number if v.current else None)
+                          for v in s.scalars(select(Volume)) if v.current and v.indexed_version != v.current.number]
+                s.rollback()
+                if not behind or time.monotonic() > deadline:
+                    return behind
+                time.sleep(0.5)
+
     def access_log(self) -> list[tuple[int, str, str, int, int]]:
         """gunicorn's access log so far: (pid, method, path, status, milliseconds)."""
         return [(int(m[1]), m[2], m[3], int(m[4]), int(m[5]))

@@ -193,6 +193,8 @@ def test_scale_out(cluster: scale.Cluster, tmp_path: Path) -> None:
         assert not (d / "blobs").exists() or not any((d / "blobs").rglob("*")), f"blobs on disk in {d}"
 
     # --- search from each of gunicorn's processes: every page of one's unit, none of the other's -
+    behind = c.wait_indexed(timeout=LEASE_S + 3 * SWEEP_S + 60)
+    assert not behind, f"volumes whose index is behind (id, indexed, current): {behind}"
     case_nos = sorted({u.case_no for u in uploads})
     pages = _pages_by_case(c, case_nos)
     assert sum(len(p) for p in pages.values()) == n_pages

@@ -29,9 +29,11 @@ OCR run, as before). What each signal is good at, and what it is not:
 The order (:func:`orient_and_read`): the profile's axis, or OSD's answer when the profile
 is unsure and OSD is sure, is read first. A good reading (confidence above the engine's
 doubt level, lines wide, enough real characters, the classifier not saying upside down)
-is kept. Otherwise candidates are read in order of likelihood (the turn the line boxes or
-the classifier point to, OSD's answer, the half turn, the other axis) until one reads
-well; the best reading wins. Every decision is logged at debug level with its reasons.
+is kept. Otherwise candidates are read in order of likelihood until one reads well: the
+turn the line boxes point to, or the half turn (when the classifier says so or the axis
+is sure), then OSD's answer (asked only now), the half turn, the other axis (when the
+axis is in doubt). When none reads well the best reading wins. Every decision is logged
+at debug level with its reasons.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
@@ -309,21 +311,25 @@ def orient_and_read(
     if reader.good(r, enough):
         return _done(reader, r, geo, how, asked)
 
-    # The first reading is poor: candidates in order of likelihood.
-    order: list[int] = []
-    if r.tall >= TALL_SHARE:
-        # lines read tall: read well, the page is a quarter turn counter-clockwise of this
-        order += [first - 90, first + 90] if r.conf >= 0.5 else [first + 90, first - 90]
-    elif r.upside_down is not None and r.upside_down >= CLS_SURE:
-        order.append(first + 180)
-    o = ask_osd()
-    if o is not None:
-        order.append(o.turn)
-    order.append(first + 180)
-    if not sure_axis or r.tall >= TALL_SHARE or o is not None and o.turn % 180 != first % 180:
-        order += [first + 90, first + 270]
+    # The first reading is poor: candidates in order of likelihood, OSD asked only when
+    # the cheap ones are used up (a plain upside-down page costs one more reading, no OSD).
+    tall = r.tall >= TALL_SHARE
+
+    def candidates() -> Iterator[int]:
+        if tall:
+            # lines read tall: read well, the page is a quarter turn counter-clockwise of this
+            yield from ((first - 90, first + 90) if r.conf >= 0.5 else (first + 90, first - 90))
+        elif r.upside_down is not None and r.upside_down >= CLS_SURE or sure_axis:
+            yield first + 180
+        o = ask_osd()
+        if o is not None:
+            yield o.turn
+        yield first + 180
+        if not sure_axis or tall or o is not None and o.turn % 180 != first % 180:
+            yield from (first + 90, first + 270)
+
     seen: set[int] = {first % 360}
-    for turn in order:
+    for turn in candidates():
         turn %= 360
         if turn in seen:
             continue
@@ -331,7 +337,7 @@ def orient_and_read(
         cand = reader.read(turn)
         enough = min(GOOD_REAL, max(1.0, 0.5 * max(x.chars for x in reader.readings.values())))
         if reader.good(cand, enough) and cand.score >= r.score:
-            return _done(reader, cand, geo, "lines" if r.tall >= TALL_SHARE and len(seen) == 2 else "readings", asked)
+            return _done(reader, cand, geo, "lines" if tall and len(seen) == 2 else "readings", asked)
     return _done(reader, reader.best(), geo, "best reading", asked)
 
 

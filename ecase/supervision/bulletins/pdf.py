@@ -11,7 +11,12 @@
 
 Tables (rankings, findings) are set in 5号 so they fit the 156 mm block. Fonts: a 仿宋 when
 one is installed, else AR PL UKai (楷, the nearest of the packaged fonts), 宋 (AR PL UMing)
-for numbers and titles, 黑 (WenQuanYi Zen Hei) for headings and the red mark."""
+for numbers and titles, 黑 (WenQuanYi Zen Hei) for headings and the red mark.
+
+Debian 12 packages no free 仿宋 for simplified Chinese: fonts-cwtex-fs (cwTeX 仿宋) covers
+Big5 only (1,203 of the 3,755 GB2312 level-1 characters missing, 关 决 书 号 among them), and
+FandolFang (texlive-lang-chinese) has CFF outlines, which reportlab cannot embed. A bureau
+that holds a licence for SimFang puts simfang.ttf where ``FONTS`` looks for it."""
 
 from __future__ import annotations
 

@@ -6,19 +6,26 @@ Parts:
   ``encode`` for derived upright images.
 - ``analysis``: on a ~100 dpi copy with numpy: ``is_blank`` (ignores scanner noise,
   bleed-through, punched-hole shadows), ``text_axis_and_skew`` (horizontal vs sideways
-  text and skew within ±10°, by sheared projection profiles).
+  text and skew within ±10°, by sheared projection profiles; ink read at half the page's
+  own ink depth, so a grey scan's thin strokes count).
+- ``orient``: which way up (``orient_and_read``), decided together with the page's reading.
 - ``seal``: ``suppress_red`` turns reddish pixels white (a grey copy for OCR).
 - ``clean``: ``ocr_input``, the image Tesseract reads: red seal ink dropped out to a light
   grey, then every pixel not near strong text ink set to the paper tone (seals, grey
   seals of grey scans, noise, shading); thresholds relative to the page's own paper and ink.
 
-How orientation is decided (measured on rendered Chinese form pages, see the tests):
-Tesseract's OSD gets Chinese pages right here but costs ~0.7 s a page even at a quarter
-of the resolution, about half the cost of the OCR itself. So the projection profile
-decides upright-or-sideways for free, and up-or-down is decided by the OCR itself:
-the page is read once the likely way up; only when the mean word confidence comes back
-low is it read again turned 180° and the better reading kept (``scanning.pipeline``).
-Upright pages, the vast majority, cost one OCR run.
+How orientation is decided (``orient``; measured with bench/orientation.py on rendered
+hard pages: transcript continuation pages, tables, sparse pages, long paragraphs, grey and
+1-bit scans, see tests/scanning/test_orientation.py). Each signal does what it is good at:
+the projection profile picks the axis for free and says when it is unsure (Chinese on a
+grid has columns as well as rows); the reading, made anyway, is checked: its own line
+boxes (Tesseract reads a page a quarter turn the wrong way *well*, as vertical text with
+tall lines: the upright transcript pages of outside scans once reported as needing 90°),
+its confidence and its count of real characters, and with PP-OCR its text-direction
+classifier on the reading's lines (0 or 180). Tesseract's OSD (~0.7 s a page, about half
+an OCR run) is asked only when the profile is unsure or the reading poor. When signals
+disagree or are unsure the candidate turns are read and the better reading kept. An
+upright page whose profile is sure costs one OCR run, as before; an upside-down one two.
 """
 
 from __future__ import annotations

@@ -119,3 +119,15 @@ def test_absurd_size_refused_before_decoding() -> None:
     png += chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
     with pytest.raises(PageTooLargeError, match="x.png"):
         load_page(png, file="x.png", index=1)
+
+
+@pytest.mark.parametrize("seed,turn,skew", [(7, 0, 2.5), (8, 90, -1.8)])
+def test_text_axis_given_measures_the_skew_for_it(seed: int, turn: int, skew: float) -> None:
+    """orient asks the skew of the axis the profile did not pick when a reading overrules it."""
+    img = damage(render_page(seed, dpi=200), rotation=turn, skew=skew, seed=seed)
+    small = small_grey(img, 200)
+    free = text_axis_and_skew(small)
+    given = text_axis_and_skew(small, vertical=turn == 90)
+    assert given.vertical == (turn == 90) and given.skew_deg == pytest.approx(free.skew_deg, abs=0.1)
+    other = text_axis_and_skew(small, vertical=turn != 90)
+    assert other.vertical == (turn != 90)

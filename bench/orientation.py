@@ -21,7 +21,11 @@ as a child), and the mean number of readings a page. The last line is
 old_cpu=.. osd_cpu=.. combined_cpu=.. old_reads=.. osd_reads=.. combined_reads=..``;
 the lines before it list each page the combined method got wrong.
 
-    .venv/bin/python bench/orientation.py [--seeds 1] [--kinds transcript,table,...] [--engine tesseract|ppocr] [--dpi 200]
+``--forms``: ordinary form pages instead (bench/ocr_throughput.py's kind: what intake
+mostly sees), to show what the combined decision costs where the old one was right.
+
+    .venv/bin/python bench/orientation.py [--seeds 1] [--kinds transcript,table,...] [--engine tesseract|ppocr]
+                                          [--dpi 200] [--methods old,osd,combined] [--forms]
 """
 
 from __future__ import annotations
@@ -46,12 +50,24 @@ TURN_MARGIN = 0.05  # the old decision's margin (scanning.pipeline before issue 
 OLD_CONTRAST = 70  # the profile's fixed ink threshold before issue 15
 
 
-def _pages_module():
-    spec = importlib.util.spec_from_file_location("orientation_pages", ROOT / "tests" / "scanning" / "orientation_pages.py")
+def _module(name: str, file: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "scanning" / file)
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def _pages_module():
+    return _module("orientation_pages", "orientation_pages.py")
+
+
+def form_page(seed: int, rot: int, dpi: int) -> Image.Image:
+    """An ordinary form page, as bench/ocr_throughput.py's volume has them (the scanning
+    tests' renderer: title, number, paragraphs, sometimes a seal; grey every other page)."""
+    r = _module("scan_pages", "conftest.py")
+    return r.damage(r.render_page(1000 + seed, dpi=dpi, with_seal=seed % 3 == 0), rotation=rot,
+                    skew=(seed % 7 - 3) * 0.8, seed=seed, grey=seed % 2 == 0)
 
 
 class Counting:
@@ -116,9 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", default="tesseract")
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--methods", default="old,osd,combined")
+    ap.add_argument("--forms", action="store_true",
+                    help="ordinary form pages (bench/ocr_throughput.py's kind) instead of the hard kinds")
     args = ap.parse_args(argv)
     op = _pages_module()
-    kinds = [k for k in args.kinds.split(",") if k] or list(op.KINDS)
+    kinds = [k for k in args.kinds.split(",") if k] or (["forms"] if args.forms else list(op.KINDS))
     methods = [m for m in args.methods.split(",") if m]
     engine = Counting(get_engine(args.engine))
     stats = {m: {"ok": 0, "s": 0.0, "cpu": 0.0, "reads": 0} for m in methods}
@@ -126,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind in kinds:
         for seed in range(1, args.seeds + 1):
             for rot in (0, 90, 180, 270):
-                img, _ = load_page(op.encode(op.page(kind, seed, rot, dpi=args.dpi), args.dpi))
+                scan = form_page(seed, rot, args.dpi) if kind == "forms" else op.page(kind, seed, rot, dpi=args.dpi)
+                img, _ = load_page(op.encode(scan, args.dpi))
                 want = (360 - rot) % 360
                 n += 1
                 for m in methods:

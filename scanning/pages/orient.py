@@ -336,7 +336,8 @@ def orient_and_read(
         seen.add(turn)
         cand = reader.read(turn)
         enough = min(GOOD_REAL, max(1.0, 0.5 * max(x.chars for x in reader.readings.values())))
-        if reader.good(cand, enough) and cand.score >= r.score:
+        # (a reading of tall lines may hold as many characters: it is no rival)
+        if reader.good(cand, enough) and (tall or cand.score >= r.score * (1 - SCORE_MARGIN)):
             return _done(reader, cand, geo, "lines" if tall and len(seen) == 2 else "readings", asked)
     return _done(reader, reader.best(), geo, "best reading", asked)
 

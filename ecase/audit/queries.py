@@ -56,10 +56,11 @@ def entries(actor: Actor, f: AuditFilter, *, page: int = 1,
 
 
 def iter_entries(actor: Actor, f: AuditFilter) -> Iterator[AuditEntry]:
-    """Every entry ``f`` selects, newest first, streamed (for the list's .xlsx)."""
+    """Every entry ``f`` selects, newest first, streamed (for the list's .xlsx). The right
+    is checked at the call, not when the rows are first read (inside the workbook writer)."""
     require(actor, "audit.view")
     q = _filtered(f).order_by(AuditEntry.seq.desc()).execution_options(yield_per=1000)
-    yield from db.session().scalars(q)
+    return iter(db.session().scalars(q))
 
 
 def actions() -> list[str]:

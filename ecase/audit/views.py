@@ -64,11 +64,12 @@ def browse_xlsx() -> Response:
 
     actor = current_actor()
     f = _filter()
+    entries = queries.iter_entries(actor, f)  # refused here, before anything is recorded or written
     filters = {k: v for k, v in request.args.items() if v and k != "page"}
     record(actor, "export", "audit", "", {"filter": filters})
 
     def rows() -> Iterator[list[Any]]:
-        for e in queries.iter_entries(actor, f):
+        for e in entries:
             user = "系统" if not e.username or e.username == "system" else e.username
             role = ROLES.get(e.role, "系统" if e.role in ("", "system") else e.role)
             yield [e.seq, _utc(e.at), user, role, e.ip, queries.action_name(e.action),

@@ -60,3 +60,23 @@ def test_audit_list_exports_what_it_shows(client: Any, login: Any, make_user: An
     assert "导出" in page and "审计日志" in page
     login(clerk)
     assert client.get("/audit.xlsx").status_code == 403
+
+
+def test_a_refused_export_begins_no_workbook(client: Any, login: Any, make_user: Any, monkeypatch: Any) -> None:
+    """Refused before the workbook is begun: a refusal raised from inside openpyxl's row
+    writer left its generators open, to fail when collected, in whatever test ran next."""
+    from sqlalchemy import select
+
+    from ecase import xlsx
+    from ecase.models import AuditEntry
+
+    begun: list[str] = []
+    real = xlsx.table_bytes
+    monkeypatch.setattr(xlsx, "table_bytes", lambda title, *a, **kw: begun.append(title) or real(title, *a, **kw))
+    login(make_user("rev", "reviewer", unit="法制大队"))
+    assert client.get("/audit.xlsx").status_code == 200 and begun == ["审计日志"]  # the spy sees the writer
+    login(make_user("clerk_a", "clerk", unit="甲派出所"))
+    assert client.get("/audit.xlsx").status_code == 403
+    assert begun == ["审计日志"]
+    db.session().expire_all()
+    assert list(db.session().scalars(select(AuditEntry.action))).count("export") == 1

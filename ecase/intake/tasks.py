@@ -216,6 +216,8 @@ def _finish_pages(scan: Scan) -> dict[int, PageOCR]:
 
     pages = [p for p in scan.pages if p.state == "done"]
     results = [page_result(p, p.scan_index) for p in pages]
+    for page, result in zip(pages, results):
+        result.dpi = _ocr_dpi(page, result)
     keys = {p.scan_index: p.image_key for p in pages}
     ids = {p.scan_index: p.id for p in pages}
 
@@ -224,6 +226,16 @@ def _finish_pages(scan: Scan) -> dict[int, PageOCR]:
         return store().get_bytes(key) if key is not None else None
 
     return {ids[r.index]: r.ocr for r in finish_pages(results, image_of) if r.ocr is not None}
+
+
+def _ocr_dpi(page: Page, result: PageResult) -> int:
+    """The resolution the page was OCR'd at, as ``scanning.pipeline.process_page`` answered
+    it (the row keeps the scan's own: pages finer than the pipeline's limit were brought
+    down), from the reading's width against the scan's."""
+    across = page.width if result.rotation % 180 == 0 else page.height
+    if result.ocr is None or not across or not page.dpi or result.ocr.width == across:
+        return result.dpi
+    return max(1, round(page.dpi * result.ocr.width / across))
 
 
 def _media_type(data: bytes) -> str:

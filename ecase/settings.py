@@ -57,8 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
             "checks the trail against. Default DATA_DIR/audit-anchors.log."),
     Setting("MAX_UPLOAD_MB", 2048, "Largest accepted upload, in megabytes.", int),
     Setting("OCR_LANG", "chi_sim", "Tesseract language(s) for OCR.", str),
-    Setting("OCR_ENGINE", "tesseract",
-            "OCR engine reading the pages: tesseract, or ppocr (PP-OCR on ONNX Runtime, the ppocr extra). "
+    Setting("OCR_ENGINE", "ppocr",
+            "OCR engine reading the pages: ppocr (PP-OCRv5 on ONNX Runtime, the ppocr extra, in both lock "
+            "files: field accuracy 0.977 on bench/recognition.py) or tesseract (0.872). "
             "Every page's OCR records the engine and its version.", str),
     Setting("OCR_THREADS", 1,
             "Threads one page's OCR may use (PP-OCR's ONNX Runtime; Tesseract always runs one): pages are "

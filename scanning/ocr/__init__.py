@@ -3,10 +3,10 @@
 - :mod:`.engine`: the interface (:class:`Engine`: ``name``, ``version()``,
   ``available()``, ``read(image, dpi, layout, charset)`` → :class:`scanning.types.PageOCR`
   with confidences on 0..1), the registry (:func:`register`, :func:`get_engine`, chosen by
-  ``ECASE_OCR_ENGINE``, default ``tesseract``) and :func:`characters`.
+  ``ECASE_OCR_ENGINE``, default ``ppocr``: the better reader on the bench, see :mod:`.engine`) and :func:`characters`.
 - :mod:`.lines`: words into lines (:func:`join_words`, :func:`add_line`).
-- :mod:`.tesseract`: Tesseract (``tesseract``), the default and the fallback.
-- :mod:`.ppocr`: PP-OCR on ONNX Runtime (``ppocr``), when the ``ppocr`` extra is installed.
+- :mod:`.tesseract`: Tesseract (``tesseract``), a first-class engine beside PP-OCR.
+- :mod:`.ppocr`: PP-OCR on ONNX Runtime (``ppocr``, the default; the ``ppocr`` extra, in both lock files).
 
 Every OCR call of ``scanning`` (page, table cells, number re-reads, unread blocks, page
 numbers) goes through an engine; each reading carries the engine's name and version

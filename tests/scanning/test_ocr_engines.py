@@ -43,7 +43,7 @@ class _Fake(Engine):
 def test_engines_are_registered_by_name_and_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert {"tesseract", "ppocr"} <= set(ocr.names())
     monkeypatch.delenv("ECASE_OCR_ENGINE", raising=False)
-    assert ocr.engine_name() == "tesseract"
+    assert ocr.engine_name() == ocr.DEFAULT_ENGINE == "ppocr"  # issue 14's rule: the best field accuracy
     register("fake", _Fake)
     monkeypatch.setenv("ECASE_OCR_ENGINE", "fake")
     engine = get_engine()
@@ -51,6 +51,13 @@ def test_engines_are_registered_by_name_and_chosen_by_the_environment(monkeypatc
     assert get_engine("fake", options=EngineOptions(threads=2)) is not engine
     with pytest.raises(MissingDependencyError):
         get_engine("no-such-engine")
+
+
+def test_the_service_and_ecase_extract_default_to_the_same_engine() -> None:
+    from ecase.settings import SETTINGS
+
+    assert {s.name: s.default for s in SETTINGS}["OCR_ENGINE"] == ocr.DEFAULT_ENGINE
+    assert get_engine(ocr.DEFAULT_ENGINE).available()  # installed by both lock files
 
 
 def test_the_pipeline_reads_with_the_engine_asked_for_and_records_it() -> None:

@@ -128,7 +128,7 @@ def test_pipeline_ocrs_the_cleaned_image_in_page_coordinates(monkeypatch: pytest
 
     monkeypatch.setattr(TesseractEngine, "read", fake_read)
     page, seal_only, text = _seal_and_text(37, 200)
-    result, upright = pipeline.process_page(encode(page, "PNG", 200), dpi=200, index=1)
+    result, upright = pipeline.process_page(encode(page, "PNG", 200), dpi=200, index=1, engine="tesseract")
     assert result.error is None and upright is None  # straight page: the original is the page image
     assert seen and seen[0].mode == "L" and seen[0].size == page.size
     assert (result.ocr.width, result.ocr.height) == page.size
@@ -151,7 +151,7 @@ def test_dates_under_seals_read_better_than_with_the_seal_only_whitened() -> Non
         page = render_page(seed, dpi=dpi, with_seal=True)
         authority, date = page.info["truth"][-2:]
         data = encode(damage(page, seed=seed, grey=grey), "JPEG", dpi)
-        result, _ = process_page(data, dpi=dpi, index=1)
+        result, _ = process_page(data, dpi=dpi, index=1, engine="tesseract")  # against Tesseract's old input
         text = result.ocr.text.replace(" ", "").replace("\n", "")
         old = ocr_image(suppress_red(load_page(data)[0])[0], dpi=dpi).text.replace(" ", "").replace("\n", "")
         assert fuzz.partial_ratio(authority, text) >= 80, text

@@ -37,7 +37,6 @@ import http.cookiejar
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import threading

@@ -28,6 +28,7 @@ SKIP_READS = frozenset({
 #: endpoint -> action, where the generic name ("view", "download", "change") says too little.
 ENDPOINT_ACTIONS: dict[str, str] = {
     "dossiers.correct_field": "correct",
+    "dossiers.review_correction": "correct",
     "dossiers.resplit": "correct",
     "dossiers.move_pages": "correct",
     "dossiers.recognize": "recognize",

@@ -169,6 +169,7 @@ def test_clerks_correction_is_a_proposal_until_accepted(client: Any, login: Any,
     assert client.get("/corrections").get_data(as_text=True).count('class="tag warn"') == 0
 
     actions = audit_actions()
+    assert "correct" in actions  # the refused review (no reason), recorded by the hook with its result
     assert actions.count("correction.propose") == 2
     assert actions.count("correction.reject") == 1 and actions.count("correction.accept") == 1
     audit = client.get("/audit?action=correction.reject").get_data(as_text=True)

@@ -220,8 +220,10 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     else:
         put(out, "volume_kind", _garbled_kind(pt))
     # by label first (案件编号：… on a line, an underline or in a cell), then by what the value looks like
-    put(out, "case_name", g.labelled("dossier_cover", "case_name", _cover_text)
-        or _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由")))
+    put(out, "case_name", g.labelled("dossier_cover", "case_name", _cover_text))
+    if "case_name" not in out:
+        fv = _line_value(pt, ("案件名称：", "案件名称", "案由：", "案由"))
+        put(out, "case_name", fv if fv and _cover_text(fv.value) else None)
     put(out, "case_no", g.labelled("dossier_cover", "case_no", L.as_case_no))
     if "case_no" not in out:
         m = re.search(r"[AJ][0-9OoIl]{22}(?![0-9])", flat.text)
@@ -231,6 +233,13 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     _cover_volume(out, g, flat)
     _cover_dates(out, g, flat)
     put(out, "retention", g.labelled("dossier_cover", "retention", _retention()))
+    if "retention" not in out:  # the label misread: the options printed together, one ticked
+        options = L.current().choices("retention")
+        m = re.search("(?:" + "|".join(options) + r").{0,3}(?:" + "|".join(options) + ")", flat.text)
+        picked = _ticked_text(flat.text[max(0, m.start() - 2):m.end() + 12], options) if m else None
+        if m and picked:
+            i = flat.text.find(picked, max(0, m.start() - 2))
+            out["retention"] = flat.value(picked, i, i + len(picked))
     if "retention" not in out:
         m = re.search(r"(永久|长期|短期)", flat.text)
         if m:
@@ -246,7 +255,7 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
 
 def _cover_text(text: str) -> str | None:
     v = S.clean_value(text)
-    return v if len(v) >= 2 else None
+    return v if len(v) >= 2 and not any(v.startswith(lab) for lab in L.current().all_labels()) else None
 
 
 def _count(text: str) -> int | None:
@@ -293,23 +302,29 @@ def _cover_volume(out: Fields, g: L.Geometry, flat: Flat) -> None:
 
 
 def _cover_dates(out: Fields, g: L.Geometry, flat: Flat) -> None:
+    """起止日期：自…至… (the phrase in the label's value: the date after 至 is the closing one,
+    even when the first is unreadable), or two labels of their own (立卷日期, 结卷日期)."""
     years = g.pt.years
-    for lab in g.vocab.labels("dossier_cover", "opened_on"):
-        f = L.find_label(g.pt, lab)
-        if not f:
-            continue
-        idx = g.right_of(*f, own=lab) or g.below(*f, own=lab)
-        text = "".join(g.pt.text[i] for i in idx)
-        found = find_dates(text, years=years)
-        if found:
-            fv = g._fv(idx)
-            out["opened_on"] = S.with_value(fv, found[0][2])
-            if len(found) > 1:
-                out["closed_on"] = S.with_value(fv, found[1][2])
-            break
-    if "closed_on" not in out:
-        put(out, "closed_on", g.labelled("dossier_cover", "closed_on", lambda t: L.as_date(t, years)))
-    if "opened_on" in out:
+
+    def as_date(text: str) -> str | None:
+        return L.as_date(text, years)
+    for name in ("opened_on", "closed_on"):
+        put(out, name, g.labelled_phrases("dossier_cover", name, as_date))
+    if "opened_on" not in out and "closed_on" not in out:
+        for lab in g.vocab.labels("dossier_cover", "opened_on"):
+            f = L.find_label(g.pt, lab)
+            idx = (g.right_of(*f, own=lab) or g.below(*f, own=lab)) if f else []
+            found = find_dates("".join(g.pt.text[i] for i in idx), years=years)
+            if found:
+                fv = g._fv(idx)
+                out["opened_on"] = S.with_value(fv, found[0][2])
+                if len(found) > 1:
+                    out["closed_on"] = S.with_value(fv, found[1][2])
+                break
+    for name in ("opened_on", "closed_on"):
+        if name not in out:
+            put(out, name, g.labelled("dossier_cover", name, as_date))
+    if "opened_on" in out or "closed_on" in out:
         return
     a = flat.find("起止日期") or flat.find("起止") or flat.find("自")
     found_fv = S.dates(flat, a[0]) if a else []

@@ -92,6 +92,7 @@ class Geometry:
         self.pt = pt
         self.vocab = vocab or current()
         self.boxes = char_boxes(pt)
+        self._in_text = 0
 
     def _fv(self, idx: list[int], value: Any = None) -> FieldValue:
         pt = self.pt
@@ -123,14 +124,25 @@ class Geometry:
         x0, y0, x1, y1 = _union(lb)
         h = max(y1 - y0, 1)
         cy = (y0 + y1) / 2
-        cand = []
+        # what OCR read after the label on its row (whatever its boxes say: a word's box may
+        # span its neighbours), and what lies right of it at its height on other rows
+        row_end = self.pt.text.find("\n", e)
+        cand = set(range(e, row_end if row_end >= 0 else len(self.pt.text)))
         for i, b in enumerate(self.boxes):
             if b is None or s <= i < e:
                 continue
             if b[0] >= x1 - 0.3 * h and abs((b[1] + b[3]) / 2 - cy) <= 0.6 * max(h, b[3] - b[1]):
-                cand.append(i)
-        cand.sort(key=lambda i: (self.boxes[i] or (0, 0, 0, 0))[0])
-        return self._walk(cand, h, own)
+                cand.add(i)
+        return self._walk(self._reading_order(sorted(cand)), h, own)
+
+    def _reading_order(self, idx: list[int]) -> list[int]:
+        """``idx`` in reading order: each OCR row's characters in its text order (boxes cut
+        evenly from a word may overlap), rows left to right by their first character."""
+        groups: dict[int, list[int]] = {}
+        for i in sorted(idx):
+            groups.setdefault(self.pt.row_of(i), []).append(i)
+        ordered = sorted(groups.values(), key=lambda g: (self.boxes[g[0]] or (0, 0, 0, 0))[0])
+        return [i for g in ordered for i in g]
 
     def _walk(self, cand: list[int], h: float, own: str) -> list[int]:
         t = self.pt.text
@@ -169,8 +181,7 @@ class Geometry:
         if not under:
             return []
         top = min((self.boxes[i] or (0, 0, 0, 0))[1] for i in under)
-        row = sorted((i for i in under if (self.boxes[i] or (0, 0, 0, 0))[1] <= top + 0.6 * h),
-                     key=lambda i: (self.boxes[i] or (0, 0, 0, 0))[0])
+        row = self._reading_order([i for i in under if (self.boxes[i] or (0, 0, 0, 0))[1] <= top + 0.6 * h])
         # the run of the row that overlaps the label's extent
         runs: list[list[int]] = []
         for i in row:
@@ -189,26 +200,57 @@ class Geometry:
                 return self._walk(run, h, own)
         return []
 
-    def labelled(self, dtype: str, name: str, accept: Callable[[str], Any] | None = None,
-                 labels: list[str] | None = None) -> FieldValue | None:
-        """The value of ``dtype.name`` by its labels: right of the label, else below it.
-        ``accept`` turns the text into the value, or None to try further."""
-        for label in labels if labels is not None else self.vocab.labels(dtype, name):
+    def label_places(self, labels: list[str]) -> list[tuple[int, int, str]]:
+        """Where ``labels`` occur, those printed as labels first (opening their row, or
+        followed by a colon, an underline or a gap), each group in the order of ``labels``."""
+        as_label: list[tuple[int, int, str]] = []
+        in_text: list[tuple[int, int, str]] = []
+        t = self.pt.text
+        for label in labels:
             pos = 0
             while True:
                 f = find_label(self.pt, label, pos)
                 if not f:
                     break
                 pos = f[1]
-                for idx in (self.right_of(*f, own=label), self.below(*f, own=label)):
-                    if not idx:
-                        continue
-                    fv = self._fv(idx)
-                    value = accept(fv.value) if accept else (fv.value or None)
-                    if value is not None:
-                        return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
+                s, e = f
+                nxt = t[e] if e < len(t) else "\n"
+                row_start = s == 0 or t[s - 1] == "\n"
+                b0, b1 = self.boxes[e - 1], self.boxes[e] if e < len(t) else None
+                gap = b0 is not None and b1 is not None and b1[0] - b0[2] > 0.8 * (b0[3] - b0[1])
+                (as_label if row_start or nxt in "：:_＿\n" or gap else in_text).append((s, e, label))
+        self._in_text = len(as_label)
+        return as_label + in_text
+
+    def labelled(self, dtype: str, name: str, accept: Callable[[str], Any] | None = None,
+                 labels: list[str] | None = None, strict: bool = False) -> FieldValue | None:
+        """The value of ``dtype.name`` by its labels: right of the label, else (when nothing
+        is printed right of it) below it. ``accept`` turns the text into the value, or None
+        to try further. ``strict``: only labels printed as labels, never words in a sentence."""
+        places = self.label_places(labels if labels is not None else self.vocab.labels(dtype, name))
+        if strict:
+            places = places[:self._in_text]
+        for s, e, label in places:
+            idx = self.right_of(s, e, own=label)
+            if not idx:
+                if self._anything_right(s, e):
+                    continue  # the value was blank, or the next label follows: not the cell below
+                idx = self.below(s, e, own=label)
+            if not idx:
+                continue
+            fv = self._fv(idx)
+            value = accept(fv.value) if accept else (fv.value or None)
+            if value is not None:
+                return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None
 
+    def _anything_right(self, s: int, e: int) -> bool:
+        """Whether the label's row goes on after it with more than separators and other labels
+        (a header row of labels has its values in the cells below)."""
+        t = self.pt.text
+        end = t.find("\n", e)
+        rest = t[e:end if end >= 0 else len(t)].strip(SEP)
+        return bool(rest) and not any(rest.startswith(lab) for lab in self.vocab.all_labels())
 
     def cell_right(self, s: int, e: int, max_rows: int = 8) -> list[int]:
         """Offsets of the characters right of the label at ``[s, e)`` on its row and the rows
@@ -339,6 +381,15 @@ def as_institution(suffixes: tuple[str, ...]) -> Callable[[str], str | None]:
                 v = v[len(lead):]
         return v
     return accept
+
+
+def as_party(text: str) -> str | None:
+    """A person's name, or a unit's (2 to 24 ideographs, brackets allowed)."""
+    m = re.match(rf"[{CJK}（）]{{2,24}}", text)
+    if not m:
+        return None
+    v = strip_name(m.group(0))
+    return v if len(v) >= 2 else None
 
 
 def as_names(text: str) -> list[str] | None:
@@ -487,9 +538,16 @@ def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tup
     }
     if name in table:
         return table[name]
+    if name in ("addressee", "applicant", "respondent", "defendant"):
+        return as_party, "institution"
     if name.endswith("_name") or name in ("receiving_officer", "compiled_by", "checked_by", "applicant", "plaintiff"):
         return as_name, "name"
     return None
+
+
+#: Documents read from their sentences: a label of theirs printed as a label wins over a slot.
+SENTENCE_TYPES = ("acceptance_receipt", "filing_decision", "filing_notice", "no_filing_notice", "detention_warrant",
+                  "bail_decision", "bail_release_decision", "arrest_request", "arrest_warrant", "prosecution_opinion")
 
 
 def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, FieldValue],
@@ -501,12 +559,19 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         return
     geometry: Geometry | None = None
     for name in vocab.entries.get(dtype, {}):
-        if name in fields:
-            continue
         how = accept_for(name, vocab, pages[0].years)
         if how is None:
             continue
         accept, kind = how
+        if name in fields:
+            if dtype in SENTENCE_TYPES and vocab.labels(dtype, name):
+                # a form that prints the field under its label (a grid of 案件名称, 被告知人 …):
+                # the labelled value is the form's own, before any reading of its sentences
+                geometry = geometry or Geometry(pages[0], vocab)
+                fv = geometry.labelled(dtype, name, accept, strict=True)
+                if fv is not None and fv.value not in ("", None, []):
+                    fields[name] = fv
+            continue
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):
             geometry = geometry or Geometry(pages[0], vocab)

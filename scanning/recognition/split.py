@@ -104,4 +104,9 @@ def _number_years(pt: PageText) -> tuple[int, ...]:
     """The year of the document's own number (〔2018〕, a court's （2018）), which its dates share."""
     fv = doc_no(pt)
     m = re.search(r"[〔（](\d{4})[〕）]", fv.value) if fv else None
-    return (int(m.group(1)),) if m else ()
+    if m:
+        return (int(m.group(1)),)
+    # a page with no number of its own (a cover): its case number's year (A + unit code + year),
+    # or the next, when the volume was closed
+    m = re.search(r"[AJ][0-9]{12}((?:19|20)[0-9]{2})[0-9]{6}(?![0-9])", pt.text)
+    return (int(m.group(1)), int(m.group(1)) + 1) if m else ()

@@ -176,11 +176,21 @@ def _alive(pid: int) -> bool:
 
 
 def mark_rung(model: Any, ids: Iterable[int]) -> None:
-    """Record that a message was sent for these rows now (in the current transaction)."""
+    """Record that a message was sent for these rows now (in the current transaction).
+
+    A lease that ran out is cleared with it: the row is now one rung and not yet taken,
+    which :func:`due` leaves alone while the queue holds messages. (Left on the row, the
+    dead worker's name made every sweep ring it again until a worker took the message.)"""
     ids = list(ids)
+    now = utcnow()
     for start in range(0, len(ids), 500):
-        db.session().execute(update(model).where(model.id.in_(ids[start:start + 500]))
-                             .values(rung_at=utcnow(), rings=model.rings + 1)
+        chunk = ids[start:start + 500]
+        db.session().execute(update(model).where(model.id.in_(chunk))
+                             .values(rung_at=now, rings=model.rings + 1)
+                             .execution_options(synchronize_session=False))
+        db.session().execute(update(model).where(model.id.in_(chunk), model.lease_owner.is_not(None),
+                                                 model.lease_expires_at < now)
+                             .values(lease_owner=None, lease_expires_at=None)
                              .execution_options(synchronize_session=False))
 
 

@@ -153,6 +153,38 @@ def test_the_sweep_does_not_flood_a_long_queue(app: Flask) -> None:
     assert not leases.due(row, now, 60)
 
 
+def test_a_row_whose_lease_ran_out_is_rung_once_not_every_sweep(app: Flask) -> None:
+    """A row whose worker died holding it is rung at once; from then on it waits like any
+    rung row. Before, the dead worker's name stayed on the row, so every sweep found it
+    "held by a dead worker" and rang again until a worker took it: the 50-kill soak on a
+    loaded machine sent 3,558 page messages for ~350 pages and real work waited behind them."""
+    job = _processed_scan("A1101010100002026000031", pages=2)
+    with db.unit_of_work() as s:
+        first, second = s.scalars(select(Page.id).join(Scan).join(Job, Job.scan_id == Scan.id)
+                                  .where(Job.id == job).order_by(Page.id))
+        s.execute(update(Page).where(Page.id.in_((first, second)))
+                  .values(state="pending", lease_owner="elsewhere:1:worker", rings=1,
+                          lease_expires_at=utcnow() - dt.timedelta(seconds=1),
+                          rung_at=utcnow() - dt.timedelta(seconds=120)))
+        # the second is taken again by a live worker between the sweep's look and its ring
+        s.execute(update(Page).where(Page.id == second)
+                  .values(lease_owner="elsewhere:2:worker", lease_expires_at=utcnow() + dt.timedelta(seconds=60)))
+
+    def row(page_id: int) -> Any:
+        db.session().expire_all()
+        return db.session().execute(select(Page.rung_at, Page.rings, Page.lease_owner, Page.lease_expires_at)
+                                    .where(Page.id == page_id)).one()
+
+    now = utcnow()
+    assert leases.due(row(first), now, 60, queue_empty=False)
+    with db.unit_of_work():
+        leases.mark_rung(Page, [first, second])
+    assert row(first).lease_owner is None and row(first).rings == 2
+    assert not leases.due(row(first), utcnow(), 60, queue_empty=False)  # its message is in the queue now
+    assert leases.due(row(first), utcnow() + dt.timedelta(seconds=61), 60, queue_empty=True)
+    assert row(second).lease_owner == "elsewhere:2:worker"  # a live lease is left alone
+
+
 @pytest.mark.redis
 def test_the_queue_length_is_read_from_redis(app: Flask) -> None:
     import os

@@ -95,6 +95,7 @@ DETAIL_NAMES: dict[str, str] = {
     "case_no": "案件编号", "file": "文件", "files": "文件数", "filter": "筛选条件", "first_admin": "首个管理员",
     "first_seq": "起始序号", "include_secondary": "含副卷", "key_id": "密钥", "limit": "上限", "name": "名称",
     "pages": "页数", "previous": "原值", "role": "角色", "size": "大小", "unit_id": "单位", "username": "用户名",
+    "tokens_revoked": "吊销令牌数",
     "volume": "卷", "volumes": "卷数", "why": "原因", "error": "错误", "action": "操作", "query": "查询条件",
     "q": "关键词", "page": "页码", "user": "用户", "target_type": "对象类型", "target_id": "对象编号",
     "since": "起", "until": "止", "sha256": "校验值", "code": "台账", "fmt": "格式", "ip": "网络地址",

@@ -101,3 +101,6 @@ def test_an_admins_reset_revokes_the_accounts_tokens(app: Any, client: FlaskClie
     assert api.get("/cases", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
     entry = db.session().scalars(select(AuditEntry).where(AuditEntry.action == "account.reset_password")).one()
     assert entry.detail["tokens_revoked"] == 2
+    from ecase.audit.queries import detail_text
+
+    assert "吊销令牌数：2" in detail_text(entry.detail)  # the audit log reads it in Chinese

@@ -321,9 +321,9 @@ def _cover_dates(out: Fields, g: L.Geometry, flat: Flat) -> None:
                 if len(found) > 1:
                     out["closed_on"] = S.with_value(fv, found[1][2])
                 break
-    for name in ("opened_on", "closed_on"):
-        if name not in out:
-            put(out, name, g.labelled("dossier_cover", name, as_date))
+        for name in ("opened_on", "closed_on"):  # two labels of their own
+            if name not in out:
+                put(out, name, g.labelled("dossier_cover", name, as_date))
     if "opened_on" in out or "closed_on" in out:
         return
     a = flat.find("起止日期") or flat.find("起止") or flat.find("自")

@@ -239,10 +239,18 @@ class Geometry:
             if not idx:
                 continue
             fv = self._fv(idx)
-            value = accept(fv.value) if accept else (fv.value or None)
+            value = self._slot_of(dtype, name, fv.value, accept) if accept else (fv.value or None)
             if value is not None:
                 return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None
+
+    def _slot_of(self, dtype: str, name: str, text: str, accept: Callable[[str], Any]) -> Any:
+        """``accept`` of a label's value; when the value is one of the field's phrases with
+        several slots (自…至…), only of this field's slot (the other date is not this one)."""
+        for p in self.vocab.phrases(dtype, name):
+            if len(p.slots) > 1 and re.search(phrase_pattern(p, name), text):
+                return match_phrase(text, p, name, accept)
+        return accept(text)
 
     def _anything_right(self, s: int, e: int) -> bool:
         """Whether the label's row goes on after it with more than separators and other labels

@@ -106,7 +106,6 @@ def _number_years(pt: PageText) -> tuple[int, ...]:
     m = re.search(r"[〔（](\d{4})[〕）]", fv.value) if fv else None
     if m:
         return (int(m.group(1)),)
-    # a page with no number of its own (a cover): its case number's year (A + unit code + year),
-    # or the next, when the volume was closed
+    # a page with no number of its own (a cover): its case number's year (A + unit code + year)
     m = re.search(r"[AJ][0-9]{12}((?:19|20)[0-9]{2})[0-9]{6}(?![0-9])", pt.text)
-    return (int(m.group(1)), int(m.group(1)) + 1) if m else ()
+    return (int(m.group(1)),) if m else ()

@@ -235,3 +235,33 @@ def test_bureau_phrase_fills_a_sentence_field(make_page: Callable[..., PageResul
     f = tmp_path / "labels.toml"
     f.write_text('[detention_warrant]\nsuspect_name = ["将在逃人员{suspect_name}拘传"]\n', encoding="utf-8")
     assert recognize([page], labels=load_labels(f))[0].plain_fields()["suspect_name"] == "孙立新"
+
+
+def test_closing_date_after_its_word_when_the_opening_one_is_unreadable(make_page: Callable[..., PageResult]) -> None:
+    f = cover(make_page, ["案件编号：A3701050200002018010012", "起止日期：目三加一信年五月二十日至二〇一人年七月十六日"])
+    assert f["closed_on"] == "2018-07-16" and "opened_on" not in f  # never the closing date as the opening one
+
+
+def test_retention_ticked_when_its_label_is_misread(make_page: Callable[..., PageResult]) -> None:
+    assert cover(make_page, ["你官期限|口永久口长期国短期", "案件名称：张伟盗窃案"])["retention"] == "短期"
+
+
+def test_grid_labels_win_over_a_sentence_slot(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案回执", "青东公（刑）受案字〔2019〕76号",
+                         [(300, "被告知人"), (700, "韩明刚"), (1200, "报案时间"), (1600, "2019年04月25日")],
+                         [(300, "案件名称"), (700, "建设路被诈骗案")],
+                         "你（单位）报称的上述案件一案本局已受理。", AUTH, "2019年4月26日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["addressee"], f["reported_on"], f["case_name"]) == ("韩明刚", "2019-04-25", "建设路被诈骗案")
+
+
+def test_value_read_after_its_label_when_word_boxes_overlap() -> None:
+    from scanning.types import Line, PageOCR, Word
+
+    # OCR's word 本卷 spans the whole row, as Tesseract sometimes reports: the value is still
+    # what was read after the label on its row
+    words = [Word("刑事诉讼卷宗", (700, 260, 1240, 350), 0.9, 0), Word("本卷", (230, 1542, 556, 1601), 0.9, 1),
+             Word("页", (368, 1538, 416, 1614), 0.9, 1), Word("数", (416, 1538, 450, 1614), 0.9, 1),
+             Word(":1", (449, 1538, 530, 1614), 0.9, 1), Word("2页", (530, 1538, 600, 1614), 0.9, 1)]
+    page = PageResult(index=1, ocr=PageOCR(1984, 2806, words, [Line(w.text, w.box, 0.9) for w in words]))
+    assert recognize([page])[0].plain_fields()["page_count"] == 12

@@ -62,7 +62,7 @@ def _addressee(flat: Flat) -> FieldValue | None:
     if not flat.text[lo:hi].strip("：: "):
         lo = before[-2] if len(before) > 1 else 0
         hi = row_start
-    seg = flat.text[lo:hi].rstrip("：:，, ")
+    seg = flat.text[lo:hi].rstrip("：:，, .。·")  # the colon read as a full stop (李娜.)
     m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
     if not m:
         return None
@@ -421,7 +421,7 @@ def _procuratorate(flat: Flat) -> FieldValue | None:
     return flat.value(flat.text[s:start + m.end()], s, start + m.end())
 
 
-PROCURATORATE = L.as_institution(("人民检察院", "检察院"))
+PROCURATORATE = L.as_institution(("人民检察院", "检察院", "人民检.院", "人民.察院"))
 
 
 def _by_vocab(out: Fields, pages: list[PageText], dtype: str, name: str, accept: Callable[[str], object], kind: str) -> None:
@@ -434,7 +434,7 @@ def _any_procuratorate(pages: list[PageText]) -> FieldValue | None:
     """The last procuratorate named on the pages (the addressee under 此致, wherever the form puts it)."""
     for p in reversed(pages):
         flat = Flat(p)
-        found = list(re.finditer(rf"[{S.CJK}]{{2,20}}?人民检察院", flat.text))
+        found = list(re.finditer(rf"[{S.CJK}]{{2,20}}?人民(?:检察|检.|.察)院", flat.text))
         if found:
             m = found[-1]
             v = PROCURATORATE(m.group(0))

@@ -33,7 +33,7 @@ from .normalize import find_dates, find_datetimes, normalize_case_no, parse_amou
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
-SEP = "：:_＿—－-.·…|，,;；「」 "
+SEP = "：:_＿—－-.·…|，,;；「」“”\" "
 RULE = "|"
 UNDERLINE = "_＿"
 NAME_LEADS = ("犯罪嫌疑人", "嫌疑人", "涉嫌", "被告人", "对", "将")
@@ -215,10 +215,10 @@ class Geometry:
                 pos = f[1]
                 s, e = f
                 nxt = t[e] if e < len(t) else "\n"
-                row_start = s == 0 or t[s - 1] == "\n"
+                row_start = s == 0 or t[s - 1] in "\n|“”\""  # a cell's rule or its mark before it
                 b0, b1 = self.boxes[e - 1], self.boxes[e] if e < len(t) else None
                 gap = b0 is not None and b1 is not None and b1[0] - b0[2] > 0.8 * (b0[3] - b0[1])
-                (as_label if row_start or nxt in "：:_＿\n" or gap else in_text).append((s, e, label))
+                (as_label if row_start or nxt in "：:_＿\n|“”\"" or gap else in_text).append((s, e, label))
         self._in_text = len(as_label)
         return as_label + in_text
 
@@ -553,9 +553,27 @@ def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tup
     return None
 
 
+#: Words that point at a value printed elsewhere on the form, never a value themselves.
+BACK_REFERENCES = ("上述", "该案", "本案", "此案")
 #: Documents read from their sentences: a label of theirs printed as a label wins over a slot.
 SENTENCE_TYPES = ("acceptance_receipt", "filing_decision", "filing_notice", "no_filing_notice", "detention_warrant",
                   "bail_decision", "bail_release_decision", "arrest_request", "arrest_warrant", "prosecution_opinion")
+
+
+def as_labelled_case_name(text: str) -> str | None:
+    """A case name in its labelled cell: as :func:`as_case_name`, or (its closing 案 misread)
+    any run of three or more ideographs that is neither a label nor a back-reference."""
+    v = as_case_name(text)
+    if v:
+        return v
+    m = re.match(rf"[{CJK}]{{3,40}}", text.strip(SEP))
+    if not m or m.group(0).startswith(BACK_REFERENCES) or any(m.group(0).startswith(lab) for lab in current().all_labels()):
+        return None
+    return m.group(0)
+
+
+#: How a value printed under its label is checked, where that differs from a slot's check.
+LABELLED: dict[str, Callable[[str], Any]] = {"case_name": as_labelled_case_name}
 
 
 def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, FieldValue],
@@ -571,18 +589,20 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         if how is None:
             continue
         accept, kind = how
+        if name in fields and isinstance(fields[name].value, str) and fields[name].value.startswith(BACK_REFERENCES):
+            del fields[name]  # 决定对上述案件立案侦查: the sentence points at a name printed elsewhere
         if name in fields:
             if dtype in SENTENCE_TYPES and vocab.labels(dtype, name):
                 # a form that prints the field under its label (a grid of 案件名称, 被告知人 …):
                 # the labelled value is the form's own, before any reading of its sentences
                 geometry = geometry or Geometry(pages[0], vocab)
-                fv = geometry.labelled(dtype, name, accept, strict=True)
+                fv = geometry.labelled(dtype, name, LABELLED.get(name, accept), strict=True)
                 if fv is not None and fv.value not in ("", None, []):
                     fields[name] = fv
             continue
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):
             geometry = geometry or Geometry(pages[0], vocab)
-            fv = geometry.labelled(dtype, name, accept)
+            fv = geometry.labelled(dtype, name, LABELLED.get(name, accept))
         if fv is not None and fv.value not in ("", None, []):
             fields[name] = fv

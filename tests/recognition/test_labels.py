@@ -265,3 +265,12 @@ def test_value_read_after_its_label_when_word_boxes_overlap() -> None:
              Word(":1", (449, 1538, 530, 1614), 0.9, 1), Word("2页", (530, 1538, 600, 1614), 0.9, 1)]
     page = PageResult(index=1, ocr=PageOCR(1984, 2806, words, [Line(w.text, w.box, 0.9) for w in words]))
     assert recognize([page])[0].plain_fields()["page_count"] == 12
+
+
+def test_a_back_reference_is_no_case_name(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2020〕905号", "案件名称“|谭勇抢夺案",
+                         "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对上述案件立案侦查。", AUTH, "2020年6月10日"])
+    assert recognize([page])[0].plain_fields()["case_name"] == "谭勇抢夺案"
+    page = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2020〕905号",
+                         "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对上述案件立案侦查。", AUTH, "2020年6月10日"])
+    assert "case_name" not in recognize([page])[0].plain_fields()

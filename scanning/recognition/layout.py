@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from scanning.types import Box, FieldValue
 
 from .labels import Phrase, Vocabulary, current
-from .normalize import find_dates, find_datetimes, normalize_case_no, parse_amount
+from .normalize import clean_text_dates, find_dates, find_datetimes, normalize_case_no, parse_amount
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
@@ -281,6 +281,37 @@ class Geometry:
                     if (b := self.boxes[i]) is not None and b[0] >= x1 - 0.3 * h and self.pt.text[i] not in UNDERLINE]
         return out
 
+    def paragraph(self, s: int, e: int, max_rows: int = 6) -> list[int]:
+        """Free text under the label at ``[s, e)``: the rest of its row and the rows that
+        continue it (a wrapped summary), down to a row that opens with a known label, or a
+        blank wider than a line."""
+        t, pt = self.pt.text, self.pt
+        r0 = pt.row_of(s)
+        out = [i for i in range(e, pt.row_start[r0] + len(pt.row_text(r0))) if t[i] not in UNDERLINE]
+        for r in range(r0 + 1, min(r0 + 1 + max_rows, len(pt.rows))):
+            prev, row = pt.rows[r - 1], pt.rows[r]
+            h = max(prev.box[3] - prev.box[1], 1)
+            text = pt.row_text(r).lstrip(SEP)
+            if row.box[1] - prev.box[3] > 1.2 * h or any(text.startswith(lab) for lab in self.vocab.all_labels()) \
+                    or re.match(rf"[{CJK}]{{1,6}}[：:]", text):  # the next field's label, however misread
+                break
+            out += [i for i in range(pt.row_start[r], pt.row_start[r] + len(pt.row_text(r))) if t[i] not in UNDERLINE]
+        while out and t[out[0]] in SEP:
+            out.pop(0)
+        return out
+
+    def labelled_text(self, dtype: str, name: str, accept: Callable[[str], Any]) -> FieldValue | None:
+        """A free-text field (a summary) by its label: :meth:`paragraph`, labels inside the
+        sentence (报案人 in 报案人张伟报称…) no end of it."""
+        for s, e, label in self.label_places(self.vocab.labels(dtype, name))[:self._in_text]:
+            idx = self.paragraph(s, e)
+            if idx:
+                fv = self._fv(idx)
+                value = accept(fv.value)
+                if value is not None:
+                    return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
+        return None
+
     def labelled_phrases(self, dtype: str, name: str, accept: Callable[[str], Any]) -> FieldValue | None:
         """The value of ``dtype.name`` from a phrase matched inside another label's value
         (卷次：第1卷 共2卷; 起止日期：自…至…): every label of the fields the phrases fill."""
@@ -520,7 +551,7 @@ def as_id_no(text: str) -> str | None:
 
 
 def as_text(text: str) -> str | None:
-    v = text.strip(SEP + "。")
+    v = clean_text_dates(text.strip(SEP))  # a summary keeps its closing full stop
     return v if len(v) >= 2 else None
 
 
@@ -603,6 +634,9 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):
             geometry = geometry or Geometry(pages[0], vocab)
-            fv = geometry.labelled(dtype, name, LABELLED.get(name, accept))
+            if kind == "text":
+                fv = geometry.labelled_text(dtype, name, accept)
+            else:
+                fv = geometry.labelled(dtype, name, LABELLED.get(name, accept))
         if fv is not None and fv.value not in ("", None, []):
             fields[name] = fv

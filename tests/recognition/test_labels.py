@@ -274,3 +274,12 @@ def test_a_back_reference_is_no_case_name(make_page: Callable[..., PageResult]) 
     page = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2020〕905号",
                          "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对上述案件立案侦查。", AUTH, "2020年6月10日"])
     assert "case_name" not in recognize([page])[0].plain_fields()
+
+
+def test_summary_wrapped_under_its_label_is_read_whole(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2018〕623号", "报警人：魏英艳 性别：女",
+                         "案件来源：移送", "简要案情：2018年5月19日，报案人魏英艳报称其在兴平市长清区解",
+                         "放路48号发生盗窃一事，请求公安机关处理。", "受案意见：属于本单位管辖的刑事案件，建议及时立案侦查"])
+    f = recognize([page])[0].plain_fields()
+    assert f["summary"] == "2018年5月19日，报案人魏英艳报称其在兴平市长清区解放路48号发生盗窃一事，请求公安机关处理。"
+    assert f["case_source"] == "移送" and f["opinion"] == "criminal" and f["reporter_name"] == "魏英艳"

@@ -214,13 +214,19 @@ class Geometry:
                     break
                 pos = f[1]
                 s, e = f
-                nxt = t[e] if e < len(t) else "\n"
-                row_start = s == 0 or t[s - 1] in "\n|“”\""  # a cell's rule or its mark before it
-                b0, b1 = self.boxes[e - 1], self.boxes[e] if e < len(t) else None
-                gap = b0 is not None and b1 is not None and b1[0] - b0[2] > 0.8 * (b0[3] - b0[1])
-                (as_label if row_start or nxt in "：:_＿\n|“”\"" or gap else in_text).append((s, e, label))
+                # printed as a label: opening its row or cell (after a rule, a mark or a gap),
+                # and followed by a colon, a rule, an underline or a gap; never inside a longer
+                # word (申请人 in 被申请人：)
+                pre = s == 0 or t[s - 1] in "\n" + SEP or self._gap(s - 1, s)
+                post = e >= len(t) or t[e] in "\n" + SEP or self._gap(e - 1, e)
+                (as_label if pre and post else in_text).append((s, e, label))
         self._in_text = len(as_label)
         return as_label + in_text
+
+    def _gap(self, i: int, j: int) -> bool:
+        """Whether a blank wider than most of a character separates characters ``i`` and ``j``."""
+        a, b = self.boxes[i], self.boxes[j] if j < len(self.boxes) else None
+        return a is not None and b is not None and b[0] - a[2] > 0.8 * (a[3] - a[1])
 
     def labelled(self, dtype: str, name: str, accept: Callable[[str], Any] | None = None,
                  labels: list[str] | None = None, strict: bool = False) -> FieldValue | None:
@@ -588,7 +594,8 @@ def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tup
 BACK_REFERENCES = ("上述", "该案", "本案", "此案")
 #: Documents read from their sentences: a label of theirs printed as a label wins over a slot.
 SENTENCE_TYPES = ("acceptance_receipt", "filing_decision", "filing_notice", "no_filing_notice", "detention_warrant",
-                  "bail_decision", "bail_release_decision", "arrest_request", "arrest_warrant", "prosecution_opinion")
+                  "bail_decision", "bail_release_decision", "arrest_request", "arrest_warrant", "prosecution_opinion",
+                  "reconsideration_decision", "admin_judgment")
 
 
 def as_labelled_case_name(text: str) -> str | None:

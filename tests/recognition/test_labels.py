@@ -283,3 +283,12 @@ def test_summary_wrapped_under_its_label_is_read_whole(make_page: Callable[..., 
     f = recognize([page])[0].plain_fields()
     assert f["summary"] == "2018年5月19日，报案人魏英艳报称其在兴平市长清区解放路48号发生盗窃一事，请求公安机关处理。"
     assert f["case_source"] == "移送" and f["opinion"] == "criminal" and f["reporter_name"] == "魏英艳"
+
+
+def test_parties_under_their_labels(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, ["青川市东河区人民政府", "行政复议决定书", "青川东河政复决字〔2020〕972号",
+                         "申请人：“吴娟洋 性别：女", "被申请人：，”青川市公安局东河区分局",
+                         "申请人不服被申请人作出的行政处罚决定，向本机关申请行政复议。", "本机关决定：",
+                         "维持被申请人作出的上述行政处罚决定。", "青川市东河区人民政府", "2020年3月13日"])
+    f = recognize([page])[0].plain_fields()
+    assert f["applicant"] == "吴娟洋" and f["respondent"] == "青川市公安局东河区分局"

@@ -59,9 +59,13 @@ def _addressee(flat: Flat) -> FieldValue | None:
     before = [b for b in flat.breaks if b <= a[0]]
     row_start = before[-1] if before else 0
     lo, hi = row_start, a[0]
-    if not flat.text[lo:hi].strip("：: "):
-        lo = before[-2] if len(before) > 1 else 0
-        hi = row_start
+    k = len(before) - 1
+    while not flat.text[lo:hi].strip("：: .。，,") and k >= 0:  # rows above of marks alone (a colon read apart)
+        hi = before[k]
+        lo = before[k - 1] if k > 0 else 0
+        k -= 1
+        if len(before) - k > 4:
+            break
     seg = flat.text[lo:hi].rstrip("：:，, .。·")  # the colon read as a full stop (李娜.)
     m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
     if not m:

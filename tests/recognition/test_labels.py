@@ -292,3 +292,10 @@ def test_parties_under_their_labels(make_page: Callable[..., PageResult]) -> Non
                          "维持被申请人作出的上述行政处罚决定。", "青川市东河区人民政府", "2020年3月13日"])
     f = recognize([page])[0].plain_fields()
     assert f["applicant"] == "吴娟洋" and f["respondent"] == "青川市公安局东河区分局"
+
+
+def test_addressee_above_a_colon_read_apart(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "不予立案通知书", "青东公（刑）不立字〔2019〕298号", "任海婷", "：",
+                         "你（单位）于2019年6月16日报称的胜利街被诈骗案，本局经审查认为犯罪事实显著轻微，根据规定，决定不予立案。",
+                         AUTH, "2019年7月2日"])
+    assert recognize([page])[0].plain_fields()["addressee"] == "任海婷"

@@ -25,6 +25,7 @@ ROUND_OPEN, ROUND_CLOSE = "（(", "）)"
 SQUARE_OPEN, SQUARE_CLOSE = "〔[【［", "〕]】］"
 
 _ARABIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_DOTTED_COMMA_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[，,](\d\d)\.(\d\d)")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
 # the same with OCR noise inside the year (二人〇一九, 二GO一九, 二C〇一六): up to two stray
@@ -165,6 +166,13 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
                 out.append((m.start(), m.end(), iso))
     if compact:
         taken = [(s, e) for s, e, _ in out]
+        # a table cell's dotted date with its first dot read as a comma (2018，05.23)
+        for m in _DOTTED_COMMA_DATE.finditer(text):
+            if not any(s <= m.start() < e for s, e in taken):
+                iso = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                if iso:
+                    out.append((m.start(), m.end(), iso))
+                    taken.append((m.start(), m.end()))
         for m in _COMPACT_DATE.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):
                 iso = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

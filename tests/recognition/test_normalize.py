@@ -217,3 +217,11 @@ def test_a_stray_mark_between_a_year_and_its_nian_in_free_text() -> None:
     assert clean_text_dates("2020人年4月21日，报案人何磊东报称") == "2020年4月21日，报案人何磊东报称"
     assert clean_text_dates("于2020年4月21日") == "于2020年4月21日"
     assert clean_text_dates("共12020人年") == "共12020人年"  # no year, no month after
+
+
+def test_dotted_date_with_its_first_dot_read_as_a_comma() -> None:
+    from scanning.recognition.normalize import find_dates
+
+    assert [d[2] for d in find_dates("2018，05.23", compact=True)] == ["2018-05-23"]
+    assert find_dates("2018，05.23") == []  # only in a table's date cell, never in running text
+    assert find_dates("2018，5.23", compact=True) == []  # one-digit parts: too loose to trust

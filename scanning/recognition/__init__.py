@@ -14,6 +14,7 @@ Parts:
   and the fixed phrases with slots, which a bureau extends with its own file.
 - :mod:`.layout`: readers by meaning and geometry: a value right of or below its label,
   ended by the next known label, a rule or a cell border; a slot of a fixed phrase.
+- :mod:`.values`: what each field's value must look like (names, case names, dates …).
 - :mod:`.slots`, :mod:`.fields`, :mod:`.fields_admin`, :mod:`.catalog`: field readers.
 - :mod:`.charges`: the closed list of charges that ends a case name, to put right a
   charge misread by one character.

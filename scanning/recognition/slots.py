@@ -13,7 +13,7 @@ from typing import Any
 from scanning.types import FieldValue
 
 from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amount
-from .layout import NAME_LEADS, strip_name
+from .values import NAME_LEADS, strip_name
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"

@@ -1,0 +1,183 @@
+"""Values checked by what the field holds: a name is two to four ideographs (cut at the
+fixed words before it and any known label after it), a case name ends with 案, a
+procuratorate with 检察院, a date parses, a count is a number alone in its blank.
+
+Each ``as_*`` takes the text found for a field and returns its value, or None when the
+text is not such a value (the reader then tries its next place). :func:`accept_for` says
+which check a field gets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .labels import Vocabulary, current
+from .normalize import clean_text_dates, find_dates, find_datetimes, normalize_case_no, parse_amount
+
+
+CJK = r"\u4e00-\u9fff"
+SEP = "：:_＿—－-.·…|，,;；「」“”\" "
+NAME_LEADS = ("犯罪嫌疑人", "嫌疑人", "涉嫌", "被告人", "对", "将")
+
+_DIGIT_FOLD = str.maketrans("Il|]!Oo", "1111100")
+
+
+def as_int(text: str) -> int | None:
+    """A count printed alone in its blank (OCR's usual slips for 1 and 0 folded)."""
+    m = re.fullmatch(r"[0-9Il|\]!Oo]{1,4}", re.sub(r"\s+", "", text))
+    if not m or not re.search(r"\d", m.group(0)):
+        return None
+    # beside a digit read as a digit, ] or ! is a mark on the paper (共]1卷 is 1, not 11)
+    v = int(re.sub(r"[\]!]", "", m.group(0)).translate(_DIGIT_FOLD))
+    return v if v > 0 else None
+
+
+def strip_name(text: str, vocab: Vocabulary | None = None) -> str:
+    """A person's name out of ``text``: fixed words before it (涉嫌方晨) and any known label
+    after it (赖秀身份, 武国菊身份证号码) cut off."""
+    vocab = vocab or current()
+    for lead in NAME_LEADS:
+        if text.startswith(lead) and len(text) - len(lead) >= 2:
+            text = text[len(lead):]
+            break
+    for lab in vocab.all_labels():
+        k = text.find(lab[:2], 2)  # a label's first two characters after the name
+        if k >= 2 and lab.startswith(text[k:k + len(lab)]):
+            text = text[:k]
+    return text
+
+
+def as_name(text: str) -> str | None:
+    m = re.match(rf"[{CJK}]{{2,6}}", text)
+    if not m:
+        return None
+    name = strip_name(m.group(0))
+    return name if 2 <= len(name) <= 4 else None
+
+
+def as_date(text: str, years: tuple[int, ...] = ()) -> str | None:
+    found = find_dates(text, years=years)
+    return found[0][2] if found else None
+
+
+def as_case_no(text: str) -> str | None:
+    return normalize_case_no(text)
+
+
+def as_case_name(text: str) -> str | None:
+    v = text.strip(SEP + "。")
+    return v if 3 <= len(v) <= 40 and v.endswith("案") and re.fullmatch(rf"[{CJK}0-9A-Za-z（）()·]+", v) else None
+
+
+def as_institution(suffixes: tuple[str, ...]) -> Callable[[str], str | None]:
+    pat = re.compile(rf"[{CJK}]{{2,22}}?(?:{'|'.join(suffixes)})")
+
+    def accept(text: str) -> str | None:
+        m = pat.search(text)
+        if not m:
+            return None
+        v = m.group(0)
+        for lead in ("此致", "经", "报请", "送"):
+            if v.startswith(lead) and len(v) - len(lead) >= 5:
+                v = v[len(lead):]
+        return v
+    return accept
+
+
+def as_party(text: str) -> str | None:
+    """A person's name, or a unit's (2 to 24 ideographs, brackets allowed)."""
+    m = re.match(rf"[{CJK}（）]{{2,24}}", text)
+    if not m:
+        return None
+    v = strip_name(m.group(0))
+    return v if len(v) >= 2 else None
+
+
+def as_names(text: str) -> list[str] | None:
+    parts = [strip_name(p) for p in re.split(r"[、，,]", text) if p]
+    return parts if parts and all(2 <= len(p) <= 4 and re.fullmatch(rf"[{CJK}]+", p) for p in parts) else None
+
+
+def as_choice(options: list[str]) -> Callable[[str], str | None]:
+    """The one option printed in ``text`` (or one character off it, for two-character options)."""
+    def accept(text: str) -> str | None:
+        hits = [o for o in options if o in text]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            near = [o for o in options if len(text) >= len(o) and fuzz.partial_ratio(o, text) >= 50 and len(o) == 2
+                    and any(text[k:k + 2] != o and sum(a == b for a, b in zip(text[k:k + 2], o)) == 1
+                            for k in range(len(text) - 1))]
+            return near[0] if len(near) == 1 and len(text) <= 3 else None
+        return None
+    return accept
+
+
+KIND_MAX = {"name": 8, "names": 40, "case_name": 40, "institution": 26, "date": 18, "int": 6, "text": 60}
+
+
+def as_datetime(text: str) -> str | None:
+    found = find_datetimes(text)
+    return found[0][2] if found else None
+
+
+def as_id_no(text: str) -> str | None:
+    m = re.search(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])", text.replace(" ", ""))
+    return m.group(1).upper() if m else None
+
+
+def as_text(text: str) -> str | None:
+    v = clean_text_dates(text.strip(SEP))  # a summary keeps its closing full stop
+    return v if len(v) >= 2 else None
+
+
+def as_amount(text: str) -> float | int | None:
+    return parse_amount(text.replace("人民币", "").rstrip("元"))
+
+
+def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tuple[Callable[[str], Any], str] | None:
+    """How a value of field ``name`` is checked, and its kind (for the length of its slot)."""
+    if name in vocab.options:
+        return as_choice(vocab.choices(name)), "text"
+    if name.endswith("_on") or name.endswith("_date"):
+        return (lambda t: as_date(t, years)), "date"
+    table: dict[str, tuple[Callable[[str], Any], str]] = {
+        "received_at": (as_datetime, "date"), "case_name": (as_case_name, "case_name"), "case_no": (as_case_no, "text"),
+        "procuratorate": (as_institution(("人民检察院", "检察院")), "institution"),
+        "detention_center": (as_institution(("看守所", "拘留所")), "institution"),
+        "court": (as_institution(("人民法院", "法院")), "institution"),
+        "suspect_names": (as_names, "names"), "reporter_id_no": (as_id_no, "text"), "party_id_no": (as_id_no, "text"),
+        "page_count": (as_int, "int"), "volume_no": (as_int, "int"), "volume_count": (as_int, "int"),
+        "deposit_amount": (as_amount, "text"), "summary": (as_text, "text"), "reason": (as_text, "text"),
+        "violation": (as_text, "text"), "penalty": (as_text, "text"),
+    }
+    if name in table:
+        return table[name]
+    if name in ("addressee", "applicant", "respondent", "defendant"):
+        return as_party, "institution"
+    if name.endswith("_name") or name in ("receiving_officer", "compiled_by", "checked_by", "applicant", "plaintiff"):
+        return as_name, "name"
+    return None
+
+#: Words that point at a value printed elsewhere on the form, never a value themselves.
+BACK_REFERENCES = ("上述", "该案", "本案", "此案")
+
+
+def as_labelled_case_name(text: str) -> str | None:
+    """A case name in its labelled cell: as :func:`as_case_name`, or (its closing 案 misread)
+    any run of three or more ideographs that is neither a label nor a back-reference."""
+    v = as_case_name(text)
+    if v:
+        return v
+    m = re.match(rf"[{CJK}]{{3,40}}", text.strip(SEP))
+    if not m or m.group(0).startswith(BACK_REFERENCES) or any(m.group(0).startswith(lab) for lab in current().all_labels()):
+        return None
+    return m.group(0)
+
+
+#: How a value printed under its label is checked, where that differs from a slot's check.
+LABELLED: dict[str, Callable[[str], Any]] = {"case_name": as_labelled_case_name}

@@ -9,7 +9,8 @@ The contract (stable; the CLI prints exactly this)::
 Page indexes are 1-based in scan order over all files given; ``rotation`` is the clockwise
 turn that made the page upright; field names and formats are FORMS.md's; a field not
 found is left out; catalog rows are a list under ``entries``. With ``provenance=True``
-each document also carries ``provenance`` (page, box, conf, raw per field) and
+each document also carries ``provenance`` (page, box, conf, raw and the OCR engine with its
+version, per field) and
 ``conflicts``. With a ``lexicon`` (:class:`scanning.recognition.lexicon.Lexicon`, the
 bureau's own names) misread institution names and number heads are put right; the JSON's
 shape is the same.
@@ -52,11 +53,14 @@ def page_json(p: PageResult) -> dict[str, Any]:
     return {"index": p.index, "rotation": int(p.rotation) % 360, "skew_deg": round(float(p.skew_deg), 2), "blank": bool(p.blank)}
 
 
-def document_json(d: Document, provenance: bool = False) -> dict[str, Any]:
+def document_json(d: Document, provenance: bool = False, engines: dict[int, str] | None = None) -> dict[str, Any]:
+    """One document of the contract; with ``provenance``, each field's page, box, conf, raw,
+    and (given ``engines``, page index -> "name version") the OCR engine that read its page."""
     out: dict[str, Any] = {"type": d.type, "title": d.title, "first_page": d.first_page, "last_page": d.last_page,
                            "fields": d.plain_fields(), "confidence": round(d.confidence, 3)}
     if provenance:
-        out["provenance"] = {k: {"page": fv.page, "box": list(fv.box) if fv.box else None, "conf": fv.conf, "raw": fv.raw}
+        out["provenance"] = {k: {"page": fv.page, "box": list(fv.box) if fv.box else None, "conf": fv.conf, "raw": fv.raw,
+                                 **({"engine": engines.get(fv.page)} if engines is not None else {})}
                              for k, fv in d.fields.items()}
         out["conflicts"] = d.conflicts
     return out
@@ -66,7 +70,9 @@ def extract_pages(pages: Sequence[PageResult], *, provenance: bool = False,
                   lexicon: Lexicon | None = None) -> dict[str, Any]:
     """The contract JSON for pages already cleaned and OCR'd (no files, no OCR here)."""
     docs = recognize(list(pages), lexicon=lexicon)
-    return {"pages": [page_json(p) for p in pages], "documents": [document_json(d, provenance) for d in docs]}
+    engines = {p.index: f"{p.ocr.engine} {p.ocr.engine_version}".strip() for p in pages if p.ocr is not None}
+    return {"pages": [page_json(p) for p in pages],
+            "documents": [document_json(d, provenance, engines) for d in docs]}
 
 
 def upright(img: Image.Image, page: PageResult) -> Image.Image:

@@ -54,7 +54,7 @@ def _page_row(index: int, rotation: int, blank: bool, ocr: Any) -> dict[str, Any
 def test_extract_and_ingest_give_the_same_pages_and_fields(runner: Any, volume_pdf: Any) -> None:
     from ecase import db
     from ecase.intake.pages import page_result
-    from ecase.models import Volume
+    from ecase.models import Page, Volume
     from scanning.extract import extract_pages, scan_pages
     from scanning.ocr import engine_name
 
@@ -92,4 +92,12 @@ def test_extract_and_ingest_give_the_same_pages_and_fields(runner: Any, volume_p
     extracted_docs = [{"type": d["type"], "first_page": d["first_page"], "last_page": d["last_page"],
                        "fields": d["fields"]} for d in extracted["documents"]]
     assert ingested_docs == extracted_docs
+
+    # provenance names the engine that read each field's page, here and in the database
+    with_provenance = extract_pages(pages, provenance=True)["documents"]
+    engines = {f["engine"] for d in with_provenance for f in d["provenance"].values()}
+    assert engines and all(e.split(" ")[0] == engine for e in engines), engines
+    read_by = {db.session().get(Page, f.page_id).ocr["engine"]  # type: ignore[union-attr]
+               for d in vol.current.documents for f in d.fields if f.page_id is not None}
+    assert read_by == {engine}
     assert {"acceptance_form", "filing_decision"} <= {d["type"] for d in extracted_docs}

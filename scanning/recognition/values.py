@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .labels import Vocabulary, current
-from .normalize import clean_text_dates, find_dates, find_datetimes, normalize_case_no, parse_amount
+from .normalize import clean_text_dates, cn_small_number, find_dates, find_datetimes, normalize_case_no, parse_amount
 
 
 CJK = r"\u4e00-\u9fff"
@@ -27,8 +27,12 @@ _DIGIT_FOLD = str.maketrans("Il|]!Oo", "1111100")
 
 
 def as_int(text: str) -> int | None:
-    """A count printed alone in its blank (OCR's usual slips for 1 and 0 folded)."""
-    m = re.fullmatch(r"[0-9Il|\]!Oo]{1,4}", re.sub(r"\s+", "", text))
+    """A count printed alone in its blank (OCR's usual slips for 1 and 0 folded), or in
+    Chinese numerals up to 99 (十二)."""
+    text = re.sub(r"\s+", "", text)
+    if re.fullmatch(r"[一二三四五六七八九十]{1,3}", text):
+        return cn_small_number(text)
+    m = re.fullmatch(r"[0-9Il|\]!Oo]{1,4}", text)
     if not m or not re.search(r"\d", m.group(0)):
         return None
     # beside a digit read as a digit, ] or ! is a mark on the paper (共]1卷 is 1, not 11)

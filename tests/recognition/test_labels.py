@@ -299,3 +299,8 @@ def test_addressee_above_a_colon_read_apart(make_page: Callable[..., PageResult]
                          "你（单位）于2019年6月16日报称的胜利街被诈骗案，本局经审查认为犯罪事实显著轻微，根据规定，决定不予立案。",
                          AUTH, "2019年7月2日"])
     assert recognize([page])[0].plain_fields()["addressee"] == "任海婷"
+
+
+def test_backup_sheet_page_count_in_words(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(2, ["卷内备考表", "本卷共计十二页，其中文字材料十页。", "立卷人：李明", "检查人：赵刚"])
+    assert recognize([page])[0].plain_fields()["page_count"] == 12

@@ -237,6 +237,10 @@ def _strip_label(value: str, label: str) -> str:
     k = 0
     while k < len(value) and value[k] in label:
         k += 1
+    if not k and len(value) >= 4 and value[1] in label:  # one stray mark inside the label (接报民和警史秀)
+        k = 2
+        while k < len(value) and value[k] in label:
+            k += 1
     return value[k:] if k and len(value) - k >= 2 else value
 
 

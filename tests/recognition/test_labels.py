@@ -304,3 +304,9 @@ def test_addressee_above_a_colon_read_apart(make_page: Callable[..., PageResult]
 def test_backup_sheet_page_count_in_words(make_page: Callable[..., PageResult]) -> None:
     page = make_page(2, ["卷内备考表", "本卷共计十二页，其中文字材料十页。", "立卷人：李明", "检查人：赵刚"])
     assert recognize([page])[0].plain_fields()["page_count"] == 12
+
+
+def test_officer_after_a_label_with_a_stray_mark(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2018〕609号", "报案人 郭云飞 性别 女",
+                         "接报民和警钟云龙接报时间2018年5月26日18时45分", "接报地点 文化派出所"])
+    assert recognize([page])[0].plain_fields()["receiving_officer"] == "钟云龙"

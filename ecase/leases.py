@@ -200,16 +200,18 @@ def due(row: Any, now: dt.datetime, interval: float, *, queue_empty: bool | None
     Always for a row never rung, or whose lease ran out (a worker took its message and
     died). A row rung but never taken has its message waiting in the queue, unless a
     worker that died had reserved it: so it is rung again when the queue is empty (its
-    message cannot be waiting) once an interval has passed, and in any case after 16
-    intervals. Where the queue's length is unknown (``queue_empty`` None), one interval
-    after the first message, then twice as long after each further one, up to 16
-    intervals. A long queue is never flooded with copies of what it already holds."""
+    message cannot be waiting) once an interval has passed. While the queue holds
+    messages, only after 16 intervals, then 32, 64 … up to 256 after each further ring:
+    a backlog that takes longer to drain than 16 intervals (a crash with thousands of
+    pages queued, a loaded machine) is not filled with a copy of every row each time.
+    Where the queue's length is unknown (``queue_empty`` None), one interval after the
+    first message, then twice as long after each further one, up to the same limit."""
     if row.rung_at is None or row.lease_owner is not None:
         return True
     waited = now - row.rung_at
-    if waited >= dt.timedelta(seconds=16 * interval):
-        return True
-    if queue_empty is not None:
-        return queue_empty and waited >= dt.timedelta(seconds=interval)
-    wait = interval * min(16, 2 ** max(0, (row.rings or 1) - 1))
-    return bool(waited >= dt.timedelta(seconds=wait))
+    rings = max(1, row.rings or 1)
+    if queue_empty:
+        return waited >= dt.timedelta(seconds=interval)
+    limit = 16 * 2 ** min(4, rings - 1)
+    wait = limit if queue_empty is False else min(limit, 2 ** (rings - 1))
+    return waited >= dt.timedelta(seconds=interval * wait)

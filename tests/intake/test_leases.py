@@ -139,9 +139,14 @@ def test_the_sweep_does_not_flood_a_long_queue(app: Flask) -> None:
     assert leases.due(row, now, 60, queue_empty=True)
     row.rung_at = now - dt.timedelta(seconds=30)
     assert not leases.due(row, now, 60, queue_empty=True)  # give a fresh message time to arrive
-    row.rung_at = now - dt.timedelta(seconds=16 * 60)
-    assert leases.due(row, now, 60, queue_empty=False)
-    row.rung_at = now - dt.timedelta(seconds=90)
+    row.rung_at, row.rings = now - dt.timedelta(seconds=16 * 60), 1
+    assert leases.due(row, now, 60, queue_empty=False)  # after 16 intervals whatever the queue says
+    row.rings = 3  # … then 32, 64 …: a backlog slower to drain than that gets one copy, not one a sweep
+    assert not leases.due(row, now, 60, queue_empty=False)
+    assert leases.due(row, now + dt.timedelta(seconds=48 * 60), 60, queue_empty=False)
+    row.rings = 40
+    assert leases.due(row, now + dt.timedelta(seconds=240 * 60), 60, queue_empty=False)  # at most 256
+    row.rung_at, row.rings = now - dt.timedelta(seconds=90), 5
     row.lease_owner = "gone:1:dead"  # its lease ran out: its worker died
     assert leases.due(row, now, 60, queue_empty=False)
     row.lease_owner, row.rung_at = None, None  # never rung: the process died before it rang

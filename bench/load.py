@@ -24,7 +24,9 @@ PostgreSQL database and an empty Redis database.
    and twice it: a person reading). A response other than 200, or none, is an error.
 
 Prints p50/p95/max per kind as the client measured it (queueing included) and as gunicorn
-logged it (``%(M)s``, time in the app), the request rate, the errors, the load average;
+logged it (``%(M)s``, time in the app), the request rate, the errors, the load average,
+and the CPU time gunicorn's processes spent per request (``web_cpu_ms_per_request``: the
+machine's cores divided by it bound the requests per second);
 the last line is every figure as key=value. Targets: p95 ≤ 300 ms for viewer pages and
 search, 0 errors. The load generator runs on the same machine and takes CPU from the server.
 """
@@ -176,6 +178,19 @@ def targets_for(cluster: Any, unit_name: str) -> dict[str, list[str]]:
             "search": [f"/search?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
@@ -243,6 +258,8 @@ def main() -> int:
             results: dict[str, list[float]] = defaultdict(list)
             errors: dict[str, list[str]] = defaultdict(list)
             load0 = os.getloadavg()[0]
+            web_pids = c.web_processes()
+            cpu0 = cpu_seconds(web_pids)
             t0 = time.monotonic()
             until = t0 + args.duration
             users = [User(n, c.port, cookies[n], targets[harness.UNITS[n % 2][0]], until, args.think,
@@ -255,6 +272,7 @@ def main() -> int:
             for u in users:
                 u.join(timeout=120)
             elapsed = time.monotonic() - t0
+            web_cpu = cpu_seconds(web_pids) - cpu0
             served = c.access_log()[access_before:]
         finally:
             c.stop()
@@ -285,6 +303,9 @@ def main() -> int:
     figures["requests"] = total
     figures["rps"] = round(total / elapsed, 1)
     figures["errors"] = n_errors
+    # CPU the web processes spent per request: what the machine's load does not change much
+    figures["web_cpu_s"] = round(web_cpu, 1)
+    figures["web_cpu_ms_per_request"] = round(1000 * web_cpu / max(1, len(served)), 1)
     figures["pages_in_db"] = sum(len(t["viewer"]) for t in targets.values())
     ok = n_errors == 0 and figures["viewer_p95_ms"] <= 300 and figures["search_p95_ms"] <= 300
     figures["targets_met"] = int(ok)

@@ -476,8 +476,10 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
                 # the labelled value is the form's own, before any reading of its sentences
                 geometry = geometry or Geometry(pages[0], vocab)
                 fv = geometry.labelled(dtype, name, LABELLED.get(name, accept), strict=True)
-                if fv is not None and fv.value not in ("", None, []):
-                    fields[name] = fv
+                if fv is not None and fv.value not in ("", None, []) and fv.value != fields[name].value:
+                    # unless the sentence's value passes the field's check and the label's only a looser one
+                    if accept(str(fv.value)) is not None or accept(str(fields[name].value)) is None:
+                        fields[name] = fv
             continue
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):

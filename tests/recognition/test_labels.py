@@ -310,3 +310,11 @@ def test_officer_after_a_label_with_a_stray_mark(make_page: Callable[..., PageRe
     page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2018〕609号", "报案人 郭云飞 性别 女",
                          "接报民和警钟云龙接报时间2018年5月26日18时45分", "接报地点 文化派出所"])
     assert recognize([page])[0].plain_fields()["receiving_officer"] == "钟云龙"
+
+
+def test_a_grid_label_over_an_empty_cell_never_takes_the_next_row(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "起诉意见书", "青东公（刑）诉字〔2018〕802号", "案件名称", "犯罪嫌疑人蔡国帅",
+                         "犯罪嫌疑人蔡国帅，女，1976年07月19日出生。",
+                         "蔡国帅故意伤害案，由我单位于2018年03月28日立案侦查。",
+                         "犯罪嫌疑人蔡国帅涉嫌故意伤害一案，现已侦查终结。"])
+    assert recognize([page])[0].plain_fields()["case_name"] == "蔡国帅故意伤害案"

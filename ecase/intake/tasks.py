@@ -269,7 +269,9 @@ def finish_scan(job_id: int) -> None:
 
     Other scans of the same volume waiting for recognition too (a clerk's many uploads,
     a queue after a restart) are taken along into the same version, in the order they
-    were accepted: the volume is recognised once for all of them, not once each."""
+    were accepted: the volume is recognised once for all of them, not once each. A scan
+    whose predecessor on the volume is still being read waits for it (and is taken along
+    by its finish), so a short second part never lands before the first."""
     from contextlib import ExitStack
 
     from ecase.dossiers import operations
@@ -285,6 +287,13 @@ def finish_scan(job_id: int) -> None:
             with db.unit_of_work():
                 _give_up(job, "文书识别多次失败，已放弃；页面已保存，可在卷宗中重新识别")
             return
+        if s.scalar(select(Job.id).where(Job.volume_id == job.volume_id, Job.kind == "ingest",
+                                         Job.id < job_id, Job.state.in_(("queued", "splitting", "processing")))
+                    .limit(1)) is not None:
+            # a scan accepted before this one is still being read: its pages come first in
+            # the volume (the paper's order), and its own finish takes this one along
+            s.rollback()
+            return
         jobs = [job_id]
         waiting = list(s.scalars(select(Job.id).where(Job.volume_id == job.volume_id, Job.id != job_id,
                                                       Job.kind == "ingest", Job.state == "recognizing",
@@ -293,7 +302,7 @@ def finish_scan(job_id: int) -> None:
         for other in waiting:
             if held.enter_context(Lease(Job, other, Job.state == "recognizing", count_attempt=False)).held:
                 jobs.append(other)
-        scan_ids = list(s.scalars(select(Job.scan_id).where(Job.id.in_(jobs))))
+        scan_ids = list(s.scalars(select(Job.scan_id).where(Job.id.in_(jobs)).order_by(Job.id)))
         tables: dict[int, PageOCR] = {}
         for scan_id in scan_ids:
             scan = s.get(Scan, scan_id)

@@ -442,3 +442,43 @@ def test_scans_waiting_for_recognition_share_one_version(app: Flask) -> None:
     assert vol is not None and len(vol.versions) == 1
     pages = [vp.page_id for vp in vol.current.pages]  # type: ignore[union-attr]
     assert len(pages) == 6 and pages == sorted(pages)
+
+
+def test_a_scan_waits_for_the_scans_accepted_before_it(app: Flask) -> None:
+    """Two parts of one bound volume uploaded one after the other: the short second part
+    finished first and its pages went into the volume before the first part's. It now
+    waits; the first part's finish takes it along, and the volume keeps the paper's order."""
+    from ecase.intake.tasks import finish_scan
+
+    first = _processed_scan("A1101010100002026000070", pages=3)
+    volume_id = db.session().get(Job, first).volume_id  # type: ignore[union-attr]
+    second = _processed_scan("", pages=1, volume_id=volume_id)
+    with db.unit_of_work() as s:  # the first part's pages are still being read
+        s.execute(update(Job).where(Job.id == first).values(state="processing"))
+    finish_scan.apply((second,))
+    assert _state(second) == "recognizing"
+    vol = db.session().get(Volume, volume_id)
+    assert vol is not None and not vol.versions
+
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == first).values(state="recognizing"))
+    finish_scan.apply((first,))
+    assert _state(first) == _state(second) == "done"
+    db.session().expire_all()
+    vol = db.session().get(Volume, volume_id)
+    assert vol is not None and len(vol.versions) == 1
+    scans = [vp.page.scan.id for vp in vol.current.pages]  # type: ignore[union-attr]
+    first_scan = db.session().get(Job, first).scan_id  # type: ignore[union-attr]
+    assert scans[:3] == [first_scan] * 3 and len(scans) == 4
+
+
+def test_a_failed_earlier_scan_does_not_hold_up_the_next(app: Flask) -> None:
+    from ecase.intake.tasks import finish_scan
+
+    first = _processed_scan("A1101010100002026000071", pages=2)
+    volume_id = db.session().get(Job, first).volume_id  # type: ignore[union-attr]
+    second = _processed_scan("", pages=1, volume_id=volume_id)
+    with db.unit_of_work() as s:
+        s.execute(update(Job).where(Job.id == first).values(state="failed"))
+    finish_scan.apply((second,))
+    assert _state(second) == "done"

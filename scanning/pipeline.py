@@ -71,10 +71,6 @@ OCR_DPI = 300
 MAX_OCR_PIXELS = 40_000_000
 #: Skew below this is left alone: Tesseract copes, and resampling costs time and quality.
 MIN_DESKEW_DEG = 0.3
-#: A page read turned half round replaces the first reading when its mean confidence is
-#: this much higher (0..1). Whether a page is read turned as well is the engine's call
-#: (``Engine.may_be_upside_down``: Tesseract below a mean confidence of 0.65).
-TURN_MARGIN = 0.05
 
 _TRANSPOSE = {
     90: Image.Transpose.ROTATE_270,  # PIL turns counter-clockwise
@@ -107,19 +103,6 @@ def _turn(img: Image.Image, clockwise: int, skew: float) -> Image.Image:
         fill = 255 if img.mode == "L" else (255, 255, 255)
         img = img.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=fill)
     return img
-
-
-def confidence(ocr: PageOCR) -> tuple[float, int]:
-    """Character-weighted mean word confidence (0..1), and the number of characters read."""
-    total = weight = 0.0
-    chars = 0
-    for w in ocr.words:
-        n = len(w.text)
-        chars += n
-        if w.conf >= 0:
-            total += w.conf * n
-            weight += n
-    return (total / weight if weight else 0.0), chars
 
 
 def process_page(

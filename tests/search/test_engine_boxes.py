@@ -87,6 +87,10 @@ def test_hits_and_text_layer_lie_on_the_characters(app: Any, runner: Any, client
              for m in re.finditer(r'<rect class="word" x="(?P<x>[\d.]+)" y="(?P<y>[\d.]+)" width="(?P<w>[\d.]+)" '
                                   r'height="(?P<h>[\d.]+)" data-text="(?P<text>[^"]*)"', body)]
     assert rects, body[:2000]
+    # each box's tooltip gives the engine's confidence as a percentage (it said 0 or 1 when
+    # confidences moved to 0..1)
+    confs = [int(c) for c in re.findall(r"（置信度 (\d+)%）</title>", body)]
+    assert len(confs) == len(rects) and max(confs) >= 50 and all(0 <= c <= 100 for c in confs), confs
     for ch, true in zip(TERM, truth):
         centres = []
         for text, (x, y, w, h) in rects:

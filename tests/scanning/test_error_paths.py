@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPORA
+from tests.scanning.conftest import CORPORA
 from flask import Flask
 from flask.testing import FlaskClient
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPORA
+from tests.scanning.conftest import CORPORA
 
 from scanning import sandbox
 from scanning.errors import InputFileError

@@ -6,7 +6,7 @@ import io
 
 import numpy as np
 import pytest
-from conftest import blank_page, damage, render_page
+from tests.scanning.conftest import blank_page, damage, render_page
 from PIL import Image
 
 from scanning.errors import PageTooLargeError

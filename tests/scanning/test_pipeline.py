@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import blank_page, damage, encode, jpeg_pdf, render_page
+from tests.scanning.conftest import blank_page, damage, encode, jpeg_pdf, render_page
 from PIL import Image
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein

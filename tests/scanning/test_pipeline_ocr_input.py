@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import damage, encode, render_page
+from tests.scanning.conftest import damage, encode, render_page
 from PIL import Image, ImageFilter
 from rapidfuzz import fuzz
 

@@ -12,7 +12,7 @@ import csv
 import io
 
 import pytest
-from conftest import CORPORA
+from tests.scanning.conftest import CORPORA
 from rapidfuzz.distance import Levenshtein
 
 from scanning.ocr import ocr_image

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import blank_page, encode, jpeg_pdf, render_page
+from tests.scanning.conftest import blank_page, encode, jpeg_pdf, render_page
 from PIL import Image
 
 from scanning import sandbox, sources

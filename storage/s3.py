@@ -63,15 +63,19 @@ class S3BlobStore(BlobStore):
     def exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except Exception:
-            return False
+        except Exception as e:
+            if _not_found(e):
+                return False
+            raise  # denied, unreachable …: not an answer about the blob
         return True
 
     def size(self, key: str) -> int:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=self._name(key))
         except Exception as e:
-            raise BlobNotFound(key) from e
+            if _not_found(e):
+                raise BlobNotFound(key) from e
+            raise
         return int(head["ContentLength"])
 
     def keys(self) -> Iterator[str]:
@@ -87,3 +91,13 @@ class S3BlobStore(BlobStore):
                 yield block
         finally:
             body.close()
+
+
+def _not_found(e: Exception) -> bool:
+    """Whether S3 said the object is not there (HEAD answers a bare 404, GET NoSuchKey);
+    a refusal or a network error says nothing about the blob and must not read as
+    "missing" (``ecase storage verify`` would report every blob gone)."""
+    response = getattr(e, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in ("404", "NoSuchKey", "NotFound") or status == 404

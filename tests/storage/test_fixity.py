@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from botocore.exceptions import ClientError, EndpointConnectionError
+
 from storage import BlobStore, LocalBlobStore, fixity, transfer
 from storage.s3 import S3BlobStore
 
@@ -36,8 +38,9 @@ class FakeS3:
         return {"Body": io.BytesIO(self.objects[(Bucket, Key)])}
 
     def head_object(self, Bucket: str, Key: str) -> dict[str, Any]:  # noqa: N803
-        if (Bucket, Key) not in self.objects:
-            raise RuntimeError("404")
+        if (Bucket, Key) not in self.objects:  # what botocore raises for HEAD of a missing key
+            raise ClientError({"Error": {"Code": "404", "Message": "Not Found"},
+                               "ResponseMetadata": {"HTTPStatusCode": 404}}, "HeadObject")
         return {"ContentLength": len(self.objects[(Bucket, Key)])}
 
     def get_paginator(self, name: str) -> Any:
@@ -149,3 +152,22 @@ def test_copy_between_stores_checks_every_blob(tmp_path: Path) -> None:
     again = transfer.copy(source, target, [k for k in keys if k != keys[2]])
     assert again.copied == 0 and again.present == 4 and again.ok
     assert fixity.check(target, [k for k in keys if k != keys[2]]).ok
+
+
+def test_an_s3_refusal_or_outage_is_no_missing_blob(tmp_path: Path) -> None:
+    """HEAD answered 403 (wrong credentials) or no answer at all says nothing about the
+    blob: it is an error, never "missing" (verify reported every blob gone before)."""
+    store, _damage = _s3(tmp_path)
+    key = store.put_bytes(b"page").key
+    assert store.exists(key) and not store.exists("0" * 64)
+    denied = ClientError({"Error": {"Code": "403", "Message": "Forbidden"},
+                          "ResponseMetadata": {"HTTPStatusCode": 403}}, "HeadObject")
+    for error in (denied, EndpointConnectionError(endpoint_url="http://s3.invalid")):
+        def refuse(Bucket: str, Key: str, error: Exception = error) -> Any:  # noqa: N803
+            raise error
+
+        store.client.head_object = refuse  # type: ignore[attr-defined]
+        with pytest.raises(type(error)):
+            store.exists(key)
+        with pytest.raises(type(error)):
+            store.size(key)

@@ -9,34 +9,18 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import log_in
-from tests.search.test_engine_boxes import CASE_NO, DPI, LINES, TERM, draw_page
+from tests.search.test_engine_boxes import LINES, TERM, each_engine, ingest_drawn_page
 
 pytestmark = pytest.mark.slow
+
+__all__ = ["each_engine"]  # the app_config fixture: the app once with each engine
 
 PASSWORD = "a long test password"
 
 
-@pytest.fixture(params=["ppocr", "tesseract"])
-def app_config(request: pytest.FixtureRequest, app_config: dict[str, Any]) -> dict[str, Any]:
-    from scanning.ocr import get_engine
-
-    get_engine(request.param)  # MissingDependencyError: not installed here
-    return {**app_config, "OCR_ENGINE": request.param}
-
-
 def test_marks_lie_on_the_characters(app: Any, runner: Any, live_server: str, browser_page: Any,
                                      make_user: Any, tmp_path: Any) -> None:
-    from sqlalchemy import select
-
-    from ecase import db
-    from ecase.models import Volume
-
-    img, boxes = draw_page()
-    scan = tmp_path / "立案决定书.png"
-    img.save(scan, dpi=(DPI, DPI))
-    result = runner.invoke(args=["ingest", str(scan), "--case", CASE_NO, "--wait"])
-    assert result.exit_code == 0, result.output
-    vol = db.session().scalars(select(Volume)).one()
+    vol, boxes = ingest_drawn_page(runner, tmp_path)
     assert vol.current.pages[0].page.ocr["engine"] == app.config["OCR_ENGINE"]
     make_user("rev", "reviewer", unit="法制大队", password=PASSWORD)
 

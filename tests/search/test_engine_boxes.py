@@ -52,22 +52,29 @@ def _inside(point: tuple[float, float], box: tuple[float, float, float, float], 
     return box[0] - slack <= x <= box[2] + slack and box[1] - slack <= y <= box[3] + slack
 
 
-@pytest.fixture(params=["ppocr", "tesseract"])
-def app_config(request: pytest.FixtureRequest, app_config: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture(name="app_config", params=["ppocr", "tesseract"])
+def each_engine(request: pytest.FixtureRequest, app_config: dict[str, Any]) -> dict[str, Any]:
+    """The app's settings once with each engine (imported by the browser test too)."""
     from scanning.ocr import get_engine
 
     get_engine(request.param)  # MissingDependencyError: not installed here
     return {**app_config, "OCR_ENGINE": request.param}
 
 
-def test_hits_and_text_layer_lie_on_the_characters(app: Any, runner: Any, client: Any, login: Any,
-                                                    make_user: Any, tmp_path: Path) -> None:
+def ingest_drawn_page(runner: Any, tmp_path: Path) -> tuple[Volume, dict[tuple[int, int], Any]]:
+    """The drawn page ingested with ``ecase ingest --wait``: its volume, and each
+    character's printed box by (line, index)."""
     img, boxes = draw_page()
     scan = tmp_path / "立案决定书.png"
     img.save(scan, dpi=(DPI, DPI))
     result = runner.invoke(args=["ingest", str(scan), "--case", CASE_NO, "--wait"])
     assert result.exit_code == 0, result.output
-    vol = db.session().scalars(select(Volume)).one()
+    return db.session().scalars(select(Volume)).one(), boxes
+
+
+def test_hits_and_text_layer_lie_on_the_characters(app: Any, runner: Any, client: Any, login: Any,
+                                                    make_user: Any, tmp_path: Path) -> None:
+    vol, boxes = ingest_drawn_page(runner, tmp_path)
     page = vol.current.pages[0].page
     assert page.ocr["engine"] == app.config["OCR_ENGINE"] and page.ocr["engine_version"]
     assert TERM in (page.text or "").replace(" ", "")

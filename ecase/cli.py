@@ -2,11 +2,10 @@
 commands (``run``, ``serve``, ``worker``, ``init``, ``db``, ``storage``, ``backup``,
 ``restore``) and the commands of every area.
 
-Areas add commands to their blueprint's ``cli`` (blueprints are made with
-``cli_group=None`` so their commands stand at the top level). They are found here
-without building the app (:func:`area_commands`), so ``ecase --help``, every command's
-``--help`` and ``ecase --version`` have no side effects: no data directory, database,
-migration or key is made. The app is built when a command that needs it runs.
+Areas list their top-level commands in ``ecase.<area>.commands.COMMANDS``. They are
+found here without building the app (:func:`area_commands`), so ``ecase --help``, every
+command's ``--help`` and ``ecase --version`` have no side effects: no data directory,
+database, migration or key is made. The app is built when a command that needs it runs.
 Commands that must not touch the database (``ecase extract``, ``ecase settings``,
 ``ecase db``, ``ecase restore``) are defined on the group itself with
 ``with_appcontext=False``.
@@ -14,11 +13,8 @@ Commands that must not touch the database (``ecase extract``, ``ecase settings``
 
 from __future__ import annotations
 
-import functools
-import importlib
 import json
 import os
-import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +24,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, run_command, with_appcontext
 
-from ecase import create_app
+from ecase import areas, create_app
 
 
 def _make_app() -> Any:
@@ -45,39 +41,16 @@ def _version() -> str:
 
 
 def area_commands() -> dict[str, click.Command]:
-    """The commands of every area, by name, as the app would have them (each area's
-    ``ecase.<area>.blueprint.bp.cli``, merged the way Flask's ``register_blueprint``
-    merges them), found by importing the blueprints only: no app, no database.
+    """The commands of every area, by name, as the app has them (each area's
+    ``ecase.<area>.commands.COMMANDS``, found by :func:`ecase.areas.commands`), found by
+    importing the command modules only: no app, no database.
 
     A command runs in an app context built when it runs (as Flask would push one), never
     while only its ``--help`` is shown."""
-    return dict(_area_commands())
-
-
-@functools.cache
-def _area_commands() -> tuple[tuple[str, click.Command], ...]:
-    import ecase
-
-    found: dict[str, click.Command] = {}
-    for info in sorted(pkgutil.iter_modules([str(Path(ecase.__file__).parent)]), key=lambda i: i.name):
-        if not info.ispkg:
-            continue
-        try:
-            module = importlib.import_module(f"ecase.{info.name}.blueprint")
-        except ModuleNotFoundError as e:
-            if e.name == f"ecase.{info.name}.blueprint":
-                continue
-            raise
-        bp = module.bp
-        if not bp.cli.commands:
-            continue
-        if bp.cli_group is None:
-            found.update(bp.cli.commands)
-        else:  # a group of its own, named as Flask names it
-            found[bp.cli_group if isinstance(bp.cli_group, str) else bp.name] = bp.cli
+    found = areas.commands()
     for cmd in found.values():
         _in_app_context(cmd)
-    return tuple(sorted(found.items()))
+    return found
 
 
 def _in_app_context(cmd: click.Command) -> None:

@@ -42,7 +42,7 @@ def sweep(*, at_start: bool = False) -> Counter[str]:
     returns what was rung, by kind."""
     from ecase.exports.tasks import build_export
     from ecase.intake.tasks import _maybe_finish, finish_scan, ingest_scan, ring_pages
-    from ecase.search_views.indexing import index_volume
+    from ecase.search_views.tasks import index_volume
     from ecase.supervision.tasks import build_bulletin
 
     interval = float(current_app.config["SWEEP_INTERVAL_S"])

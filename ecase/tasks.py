@@ -74,12 +74,10 @@ def init_app(app: Flask) -> Celery:
     )
     celery.flask_app = app  # type: ignore[attr-defined]
     app.extensions["celery"] = celery
-    # importing the modules registers their tasks
-    import ecase.exports.tasks  # noqa: F401
-    import ecase.intake.tasks  # noqa: F401
-    import ecase.search_views.indexing  # noqa: F401
-    import ecase.supervision.tasks  # noqa: F401
-    from ecase import sweeper
+    # importing every area's tasks module registers its tasks
+    from ecase import areas, sweeper
+
+    areas.modules("tasks")
 
     sweeper.install(celery)
 

@@ -1,39 +1,30 @@
 """Blueprints, template helpers and the pages every area shares.
 
 Each feature area is a subpackage of ``ecase`` with a ``blueprint.py`` exposing ``bp``
-(the URL table); it is found and registered here, so adding an area touches no other file.
+(the URL table) and a ``commands.py`` exposing ``COMMANDS``; both are found by
+``ecase.areas`` and registered here, so adding an area touches no other file.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, url_for
 
-import ecase
-from ecase import auth, params
+from ecase import areas, auth, params
 
 
 def init_app(app: Flask) -> None:
     params.init_app(app)  # before any route: ``<int:…>`` stops at the database's largest id
     auth.init_app(app)
-    for info in sorted(pkgutil.iter_modules([str(Path(ecase.__file__).parent)]), key=lambda i: i.name):
-        if not info.ispkg:
-            continue
-        try:
-            module = importlib.import_module(f"ecase.{info.name}.blueprint")
-        except ModuleNotFoundError as e:
-            if e.name == f"ecase.{info.name}.blueprint":
-                continue
-            raise
+    for module in areas.modules("blueprint"):
         bp: Blueprint = module.bp
         app.register_blueprint(bp)
         init = getattr(module, "init_app", None)
         if init is not None:
             init(app)
+    for name, command in areas.commands().items():
+        app.cli.add_command(command, name)
 
     @app.get("/")
     def index() -> Any:

@@ -7,7 +7,7 @@ from flask import Blueprint, Flask, Response, g, request
 from ecase.accounts import admin_views, csrf, ratelimit, tokens, views
 from ecase.errors import Forbidden
 
-bp = Blueprint("accounts", __name__, cli_group=None)
+bp = Blueprint("accounts", __name__)
 
 
 @bp.before_request
@@ -29,8 +29,6 @@ bp.add_url_rule("/admin/users/<int:user_id>", "admin_user_update", admin_views.a
                 methods=["POST"])
 bp.add_url_rule("/admin/users/<int:user_id>/password", "admin_user_password",
                 admin_views.admin_user_password, methods=["POST"])
-
-from ecase.accounts import commands  # noqa: E402,F401  (registers `ecase users`)
 
 
 def init_app(app: Flask) -> None:

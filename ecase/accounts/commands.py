@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ecase import db
 from ecase.access import Actor
 from ecase.accounts import operations
-from ecase.accounts.blueprint import bp
 from ecase.cli_support import clean_errors
 from ecase.models import ROLES, Unit, User
 
 
-@bp.cli.group("users")
+@click.group("users", cls=AppGroup)
 def users() -> None:
     """Manage user accounts."""
 
@@ -83,3 +83,7 @@ def init_admin() -> None:
         click.echo(f"已创建管理员 admin，初始密码（只显示这一次）/ admin password: {password}")
     else:
         click.echo("管理员账户已存在（或密码取自 ECASE_ADMIN_PASSWORD）")
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (users,)

@@ -6,12 +6,10 @@ from flask import Blueprint, Flask
 
 from ecase.audit import hooks, views
 
-bp = Blueprint("audit", __name__, cli_group=None)
+bp = Blueprint("audit", __name__)
 
 bp.add_url_rule("/audit", "browse", views.browse)
 bp.add_url_rule("/audit.xlsx", "browse_xlsx", views.browse_xlsx)
-
-from ecase.audit import commands  # noqa: E402,F401  (registers `ecase audit`)
 
 
 def init_app(app: Flask) -> None:

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ecase import db
 from ecase.audit import anchors, operations, record
-from ecase.audit.blueprint import bp
 from ecase.audit.chain import VerifyResult, verify
 from ecase.audit.keys import configured_path as key_path
 from ecase.cli_support import clean_errors, shell_actor
@@ -20,7 +20,7 @@ from ecase.formatting import local_time
 from ecase.models import AuditEntry
 
 
-@bp.cli.group("audit")
+@click.group("audit", cls=AppGroup)
 def audit() -> None:
     """The audit trail."""
 
@@ -121,3 +121,7 @@ def rotate_key_cmd() -> None:
         key = operations.rotate_key(shell_actor())
     click.echo(f"新审计密钥 / new audit key {key.id} in {key_path()}, signing from entry {key.first_seq}")
     _anchor(())
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (audit,)

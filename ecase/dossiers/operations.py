@@ -205,7 +205,7 @@ def store_reading(version: VolumeVersion, reading: Reading) -> list[Document]:
 
 
 def reindex_later(volume_id: int) -> None:
-    from ecase.search_views.indexing import index_volume
+    from ecase.search_views.tasks import index_volume
     from ecase.tasks import after_commit
 
     after_commit(index_volume, volume_id)

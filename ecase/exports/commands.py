@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
-from ecase.exports.blueprint import bp
 
 
-@bp.cli.command("export")
+@click.command("export")
+@with_appcontext
 @click.argument("case_no")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="Where to write the package (.zip).")
@@ -40,7 +41,8 @@ def export_cmd(case_no: str, out: str, include_secondary: bool, as_user: str | N
     click.echo(f"已导出 {case_no}：{len(vols)} 卷，{sum(v.get('page_count', 0) for v in vols)} 页 → {out}")
 
 
-@bp.cli.command("verify")
+@click.command("verify")
+@with_appcontext
 @click.argument("package", type=click.Path(exists=True, dir_okay=False))
 @click.option("--offline", is_flag=True,
               help="Check the package alone, without comparing it with this ecase's database.")
@@ -52,3 +54,7 @@ def verify_cmd(package: str, offline: bool) -> None:
     from ecase.exports.operations import compare_with_db
 
     sys.exit(verify_main(package, database=None if offline else compare_with_db))
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (export_cmd, verify_cmd)

@@ -6,9 +6,7 @@ from flask import Blueprint
 
 from ecase.intake import views
 
-bp = Blueprint("intake", __name__, cli_group=None)
-
-from ecase.intake import commands  # noqa: E402,F401  (registers `ecase ingest`)
+bp = Blueprint("intake", __name__)
 
 bp.add_url_rule("/upload", "upload", views.upload_page)
 bp.add_url_rule("/api/scans", "api_upload", views.api_upload, methods=["POST"])

@@ -9,16 +9,17 @@ import time
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from ecase import db
 from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.intake import operations
-from ecase.intake.blueprint import bp
 from ecase.models import Job
 from ecase.models.dossiers import VOLUME_KINDS
 
 
-@bp.cli.command("ingest")
+@click.command("ingest")
+@with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
 @click.option("--case", "case_no", required=True, help="Case number (案件编号), e.g. A3701050200002018010012.")
 @click.option("--case-name", default=None, help="Case name when the case is new.")
@@ -137,3 +138,7 @@ def _wait(job_id: int, *, quiet: bool) -> None:
         if job.finished:
             return
         time.sleep(0.5)
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (ingest,)

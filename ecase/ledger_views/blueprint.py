@@ -6,9 +6,7 @@ from flask import Blueprint
 
 from ecase.ledger_views import views
 
-bp = Blueprint("ledger_views", __name__, cli_group=None, url_prefix="/ledgers")
-
-from ecase.ledger_views import commands, tasks  # noqa: E402,F401  (`ecase import`, the upload task)
+bp = Blueprint("ledger_views", __name__, url_prefix="/ledgers")
 
 bp.add_url_rule("/", "index", views.index)
 bp.add_url_rule("/l/<code>", "ledger", views.ledger)

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from ecase import db
 from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.ledger_views import operations
-from ecase.ledger_views.blueprint import bp
 
 
 def contract_json(full: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +26,8 @@ def contract_json(full: dict[str, Any]) -> dict[str, Any]:
     return {"new": full["new"], "updated": full["updated"], "unchanged": full["unchanged"], "errors": errors}
 
 
-@bp.cli.command("import")
+@click.command("import")
+@with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--mode", type=click.Choice(["all", "good-rows"]), default="all", show_default=True,
               help="all: a file is committed whole or not at all; good-rows: good rows are "
@@ -70,7 +71,8 @@ def import_cmd(files: tuple[str, ...], mode: str, as_json: bool, as_user: str | 
         sys.exit(1)
 
 
-@bp.cli.command("ledger-units")
+@click.command("ledger-units")
+@with_appcontext
 @click.option("--fix/--learn", default=None,
               help="--fix: the list of units is final, rows naming another unit are reported; "
                    "--learn: units named in exports are added (the default of a fresh installation).")
@@ -87,7 +89,8 @@ def ledger_units(fix: bool | None, as_user: str | None) -> None:
     click.echo("单位名单已固定 / units fixed" if units_fixed() else "单位从导入中学习 / units learnt")
 
 
-@bp.cli.command("ledger-demo")
+@click.command("ledger-demo")
+@with_appcontext
 @click.option("--incidents", type=int, default=5000, show_default=True, help="Incidents to make.")
 @click.option("--cases", type=int, default=1500, show_default=True, help="Cases to make (with their records).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic bureau.")
@@ -106,3 +109,7 @@ def ledger_demo(incidents: int, cases: int, seed: int, exports_dir: str | None) 
     with db.unit_of_work() as s:
         counts = synthetic.load_bureau(s, bureau, incidents=incidents, cases=cases)
     click.echo(json.dumps(counts, ensure_ascii=False))
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (import_cmd, ledger_units, ledger_demo)

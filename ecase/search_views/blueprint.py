@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 
 from ecase.search_views import indexing, views
 
-bp = Blueprint("search_views", __name__, cli_group=None)
+bp = Blueprint("search_views", __name__)
 
 bp.add_url_rule("/search", "search", views.search_page)
 bp.add_url_rule("/api/search", "api_search", views.api_search)
@@ -14,6 +14,3 @@ bp.add_url_rule("/api/search", "api_search", views.api_search)
 
 def init_app(app: Flask) -> None:
     indexing.init_app(app)
-
-
-from ecase.search_views import commands  # noqa: E402,F401  (registers `ecase search`)

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
-from ecase.search_views.blueprint import bp
 
 
 class QueryGroup(click.Group):
@@ -21,7 +20,7 @@ class QueryGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@bp.cli.group("search", cls=QueryGroup)
+@click.group("search", cls=QueryGroup)
 def search_group() -> None:
     """Full-text search: `ecase search QUERY [--json] [--limit N] [--no-near]`, or `ecase search reindex`.
 
@@ -82,3 +81,7 @@ def reindex_cmd() -> None:
 
     report = get_index().reindex(source)
     click.echo(f"索引已重建 / reindexed: {report}", err=True)
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (search_group,)

@@ -1,6 +1,6 @@
 """The index is derived data: every page of every volume's current version, with its
 case, document and fields. Rebuilt by ``ecase search reindex``; kept current by
-``index_volume`` after each change to a volume.
+``ecase.search_views.tasks.index_volume`` after each change to a volume.
 
 Where it lives is the ``SEARCH_BACKEND`` setting (:mod:`search.backend`). With
 ``postgresql`` the pages are written in the worker task's own transaction, the one that
@@ -24,11 +24,9 @@ from sqlalchemy import select
 from ecase import db
 from ecase.models import Case, Document, Volume
 from ecase.models.dossiers import DATE_FIELDS
-from ecase.tasks import celery
-from search import BackendOptions, IndexLockedError, PageRecord, SearchBackend, open_backend
+from search import BackendOptions, PageRecord, SearchBackend, open_backend
 
 log = logging.getLogger(__name__)
-
 
 
 def init_app(app: Flask) -> None:
@@ -98,24 +96,6 @@ def index_volume_now(volume: Volume, previous_pages: int | None = None) -> None:
     stale = [page_key(volume.id, p) for p in range(count + 1, previous_pages + 1)]
     get_index().update(records, stale)
     log.info("indexed volume %s: %d pages, %d removed", volume.id, count, len(stale))
-
-
-@celery.task(name="ecase.index_volume", autoretry_for=(IndexLockedError,), retry_backoff=2,
-             max_retries=12)
-def index_volume(volume_id: int) -> None:
-    """Re-index one volume (retried while a reindex holds the writer lock), and note the
-    version indexed, so the sweeper knows the index is current."""
-    from sqlalchemy import update
-
-    s = db.session()
-    vol = s.get(Volume, volume_id)
-    if vol is None:
-        return
-    number = vol.current.number if vol.current else None
-    index_volume_now(vol)
-    s.execute(update(Volume).where(Volume.id == volume_id).values(indexed_version=number)
-              .execution_options(synchronize_session=False))
-    s.commit()
 
 
 def all_records(after: str | None = None) -> Iterator[PageRecord]:

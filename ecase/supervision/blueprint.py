@@ -6,10 +6,8 @@ from flask import Blueprint
 
 from ecase.supervision import views
 
-bp = Blueprint("supervision", __name__, url_prefix="/supervision", cli_group=None)
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
-from ecase.supervision import commands  # noqa: E402,F401  (registers `ecase check`, `ecase bulletin`)
-from ecase.supervision import tasks  # noqa: E402,F401  (registers the bulletin task with the worker)
 
 bp.add_url_rule("/", "dashboard", views.dashboard)
 bp.add_url_rule("/findings", "findings", views.findings)

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from ecase import db
 from ecase.cli_support import actor_option, audited, clean_errors, resolve_actor
 from ecase.models import Unit
 from ecase.supervision import operations
-from ecase.supervision.blueprint import bp
 from ecase.supervision.bulletins import KINDS
 from ecase.supervision.config import rules_config
 from ecase.supervision.evaluate import evaluate_db
@@ -26,7 +26,8 @@ def _config(path: str | None):  # type: ignore[no-untyped-def]
         raise click.ClickException(str(e)) from None
 
 
-@bp.cli.command("check")
+@click.command("check")
+@with_appcontext
 @click.option("--as-of", "as_of", required=True, help="Judge as of this day (YYYY-MM-DD), at its end.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"as_of": ..., "findings": [...]}.')
 @click.option("--config", "config_path", default=None, type=click.Path(exists=True, dir_okay=False),
@@ -76,7 +77,8 @@ def check(as_of: str, as_json: bool, config_path: str | None, record: bool, no_c
                    f"{report.closed} closed by the system, {report.reopened} reopened")
 
 
-@bp.cli.command("bulletin")
+@click.command("bulletin")
+@with_appcontext
 @click.option("--kind", required=True, type=click.Choice(list(KINDS)), help="Which bulletin.")
 @click.option("--period", required=True, help="2018-01 (month), 2018-W03 (week), 2018, or 2018-01-01..2018-01-15.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory for the PDF and workbook.")
@@ -109,3 +111,7 @@ def bulletin(kind: str, period: str, out_dir: str, unit_name: str | None, issued
     (out / f"{stem}.pdf").write_bytes(pdf)
     (out / f"{stem}.xlsx").write_bytes(xlsx)
     click.echo(f"{number}: {out / (stem + '.pdf')} {out / (stem + '.xlsx')}")
+
+
+#: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
+COMMANDS = (check, bulletin)

@@ -45,9 +45,11 @@ from scanning.types import PageOCR, PageResult
 log = logging.getLogger(__name__)
 
 
-#: takes of one job (or page) before it is given up as failed: a task that keeps killing
-#: its worker, or keeps raising, must not come back forever
-MAX_ATTEMPTS = 3
+#: takes of one page before it is given up as failed: a page that keeps killing its
+#: worker must not come back forever. Decoding runs in a sandbox and OCR under a time
+#: limit, so a worker that dies holding a page was mostly stopped from outside (kill -9,
+#: a restart, the machine's memory): with 3 the 50-kill soak gave up a valid page.
+MAX_ATTEMPTS = 5
 MAX_JOB_ATTEMPTS = 5
 
 #: the states ``ingest_scan`` works in; once the job is "processing", a copy of its

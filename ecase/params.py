@@ -9,7 +9,7 @@ the database, which refuses it (SQLite with ``OverflowError``, PostgreSQL with
 - :class:`IdConverter` replaces Werkzeug's ``int`` converter on the app (``<int:case_id>``
   in every route): a path number above :data:`MAX_ID` matches no route.
 - :func:`int_arg`, :func:`page_arg` and :func:`int_list` read query-string and form
-  numbers (:func:`parse_int` any other text).
+  numbers (:func:`parse_int` any other text); :func:`near_arg` the near-match switch.
 """
 
 from __future__ import annotations
@@ -97,6 +97,12 @@ def int_list(raw: str | list[str] | None, name: str, *, low: int = MIN_ID,
     repeated form field); anything that is no integer is :class:`InvalidInput`."""
     parts = raw if isinstance(raw, list) else (raw or "").replace("，", ",").split(",")
     return [v for v in (parse_int(p, name, low=low, high=high) for p in parts) if v is not None]
+
+
+def near_arg() -> bool:
+    """Whether to find near matches (the search page's and the viewer's ``near``): yes
+    unless the first ``near`` argument is 0/off/false/no."""
+    return request.args.get("near", "1").strip().lower() not in ("0", "off", "false", "no")
 
 
 def init_app(app: Flask) -> None:

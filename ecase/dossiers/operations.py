@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from ecase import db
 from ecase.access import Actor, require
+from ecase.dossiers.hooks import volume_changed
 from ecase.errors import Conflict, InvalidInput
 from ecase.intake.pages import ocr_to_json, page_result
 from scanning.types import Document as ScanDocument
@@ -205,10 +206,9 @@ def store_reading(version: VolumeVersion, reading: Reading) -> list[Document]:
 
 
 def reindex_later(volume_id: int) -> None:
-    from ecase.search_views.tasks import index_volume
-    from ecase.tasks import after_commit
-
-    after_commit(index_volume, volume_id)
+    """The volume's current version changed: tell whoever listens (the search area
+    re-indexes it once this transaction commits)."""
+    volume_changed(volume_id)
 
 
 def rerecognize(actor: Actor, volume: Volume) -> VolumeVersion:

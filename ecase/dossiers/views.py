@@ -17,7 +17,7 @@ from ecase.dossiers import operations, queries
 from ecase.errors import InvalidInput, NotFound
 from ecase.intake.pages import ocr_from_json
 from ecase.models.dossiers import VOLUME_KINDS
-from ecase.params import int_arg, int_list, page_arg
+from ecase.params import int_arg, int_list, near_arg, page_arg
 
 
 PER_PAGE = 50
@@ -116,8 +116,6 @@ def volume(volume_id: int, position: int = 1) -> str:
     highlight = request.args.get("box", "")
     query = request.args.get("q", "")[:200]
     # near matches (one character misread) as the search found them, unless it was asked without
-    from ecase.search_views.views import near_arg
-
     near = near_arg()
     hit_pages = queries.hit_positions(version, query, near=near) if version is not None and query else []
     near_hits = (queries.near_strings(current_page.page.text, queries.near_literals(query))

@@ -30,7 +30,11 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    from ecase.dossiers.hooks import on_volume_changed
+    from ecase.search_views.tasks import index_later
+
     app.extensions["ecase.index"] = None  # opened on first use, in the process that uses it
+    on_volume_changed(app, index_later)  # a volume's new version is re-indexed
 
 
 def get_index() -> SearchBackend:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ecase import db
 from ecase.models import Volume
 from ecase.search_views.indexing import index_volume_now
-from ecase.tasks import celery
+from ecase.tasks import after_commit, celery
 from search import IndexLockedError
 
 
@@ -25,3 +25,9 @@ def index_volume(volume_id: int) -> None:
     s.execute(update(Volume).where(Volume.id == volume_id).values(indexed_version=number)
               .execution_options(synchronize_session=False))
     s.commit()
+
+
+def index_later(volume_id: int) -> None:
+    """Re-index the volume once the current transaction commits (the listener of
+    ``ecase.dossiers.hooks.on_volume_changed``)."""
+    after_commit(index_volume, volume_id)

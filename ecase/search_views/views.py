@@ -19,7 +19,7 @@ from ecase.access import Actor, require, scope
 from ecase.auth import current_actor
 from ecase.errors import InvalidInput
 from ecase.models import Unit
-from ecase.params import int_arg, page_arg
+from ecase.params import int_arg, near_arg, page_arg
 from ecase.search_views.indexing import get_index
 from scanning.recognition.classify import TITLE_TEXT
 
@@ -51,11 +51,6 @@ def _filters() -> fts.Filters:
     return fts.Filters(unit_ids=frozenset(int(u) for u in units if u.isdigit()) if units else None,
                        case_kinds=many("kind"), doc_types=many("type"),
                        date_from=_date("from"), date_to=_date("to"))
-
-
-def near_arg() -> bool:
-    """Whether to find near matches: yes unless the first ``near`` argument is 0/off/false."""
-    return request.args.get("near", "1").strip().lower() not in ("0", "off", "false", "no")
 
 
 def run_search(actor: Actor, q: str, filters: fts.Filters, limit: int, offset: int, *,

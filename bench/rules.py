@@ -40,9 +40,10 @@ def load(data: Path, incidents: int, cases: int) -> dict[str, int]:
     from sqlalchemy import insert, select
 
     from ecase import create_app, db
+    from ecase.demo import load_bureau
     from ecase.models import Case
     from ecase.models.dossiers import Document, DocumentField, Page, Scan, Volume, VolumePage, VolumeVersion
-    from ledgers.synthetic import load_bureau, make_bureau
+    from ledgers.synthetic import make_bureau
 
     app = create_app({"DATA_DIR": str(data), "TASKS_EAGER": True, "SECRET_KEY": "bench"})
     with app.app_context():

@@ -1,12 +1,13 @@
 """``ecase demo``: a data directory with something to look at.
 
 Creates a small synthetic bureau (units, officers, a year of incidents and cases with
-their measures and documents, late and missing ones included), the accounts, a synthetic
-bound volume (cover, catalog, documents, blank backs, backup sheet — every name and
-number invented) ingested through the same path a clerk's upload takes, and the
-supervision findings as of today. Running it again
-changes nothing. The accounts' passwords are printed once and kept, readable only by the
-owner, in ``DATA_DIR/demo-accounts.txt``.
+their measures and documents, late and missing ones included), made by
+``ledgers.synthetic`` and put straight into the database by :func:`load_bureau`; the
+accounts; a synthetic bound volume (cover, catalog, documents, blank backs, backup
+sheet — every name and number invented) ingested through the same path a clerk's upload
+takes; and the supervision findings as of today. Running it again changes nothing. The
+accounts' passwords are printed once and kept, readable only by the owner, in
+``DATA_DIR/demo-accounts.txt``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime as dt
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import current_app
@@ -27,6 +28,7 @@ from ecase.access import Actor
 from ecase.models import Case, Unit, User
 
 if TYPE_CHECKING:
+    from ledgers.synthetic import Bureau
     from scanning.synthetic.facts import CaseFacts
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,78 @@ def _account(username: str, display: str, unit: Unit, role: str, lines: list[str
     return user
 
 
+def load_bureau(session: Any, b: Bureau, *, incidents: int = 1000, cases: int = 300,
+                batch: int = 5000) -> dict[str, int]:
+    """Insert the synthetic bureau ``b`` (``ledgers.synthetic``) straight into an ecase
+    database (``session``: a SQLAlchemy Session) in bulk, outside decisions included (as
+    supplementary entries). It reuses the importer's batch writers, skipping only files
+    and cell parsing. Returns counts per kind; the caller commits."""
+    from ecase.ledger_views import writers
+    from ecase.ledger_views.importing import FileState, Importer
+    from ecase.models.ledgers import DECISION_KINDS, CasePerson, OutsideDecision
+    from ledgers.mapping import KINDS
+    from ledgers.rows import ParsedRow
+    from ledgers.synthetic import export_rows
+    from ledgers.values import beijing_to_utc, parse_document_title
+
+    counts = {"incidents": 0, "cases": 0, "measures": 0, "documents": 0, "case_area": 0, "decisions": 0}
+    imp = Importer(session, mode="good-rows")
+    fs = FileState("synthetic")
+    buffers: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+    handlers: dict[str, writers.Writer] = {}
+    decisions: list[tuple[str, dict[str, Any]]] = []
+    order = ["incidents", "cases", "measures", "documents", "case_area"]
+
+    def flush(kind: str) -> None:
+        if not buffers[kind]:
+            return
+        if kind not in handlers:
+            fs.kinds.append(kind)
+            handlers[kind] = writers.HANDLERS[kind](imp, fs, {i: f.name for i, f in enumerate(KINDS[kind])})
+        rows = []
+        for i, rec in enumerate(buffers[kind]):
+            vals = {f.name: rec.get(f.name) for f in KINDS[kind]}
+            vals = {k: beijing_to_utc(v) if isinstance(v, dt.datetime) else v for k, v in vals.items()}
+            if kind == "documents":
+                vals["title"] = parse_document_title(vals["title"])
+            rows.append(ParsedRow(i + 2, vals))
+        handlers[kind].flush(rows)
+        buffers[kind] = []
+
+    for kind, rec in export_rows(b, incidents, cases):
+        buffers[kind].append(rec)
+        counts[kind] += 1
+        if kind == "cases":
+            decisions.extend((rec["case_no"], d) for d in rec["decisions"])
+        if len(buffers[kind]) >= batch:
+            for k in order[:order.index(kind) + 1]:
+                flush(k)
+    for k in order:
+        flush(k)
+    if fs.errors:
+        raise ValueError(f"synthetic bureau did not load: {fs.errors[:3]}")
+    for i in range(0, len(decisions), 500):
+        chunk = decisions[i:i + 500]
+        found = {no: (cid, uid, lead) for no, cid, uid, lead in session.execute(
+            select(Case.case_no, Case.id, Case.unit_id, Case.lead_officer_id)
+            .where(Case.case_no.in_([no for no, _ in chunk])))}
+        people = {(cid, name): pid for pid, cid, name in session.execute(
+            select(CasePerson.id, CasePerson.case_id, CasePerson.name)
+            .where(CasePerson.case_id.in_([c[0] for c in found.values()])))}
+        rows = []
+        for no, d in chunk:
+            cid, uid, lead = found[no]
+            rows.append({"body": DECISION_KINDS[d["kind"]][0], "kind": d["kind"], "case_id": cid,
+                         "unit_id": uid, "person_id": people.get((cid, d.get("person"))),
+                         "officer_id": lead, "decision_no": d["decision_no"],
+                         "decided_at": beijing_to_utc(d["decided_at"]), "result": d.get("result"),
+                         "origin": "supplementary", "created_at": imp.now})
+        if rows:
+            session.execute(OutsideDecision.__table__.insert(), rows)
+            counts["decisions"] += len(rows)
+    return counts
+
+
 @click.command("demo")
 @click.option("--seed", type=int, default=DEMO_SEED, show_default=True, help="Which synthetic case to render.")
 @click.option("--incidents", type=int, default=3000, show_default=True, help="Incidents in the demo ledgers.")
@@ -61,7 +135,7 @@ def _account(username: str, display: str, unit: Unit, role: str, lines: list[str
 def demo_command(seed: int, incidents: int, cases: int) -> None:
     """Fill the data directory with a demo bureau (units, accounts, a year of ledgers,
     the supervision findings) and one scanned volume. Running it again changes nothing."""
-    from ledgers.synthetic import load_bureau, make_bureau
+    from ledgers.synthetic import make_bureau
     from scanning.synthetic import default_scan, make_case, write_scan
 
     from ecase.accounts.operations import ensure_first_admin

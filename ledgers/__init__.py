@@ -17,8 +17,8 @@ Parts:
 - ``limits``: legal end dates of measures (bail 12 months …) and days left, as of a date.
 - ``definitions``: the 37 ledgers (records, columns, filters, order, warnings) as data.
 - ``synthetic``: a made-up bureau (units, officers, a year of incidents and cases) written
-  as system exports, or loaded straight into a database for demos and benchmarks (the one
-  function here that touches a database, importing ecase lazily).
+  as system exports for demos and benchmarks (``ecase.demo.load_bureau`` loads one
+  straight into the database).
 - ``rules``, ``rates``, ``scoring``: the supervision rules, rates and scores (owned by the
   supervision area; pure in the same way).
 """

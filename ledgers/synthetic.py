@@ -12,9 +12,10 @@ bounded memory.
   fields of ``ledgers.mapping``; times naive Beijing), each case carrying its measures,
   documents, case-area records and outside decisions;
 - :func:`write_exports` — the system exports as CSV (UTF-8 or GB18030) or XLSX (Excel
-  date cells), with the default Chinese headers;
-- :func:`load_bureau` — straight into an ecase database with Core bulk inserts (the one
-  function here that touches a database; it imports ecase lazily).
+  date cells), with the default Chinese headers.
+
+Pure generation: no database and nothing of ``ecase`` (``ecase.demo.load_bureau`` puts a
+bureau straight into an ecase database).
 """
 
 from __future__ import annotations
@@ -385,76 +386,3 @@ def write_exports(b: Bureau, out_dir: Path, *, incidents: int = 1000, cases: int
     path = out_dir / "export.xlsx"
     wb.save(path)
     return [path]
-
-
-def load_bureau(session: Any, b: Bureau, *, incidents: int = 1000, cases: int = 300,
-                batch: int = 5000) -> dict[str, int]:
-    """Insert the bureau straight into an ecase database (``session``: a SQLAlchemy
-    Session) in bulk, outside decisions included (as supplementary entries). It reuses
-    the importer's batch writers, skipping only files and cell parsing. Returns counts
-    per kind; the caller commits."""
-    from sqlalchemy import select
-
-    from ecase.ledger_views import writers
-    from ecase.ledger_views.importing import FileState, Importer
-    from ecase.models import Case
-    from ecase.models.ledgers import DECISION_KINDS, CasePerson, OutsideDecision
-    from ledgers.rows import ParsedRow
-    from ledgers.values import beijing_to_utc, parse_document_title
-
-    counts = {"incidents": 0, "cases": 0, "measures": 0, "documents": 0, "case_area": 0, "decisions": 0}
-    imp = Importer(session, mode="good-rows")
-    fs = FileState("synthetic")
-    buffers: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
-    handlers: dict[str, writers.Writer] = {}
-    decisions: list[tuple[str, dict[str, Any]]] = []
-    order = ["incidents", "cases", "measures", "documents", "case_area"]
-
-    def flush(kind: str) -> None:
-        if not buffers[kind]:
-            return
-        if kind not in handlers:
-            fs.kinds.append(kind)
-            handlers[kind] = writers.HANDLERS[kind](imp, fs, {i: f.name for i, f in enumerate(KINDS[kind])})
-        rows = []
-        for i, rec in enumerate(buffers[kind]):
-            vals = {f.name: rec.get(f.name) for f in KINDS[kind]}
-            vals = {k: beijing_to_utc(v) if isinstance(v, dt.datetime) else v for k, v in vals.items()}
-            if kind == "documents":
-                vals["title"] = parse_document_title(vals["title"])
-            rows.append(ParsedRow(i + 2, vals))
-        handlers[kind].flush(rows)
-        buffers[kind] = []
-
-    for kind, rec in export_rows(b, incidents, cases):
-        buffers[kind].append(rec)
-        counts[kind] += 1
-        if kind == "cases":
-            decisions.extend((rec["case_no"], d) for d in rec["decisions"])
-        if len(buffers[kind]) >= batch:
-            for k in order[:order.index(kind) + 1]:
-                flush(k)
-    for k in order:
-        flush(k)
-    if fs.errors:
-        raise ValueError(f"synthetic bureau did not load: {fs.errors[:3]}")
-    for i in range(0, len(decisions), 500):
-        chunk = decisions[i:i + 500]
-        found = {no: (cid, uid, lead) for no, cid, uid, lead in session.execute(
-            select(Case.case_no, Case.id, Case.unit_id, Case.lead_officer_id)
-            .where(Case.case_no.in_([no for no, _ in chunk])))}
-        people = {(cid, name): pid for pid, cid, name in session.execute(
-            select(CasePerson.id, CasePerson.case_id, CasePerson.name)
-            .where(CasePerson.case_id.in_([c[0] for c in found.values()])))}
-        rows = []
-        for no, d in chunk:
-            cid, uid, lead = found[no]
-            rows.append({"body": DECISION_KINDS[d["kind"]][0], "kind": d["kind"], "case_id": cid,
-                         "unit_id": uid, "person_id": people.get((cid, d.get("person"))),
-                         "officer_id": lead, "decision_no": d["decision_no"],
-                         "decided_at": beijing_to_utc(d["decided_at"]), "result": d.get("result"),
-                         "origin": "supplementary", "created_at": imp.now})
-        if rows:
-            session.execute(OutsideDecision.__table__.insert(), rows)
-            counts["decisions"] += len(rows)
-    return counts

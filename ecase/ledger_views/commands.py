@@ -99,6 +99,7 @@ def ledger_units(fix: bool | None, as_user: str | None) -> None:
 def ledger_demo(incidents: int, cases: int, seed: int, exports_dir: str | None) -> None:
     """Make a synthetic bureau (made-up names) for a demo: load it straight into the
     database, or write its system exports to import with `ecase import`."""
+    from ecase.demo import load_bureau
     from ledgers import synthetic
 
     bureau = synthetic.make_bureau(seed)
@@ -107,7 +108,7 @@ def ledger_demo(incidents: int, cases: int, seed: int, exports_dir: str | None) 
             click.echo(str(path))
         return
     with db.unit_of_work() as s:
-        counts = synthetic.load_bureau(s, bureau, incidents=incidents, cases=cases)
+        counts = load_bureau(s, bureau, incidents=incidents, cases=cases)
     click.echo(json.dumps(counts, ensure_ascii=False))
 
 

@@ -40,8 +40,9 @@ def exports_xlsx(tmp_path_factory: pytest.TempPathFactory, bureau: synthetic.Bur
 def loaded(app: Flask, bureau: synthetic.Bureau) -> dict[str, int]:
     """The synthetic bureau straight in the database (outside decisions included)."""
     from ecase import db
+    from ecase.demo import load_bureau
 
-    counts = synthetic.load_bureau(db.session(), bureau, incidents=INCIDENTS, cases=CASES)
+    counts = load_bureau(db.session(), bureau, incidents=INCIDENTS, cases=CASES)
     db.session().commit()
     return counts
 

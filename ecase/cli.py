@@ -315,12 +315,17 @@ for command in (demo_command, storage_group, backup_command, restore_command):
 @click.option("--names", "names_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="A file of the bureau's own names (UTF-8, one a line, # comments: institutions, "
                    "document-number heads such as 岱槐公): close misreadings of them are put right.")
-def extract(files: tuple[str, ...], fmt: str, jobs: int | None, names_file: str | None) -> None:
+@click.option("--labels", "labels_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The bureau's label vocabulary (TOML, docs/labels.md), added to the built-in one "
+                   "as LABELS_FILE is for ingested scans.")
+def extract(files: tuple[str, ...], fmt: str, jobs: int | None, names_file: str | None,
+            labels_file: str | None) -> None:
     """Recognise the scan(s) FILES without touching the database: print the pages
     (rotation, skew, blank) and the documents found with their fields, as one JSON
     object. Pages are numbered 1-based over all FILES in order."""
     from scanning.errors import ScanError
     from scanning.extract import extract as run_extract
+    from scanning.recognition.labels import LabelsError, load_labels
     from scanning.recognition.lexicon import Lexicon
 
     lexicon = None
@@ -329,8 +334,12 @@ def extract(files: tuple[str, ...], fmt: str, jobs: int | None, names_file: str 
             lexicon = Lexicon.load(names_file)
         except (OSError, UnicodeDecodeError) as e:
             raise click.ClickException(f"cannot read names file {names_file}: {e}") from None
+    try:  # a bad file is refused before any page is read (a worker logs it and goes on)
+        labels = load_labels(labels_file) if labels_file else None
+    except LabelsError as e:
+        raise click.ClickException(str(e)) from None
     try:
-        result = run_extract([Path(f) for f in files], jobs=jobs, lexicon=lexicon)
+        result = run_extract([Path(f) for f in files], jobs=jobs, lexicon=lexicon, labels=labels)
     except ScanError as e:
         raise click.ClickException(str(e)) from None
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))

@@ -27,6 +27,7 @@ from PIL import Image
 
 from scanning.pipeline import TABLE_LAYOUT, TABLE_TYPES, reread_tables
 from scanning.recognition import recognize
+from scanning.recognition.labels import Vocabulary
 from scanning.recognition.lexicon import Lexicon
 from scanning.types import Document, PageResult
 
@@ -67,9 +68,10 @@ def document_json(d: Document, provenance: bool = False, engines: dict[int, str]
 
 
 def extract_pages(pages: Sequence[PageResult], *, provenance: bool = False,
-                  lexicon: Lexicon | None = None) -> dict[str, Any]:
-    """The contract JSON for pages already cleaned and OCR'd (no files, no OCR here)."""
-    docs = recognize(list(pages), lexicon=lexicon)
+                  lexicon: Lexicon | None = None, labels: Vocabulary | None = None) -> dict[str, Any]:
+    """The contract JSON for pages already cleaned and OCR'd (no files, no OCR here);
+    ``labels`` is the label vocabulary (the defaults when None)."""
+    docs = recognize(list(pages), lexicon=lexicon, labels=labels)
     engines = {p.index: f"{p.ocr.engine} {p.ocr.engine_version}".strip() for p in pages if p.ocr is not None}
     return {"pages": [page_json(p) for p in pages],
             "documents": [document_json(d, provenance, engines) for d in docs]}
@@ -96,11 +98,13 @@ def scan_pages(paths: list[Path], *, jobs: int | None = None, engine: str | None
 
 
 def extract(paths: list[Path], *, jobs: int | None = None, provenance: bool = False,
-            lexicon: Lexicon | None = None, engine: str | None = None) -> dict[str, Any]:
+            lexicon: Lexicon | None = None, engine: str | None = None,
+            labels: Vocabulary | None = None) -> dict[str, Any]:
     """Read scan files (PDF, TIFF, JPEG, PNG, ZIP, folders), clean and OCR every page, recognise.
 
     The page pipeline is :mod:`scanning.pipeline`'s, the worker's own (in parallel over
     ``jobs`` processes; each file one scan); then recognition (against ``lexicon`` when
     given), and the JSON.
     """
-    return extract_pages(scan_pages(paths, jobs=jobs, engine=engine), provenance=provenance, lexicon=lexicon)
+    return extract_pages(scan_pages(paths, jobs=jobs, engine=engine), provenance=provenance, lexicon=lexicon,
+                         labels=labels)

@@ -13,23 +13,9 @@ from flask import Flask
 from ecase import db
 from ecase.access import Actor
 from ecase.dossiers.operations import new_version, rerecognize
-from ecase.intake import operations
-from ecase.intake.pages import ocr_to_json
-from ecase.models import Page, Scan
-from scanning.types import Line, PageOCR, Word
+from tests.intake.handread import one_page_volume
 
 AUTH = "青川市公安局东河区分局"
-
-
-def ocr(rows: list[str]) -> PageOCR:
-    words, lines = [], []
-    for n, row in enumerate(rows):
-        y = 200 + 70 * n
-        ws = [Word(ch, (300 + 44 * k, y, 340 + 44 * k, y + 40), 0.88, n) for k, ch in enumerate(row) if ch != " "]
-        words += ws
-        if ws:
-            lines.append(Line(row, (300, y, ws[-1].box[2], y + 40), 0.88))
-    return PageOCR(2480, 3508, words, lines)
 
 
 def cover_fields(version: Any) -> dict[str, Any]:
@@ -40,16 +26,9 @@ def cover_fields(version: Any) -> dict[str, Any]:
 def test_labels_file_in_the_data_directory_is_used(app: Flask, make_unit: Any) -> None:
     make_unit("东河派出所")
     actor = Actor.system()
-    case = operations.find_or_create_case(actor, "A3701050200002018010012", name="张伟盗窃案")
-    volume = operations.find_or_create_volume(actor, case, "criminal_main", 1)
+    volume, page = one_page_volume("A3701050200002018010012", "张伟盗窃案", "封面.pdf", [
+        AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "归档份数：    4", "保管期限：长期"])
     s = db.session()
-    scan = Scan(volume_id=volume.id, sha256="0" * 64, size=1, filename="封面.pdf", media_type="application/pdf")
-    s.add(scan)
-    s.flush()
-    page_ocr = ocr([AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案", "归档份数：    4", "保管期限：长期"])
-    page = Page(scan_id=scan.id, scan_index=1, ocr=ocr_to_json(page_ocr), text=page_ocr.text, state="done")
-    s.add(page)
-    s.flush()
 
     first = new_version(volume, [page.id], reason="test")
     assert "page_count" not in cover_fields(first)  # 归档份数 is no label of ours

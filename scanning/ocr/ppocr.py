@@ -40,6 +40,7 @@ from PIL import Image
 
 from scanning.ocr.engine import Engine, EngineOptions, Layout, register
 from scanning.ocr.lines import add_line, is_spaced
+from scanning.ocr.simplified import simplified
 from scanning.types import Box, PageOCR, Word
 
 log = logging.getLogger(__name__)
@@ -264,7 +265,8 @@ class PpOcrEngine(Engine):
             classes = ["", *chars, " "]
             if isinstance(n_out, int) and n_out != len(classes):
                 classes = (classes + [""] * n_out)[:n_out]
-            self._classes = classes
+            # the recogniser knows both scripts; the forms are Simplified (盜 is read 盗)
+            self._classes = [simplified(c) for c in classes]
             self._det = det
             self._rec = rec
             log.info("PP-OCR engine: %s, %d threads, batch %d", self.version(), self.options.threads, self.options.batch)

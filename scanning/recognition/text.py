@@ -5,8 +5,9 @@ rule comes back as two blocks), so words are regrouped into rows by their vertic
 and ordered left to right. ``PageText.text`` joins the rows with ``\\n``; ``char_word`` maps
 each character back to its word, so a value found by a pattern gets its page, box and
 confidence (provenance) for free. The text is lightly folded (full-width digits to ASCII,
-ASCII punctuation to the Chinese forms printed on the forms, spaces dropped) one character
-for one character, so offsets stay aligned.
+ASCII punctuation to the Chinese forms printed on the forms, Traditional characters an engine
+may answer to their Simplified forms (:mod:`scanning.ocr.simplified`), spaces dropped) one
+character for one character, so offsets stay aligned.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from scanning.ocr.simplified import simplified
 from scanning.types import Box, Cell, FieldValue, PageOCR, PageResult, Word
 
 from .normalize import FULL_TO_HALF
@@ -30,7 +32,7 @@ _FOLD.update({ord(","): "，", ord(":"): "：", ord(";"): "；", ord("("): "（"
 
 def fold(text: str) -> str:
     """One-for-one character folding used on OCR text (see module docstring)."""
-    out = text.translate(_FOLD)
+    out = simplified(text.translate(_FOLD))
     assert len(out) == len(text)
     return out
 

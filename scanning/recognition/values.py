@@ -55,12 +55,17 @@ def strip_name(text: str, vocab: Vocabulary | None = None) -> str:
     return text
 
 
+#: Words of the forms' sentences that no person's name holds (执行拘留 after 对下列犯罪嫌疑人).
+NOT_A_NAME = ("执行", "拘留", "逮捕", "羁押", "决定", "批准", "下列", "上述", "取保", "候审", "立案", "侦查", "犯罪", "嫌疑",
+              "案件", "检察", "公安", "单位")
+
+
 def as_name(text: str) -> str | None:
     m = re.match(rf"[{CJK}]{{2,6}}", text)
     if not m:
         return None
     name = strip_name(m.group(0))
-    return name if 2 <= len(name) <= 4 else None
+    return name if 2 <= len(name) <= 4 and not any(w in name for w in NOT_A_NAME) else None
 
 
 def as_date(text: str, years: tuple[int, ...] = ()) -> str | None:
@@ -88,6 +93,8 @@ def as_institution(suffixes: tuple[str, ...]) -> Callable[[str], str | None]:
         for lead in ("此致", "经", "报请", "送"):
             if v.startswith(lead) and len(v) - len(lead) >= 5:
                 v = v[len(lead):]
+        if v.startswith(BACK_REFERENCES + ("下列", "该")):
+            return None  # 经下列检察院批准: the institution is named elsewhere (a cell below)
         return v
     return accept
 

@@ -318,3 +318,35 @@ def test_a_grid_label_over_an_empty_cell_never_takes_the_next_row(make_page: Cal
                          "蔡国帅故意伤害案，由我单位于2018年03月28日立案侦查。",
                          "犯罪嫌疑人蔡国帅涉嫌故意伤害一案，现已侦查终结。"])
     assert recognize([page])[0].plain_fields()["case_name"] == "蔡国帅故意伤害案"
+
+
+def test_warrants_printed_as_grids_read_by_their_cell_labels(make_page: Callable[..., PageResult]) -> None:
+    # the sentence points at 下列犯罪嫌疑人 and 下列检察院: the values stand in labelled cells
+    detention = make_page(1, [AUTH, "拘留证", "青东公（刑）拘字〔2019〕41号",
+                              "根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定对下列", "犯罪嫌疑人执行拘留：",
+                              [(300, "犯罪嫌疑人"), (700, "郑晓东"), (1000, "性别"), (1200, "男")],
+                              [(300, "羁押处所"), (700, "青川市看守所")], AUTH, "2019年5月6日"])
+    f = recognize([detention])[0].plain_fields()
+    assert (f["suspect_name"], f["detention_center"]) == ("郑晓东", "青川市看守所")
+    arrest = make_page(1, [AUTH, "逮捕证", "青东公（刑）捕字〔2019〕77号",
+                           "根据《中华人民共和国刑事诉讼法》第八十条之规定，经下列检察", "院批准，兹由我局对下列犯罪嫌疑人执行逮捕：",
+                           [(300, "被逮捕人"), (700, "郑晓东"), (1000, "性别"), (1200, "男")],
+                           [(300, "批准机关"), (700, "青川市东河区人民检察院")], AUTH, "2019年5月20日"])
+    f = recognize([arrest])[0].plain_fields()
+    assert (f["suspect_name"], f["procuratorate"]) == ("郑晓东", "青川市东河区人民检察院")
+    release = make_page(1, [AUTH, "解除取保候审决定书", "青东公（刑）解保字〔2019〕8号",
+                            [(300, "犯罪嫌疑人"), (700, "郑晓东")], [(300, "取保候审日期"), (700, "2019年05月20日")],
+                            [(300, "解除原因"), (700, "取保候审期满")],
+                            "对上述犯罪嫌疑人的取保候审，根据《中华人民共和国刑事诉讼法》第七十九条之规定，决定予以解除。",
+                            AUTH, "2019年9月1日"])
+    f = recognize([release])[0].plain_fields()
+    assert (f["suspect_name"], f["bail_started_on"], f["reason"]) == ("郑晓东", "2019-05-20", "取保候审期满")
+
+
+def test_sentence_words_are_no_name_and_back_references_no_institution() -> None:
+    from scanning.recognition.values import as_institution, as_name
+
+    assert as_name("执行拘留：") is None and as_name("下列犯罪") is None and as_name("郑晓东（性别") == "郑晓东"
+    procuratorate = as_institution(("人民检察院", "检察院"))
+    assert procuratorate("经下列检察院批准") is None and procuratorate("上述检察院") is None
+    assert procuratorate("经青川市东河区人民检察院批准") == "青川市东河区人民检察院"

@@ -37,7 +37,7 @@ from .labels import LabelsError, Vocabulary, labels_for, load_labels
 from .labels import use as use_labels
 from .lexicon import Lexicon, correct_fields
 from .normalize import normalize_doc_no, parse_amount, parse_date, parse_datetime
-from .split import Draft, read_fields, split
+from .split import Draft, read_fields, split, volume_years
 from .text import PageText
 
 
@@ -78,13 +78,14 @@ def recognize(pages: list[PageResult], lexicon: Lexicon | None = None, labels: V
 
 def _recognize(pages: list[PageResult], lexicon: Lexicon | None) -> list[Document]:
     drafts = split(pages)
+    years = volume_years(drafts)
     for d in drafts:
-        d.fields = read_fields(d)
+        d.fields = read_fields(d, volume_years=years)
     known = _known_names(drafts)
     if known:
         for d in drafts:
             if d.type in ("bail_decision", "arrest_request", "detention_warrant", "arrest_warrant"):
-                d.fields = read_fields(d, known)
+                d.fields = read_fields(d, known, years)
     crosscheck(drafts)
     apply_lexicon(drafts, lexicon)
     return [d.to_document() for d in drafts]

@@ -247,6 +247,13 @@ class Geometry:
                 continue
             fv = self._fv(idx)
             value = self._slot_of(dtype, name, fv.value, accept) if accept else (fv.value or None)
+            if value is None and accept:
+                # the value wrapped in its cell (报案时间 二〇二〇年五月二 / 十七日): the rows under
+                # it, right of the label, down to the next label
+                wrapped = self.cell_right(s, e, max_rows=3)
+                if len(wrapped) > len(idx) and set(idx) <= set(wrapped):
+                    fv = self._fv(wrapped)
+                    value = self._slot_of(dtype, name, fv.value, accept)
             if value is not None:
                 return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None

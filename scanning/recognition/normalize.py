@@ -9,6 +9,7 @@ text holds no valid value: a field not found is left out, never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Collection
 
@@ -30,9 +31,10 @@ _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")
 # the same with OCR noise inside the year (二人〇一九, 二GO一九, 二C〇一六): up to two stray
 # characters among the four numerals, beside the seal where such slips are common
-# a year of three numerals, one lost (二一六年): read only as a year the text is known to concern
-_CN_DATE_SHORT = re.compile(rf"(?<![{CN_DIGIT_CHARS}])([{CN_DIGIT_CHARS}]{{3}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
-                            rf"([一二三四五六七八九十]{{1,3}})\s*日")
+# a year with its 〇s lost (二一六年, 二二年 of 二〇二〇): read only as a year the text is known to concern;
+# its 日 may be read 曰, 目 or 旦
+_CN_DATE_SHORT = re.compile(rf"(?<![{CN_DIGIT_CHARS}])([{CN_DIGIT_CHARS}]{{2,3}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
+                            rf"([一二三四五六七八九十]{{1,3}})\s*[日曰目旦]")
 _CN_DATE_NOISY = re.compile(rf"([{CN_DIGIT_CHARS}][^年月日\d\s，。]{{3,6}}?)\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*"
                             rf"([一二三四五六七八九十]{{1,3}})\s*日")
 # Arabic digits misread as look-alikes (2018年了月11日): only inside the full 年…月…日 frame
@@ -46,6 +48,8 @@ _ARABIC_DATE_NOISY = re.compile(rf"((?:19|20)\d\d)\s*年\s*([\d{_LOOKALIKES}](?:
                                 rf"([\d{_LOOKALIKES}](?:{_SPECK}?[\d{_LOOKALIKES}])?)\s*日")
 # a year read with a stray digit (20195年2月1日): taken only as a year the text is known to concern
 _ARABIC_DATE_LONG_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# and one with a digit lost under a seal ((印)018年8月20日): likewise
+_ARABIC_DATE_SHORT_YEAR = re.compile(r"(?<!\d)(\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
 
 
@@ -92,11 +96,21 @@ def _hinted_year(digits: list[str], years: Collection[int]) -> int | None:
         it = iter(values)
         return all(int(d) in it for d in str(year))
 
-    def lost_one(year: int) -> bool:  # 二一六: the 〇 of 2016 lost, the first numeral kept
+    def lost(year: int) -> bool:  # 二一六: one numeral of 2016 lost; 二二: both 〇s of 2020; the first kept
         want = [int(d) for d in str(year)]
-        return len(values) == 3 and values[0] == want[0] and any(want[:k] + want[k + 1:] == values for k in range(1, 4))
+        if len(values) == 3:
+            return values[0] == want[0] and any(want[:k] + want[k + 1:] == values for k in range(1, 4))
+        zeros = [i for i in range(1, len(want)) if want[i] == 0]
+        return len(values) == 2 and any(values == [d for i, d in enumerate(want) if i not in pair]
+                                        for pair in itertools.combinations(zeros, 2))
 
-    found = {y for y in years if inside(y) or lost_one(y)}
+    found = {y for y in years if inside(y) or lost(y)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _lost_digit_year(digits: str, years: Collection[int]) -> int | None:
+    """The one year of ``years`` that ``digits`` (three) is with one digit lost (018 of 2018)."""
+    found = {y for y in years if any(str(y)[:k] + str(y)[k + 1:] == digits for k in range(4))}
     return found.pop() if len(found) == 1 else None
 
 
@@ -126,10 +140,10 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
         if iso:
             out.append((m.start(), m.end(), iso))
     if years:
-        for m in _ARABIC_DATE_LONG_YEAR.finditer(text):
+        for m in [*_ARABIC_DATE_LONG_YEAR.finditer(text), *_ARABIC_DATE_SHORT_YEAR.finditer(text)]:
             if _taken(out, m):
                 continue
-            year = _hinted_year(list(m.group(1)), years)
+            year = _hinted_year(list(m.group(1)), years) if len(m.group(1)) > 4 else _lost_digit_year(m.group(1), years)
             iso = make_date(year, int(m.group(2)), int(m.group(3))) if year else None
             if iso:
                 out.append((m.start(), m.end(), iso))

@@ -67,7 +67,9 @@ def split(pages: list[PageResult]) -> list[Draft]:
     return drafts
 
 
-def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldValue]:
+def read_fields(draft: Draft, known: tuple[str, ...] = (), volume_years: tuple[int, ...] = ()) -> dict[str, FieldValue]:
+    """The fields of ``draft``. ``volume_years``: the years of the volume's document numbers,
+    which a page without a number of its own (a backup sheet) concerns too."""
     if draft.type == "catalog":
         cat_pages = [p for p in draft.pages if p.words]
         fv = entries_value(cat_pages)
@@ -75,7 +77,7 @@ def read_fields(draft: Draft, known: tuple[str, ...] = ()) -> dict[str, FieldVal
     reader = READERS.get(draft.type)
     if reader is None:
         return {}
-    years = _number_years(draft.pages[0])
+    years = _number_years(draft.pages[0]) or volume_years
     for pt in draft.pages:
         pt.years = years
     try:
@@ -98,6 +100,11 @@ def _number_kind(fields: dict[str, FieldValue], type_: str) -> None:
     near = [k for k in kinds if len(k) == len(m.group(2)) and sum(a != b for a, b in zip(k, m.group(2))) == 1]
     if len(near) == 1:
         fields["doc_no"] = FieldValue(m.group(1) + near[0] + m.group(3), fv.page, fv.box, round(fv.conf * 0.9, 3), fv.raw)
+
+
+def volume_years(drafts: list[Draft]) -> tuple[int, ...]:
+    """The years of every document number in the volume (a case runs over a year or two)."""
+    return tuple(sorted({y for d in drafts if d.pages and d.type != "catalog" for y in _number_years(d.pages[0])}))
 
 
 def _number_years(pt: PageText) -> tuple[int, ...]:

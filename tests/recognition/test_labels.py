@@ -350,3 +350,25 @@ def test_sentence_words_are_no_name_and_back_references_no_institution() -> None
     procuratorate = as_institution(("人民检察院", "检察院"))
     assert procuratorate("经下列检察院批准") is None and procuratorate("上述检察院") is None
     assert procuratorate("经青川市东河区人民检察院批准") == "青川市东河区人民检察院"
+
+
+def test_a_date_wrapped_in_its_cell_is_read_whole(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "立案告知书", "青东公（刑）立告字〔2020〕368号",
+                         [(300, "被告知人"), (700, "付芳飞"), (1100, "报案时间"), (1500, "二〇二〇年五月二")],
+                         [(1500, "十七日")], [(300, "案件名称"), (700, "龚旭梅盗窃案")],
+                         "你（单位）报称的上述案件，我局经审查，认为有犯罪事实需要追究刑事责任，已决定立案。",
+                         AUTH, "2020年5月28日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["addressee"], f["reported_on"], f["case_name"]) == ("付芳飞", "2020-05-27", "龚旭梅盗窃案")
+
+
+def test_a_backup_sheet_date_read_by_the_volume_numbers_years(make_page: Callable[..., PageResult]) -> None:
+    """A backup sheet has no number of its own: a damaged year is read as one of the
+    volume's document numbers' years (二一八 is 2018 with its 〇 lost)."""
+    decision = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕905号",
+                             "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对谭勇抢夺案立案侦查。", AUTH, "2018年6月10日"])
+    sheet = make_page(2, ["卷内备考表", "本卷共有文书材料13页。", "立卷人：孙敏文", "检查人：万东峰", "立卷时间：二一八年七月十六日"])
+    docs = recognize([decision, sheet])
+    assert docs[-1].type == "backup_sheet" and docs[-1].plain_fields()["compiled_on"] == "2018-07-16"
+    assert "compiled_on" not in recognize([sheet])[0].plain_fields() or \
+        recognize([sheet])[0].plain_fields()["compiled_on"] != "2018-07-16"

@@ -63,6 +63,9 @@ def test_a_day_with_a_digit_misread_as_a_mark_is_no_date() -> None:
     ("本局于20195年2月1日对", [2019], "2019-02-01"),  # a stray digit after the Arabic year
     ("二一六年四月二十六日", [2016], "2016-04-26"),  # the 〇 lost under a seal
     ("二@〇一个年六月三日", [2018], "2018-06-03"),  # 八 misread as 个, a speck before 〇
+    ("二二年四月二十一日", [2020], "2020-04-21"),  # both 〇s of 二〇二〇 lost
+    ("二一八年五月二十旦", [2018], "2018-05-20"),  # and 日 read 旦
+    ("（印）018年8月20日", [2018], "2018-08-20"),  # an Arabic digit lost under the seal
 ])
 def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int], iso: str) -> None:
     assert [d[2] for d in find_dates(text, years=years)] == [iso]
@@ -75,6 +78,9 @@ def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int
     ("二〇一九九九九年一月三日", [2019]),  # too much noise to be a year
     ("一一六年四月二十六日", [2016]),  # a lost numeral, but not the first one kept
     ("二一六年四月二十六日", [2016, 2106]),
+    ("二二年四月二十一日", [2018]),  # 2020's numerals, not 2018's
+    ("（印）018年8月20日", [2017]),
+    ("二一年一月二日", [2020]),  # two numerals: only both 〇s lost
 ])
 def test_a_damaged_year_stays_unread_when_the_hint_does_not_decide(text: str, years: list[int]) -> None:
     assert find_dates(text, years=years) == []

@@ -117,6 +117,25 @@ def options(choices: list[str], chosen: str, how: str, tick: str = "☑", box: s
     return out
 
 
+def text_width(v: Value) -> float:
+    """Printed width of a label or value in body characters (ASCII half), its longest line."""
+    text = "".join(t for t, _ in vsegs(v))
+    return max(sum(0.55 if ord(c) < 128 else 1.0 for c in ln) for ln in text.split("\n"))
+
+
+def header_fracs(row: list[tuple[str, Value]], chars: float = 26) -> list[float]:
+    """Column widths of a header row: each label whole (a line holds about ``chars``
+    characters), the rest shared by how wide the values print."""
+    need = [(text_width(lab) + 1) / chars for lab, _ in row]
+    want = [max(n, (min(text_width(v), 22.0) + 1) / chars) for n, (_, v) in zip(need, row)]
+    if sum(want) <= 1:
+        return [w / sum(want) for w in want]
+    spare, extra = max(0.0, 1 - sum(need)), [w - n for w, n in zip(want, need)]
+    if sum(need) >= 1 or not sum(extra):
+        return [n / sum(need) for n in need]
+    return [n + spare * e / sum(extra) for n, e in zip(need, extra)]
+
+
 def label_frac(label: str) -> float:
     return min(0.3, (len(label) + 1.6) / 30)
 
@@ -126,9 +145,18 @@ def form(rows: list[list[tuple[str, Value]]], layout: str, *, colon: str = "："
     """Label/value pairs as printed by a layout.
 
     grid: ruled cells, label left of value; stacked: ruled cells, label above value;
-    hrule: rows between horizontal rules only, ``label：value`` in a cell; lines: one
-    underlined line per row (labels and values on it); running: one running paragraph.
+    header: ruled table, each row of pairs printed as a header row of label cells over a
+    row of value cells in the same columns; hrule: rows between horizontal rules only,
+    ``label：value`` in a cell; lines: one underlined line per row (labels and values on
+    it); running: one running paragraph.
     """
+    if layout == "header":
+        table: list[list[tuple[Any, float]]] = []
+        for row in rows:
+            fracs = header_fracs(row)
+            table.append([([L(lab)], w) for (lab, _), w in zip(row, fracs)])
+            table.append([(vsegs(v), w) for (_, v), w in zip(row, fracs)])
+        return [("grid", table, {"rules": "all", "scale": scale, "min_lines": min_lines, "pad": 0.35}), ("gap", 0.3)]
     if layout in ("grid", "stacked", "hrule"):
         grid = []
         for row in rows:

@@ -1,7 +1,7 @@
 """The tuned template families: what readers may be tuned on.
 
 ``classic`` is the generator's original drawing (scanning.synthetic.documents / volume).
-The others are three more provinces' ways of printing the same forms, drawn by one
+The others are four more provinces' ways of printing the same forms, drawn by one
 parametrised drawer:
 
 - ``ruled_grid``: forms and dossier pages as ruled tables (label cell | value cell), labels
@@ -10,7 +10,12 @@ parametrised drawer:
   whose values are underlined, cover lines such as ``案件编号:`` ``本卷页数: 12页``
   ``卷 次: 第1卷 共1卷`` ``起止日期: 自…至…``, stamps over the values of the sign-off;
 - ``running_text``: forms in running text (label and value run on without colons), only
-  the chosen word of an option, Chinese-numeral dates, grey scans.
+  the chosen word of an option, Chinese-numeral dates, grey scans;
+- ``header_table``: forms as ruled tables whose header row holds the labels and the row
+  under it the values in the same columns (报案人姓名 | 性别 | 出生日期 over the reporter's),
+  labels 黑体 and values 明体, the sentences of notices and decisions in running paragraphs,
+  labels such as 接警人 受案时间 卷宗编号 保存期限 整理人 审核人 整理日期, catalog
+  顺序号|文件题名|文件编号|成文日期|起止页号|备注, bitonal (1-bit) scans.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from .common import Ctx, Family, L, T, V, Value, catalog_pages, form, head, line
 
 @dataclass(frozen=True)
 class Params:
-    layout: str  # grid | lines | running
+    layout: str  # grid | header | lines | running
     labels: dict[str, str] = field(default_factory=dict)
     option_how: str = "boxes"
     colon: str = "："
@@ -47,6 +52,11 @@ LABELS = {
     "starts_on": "起算日期", "guarantor": "保证人", "deposit": "保证金", "party": "违法行为人", "violation": "违法事实",
     "penalty": "处罚决定", "applicant": "申请人", "respondent": "被申请人", "plaintiff": "原告", "defendant": "被告",
 }
+
+
+def tabled(p: Params) -> bool:
+    """Whether a layout prints the person blocks and case boxes of notices and decisions as tables."""
+    return p.layout in ("grid", "header")
 
 
 def lab(p: Params, key: str) -> str:
@@ -79,7 +89,7 @@ def acceptance_form(ctx: Ctx, p: Params) -> list[list[Block]]:
     r, o1 = facts.reporter, facts.officers[0]
     src = options(SOURCES, f["case_source"], p.option_how, ctx.style.tick)
     texts = dict(OPINIONS)
-    op = options([t for _, t in OPINIONS], texts[f["opinion"]], p.option_how, ctx.style.tick, sep="\n" if p.layout == "grid" else "  ")
+    op = options([t for _, t in OPINIONS], texts[f["opinion"]], p.option_how, ctx.style.tick, sep="\n" if tabled(p) else "  ")
     rows: list[list[tuple[str, Value]]] = [
         [(lab(p, "reporter"), r.name), (lab(p, "gender"), r.gender), (lab(p, "birth"), ctx.d(r.birth_date, "arabic"))],
         [(lab(p, "id_kind"), "居民身份证"), (lab(p, "id_no"), ctx.n(r.id_no))],
@@ -91,18 +101,22 @@ def acceptance_form(ctx: Ctx, p: Params) -> list[list[Block]]:
         [(lab(p, "opinion"), op)],
         [(lab(p, "approval"), [T("受案部门负责人："), V(facts.checker), T("  "), V(ctx.d(ctx.iso("accepted_on"), ctx.style.sign_date_style))])],
     ]
-    return [head(ctx) + form(rows, p.layout, colon=p.colon)]
+    scale = 1.0
+    if p.layout == "header":  # 接警人 | 受案时间 | 接报地点 in one header row, the table in a smaller size to fit the page
+        rows[3:5] = [rows[3] + rows[4]]
+        scale = min(1.0, 12 / ctx.style.body_pt)
+    return [head(ctx) + form(rows, p.layout, colon=p.colon, scale=scale)]
 
 
 def _notice(ctx: Ctx, p: Params, body: list[Any], tail: list[Block], d: Any) -> list[list[Block]]:
     f = ctx.f
     blocks = head(ctx)
-    if p.layout == "grid":
+    if tabled(p):
         rows: list[list[tuple[str, Value]]] = [[(lab(p, "addressee"), f["addressee"])]]
         if "reported_on" in f:
             rows[0].append((lab(p, "reported_on"), ctx.d(ctx.iso("reported_on"))))
         rows.append([(lab(p, "case_name"), f["case_name"])])
-        blocks += form(rows, "grid") + [("gap", 0.5)]
+        blocks += form(rows, p.layout) + [("gap", 0.5)]
     else:
         blocks.append(line(V(f["addressee"]), "："))
     blocks.append(para(*body))
@@ -111,7 +125,7 @@ def _notice(ctx: Ctx, p: Params, body: list[Any], tail: list[Block], d: Any) -> 
 
 def _reported(ctx: Ctx, p: Params) -> list[Any]:
     f = ctx.f
-    if p.layout == "grid":
+    if tabled(p):
         return ["你（单位）报称的上述案件"]
     return ["你（单位）于", V(ctx.d(ctx.iso("reported_on"))), "报称的", V(f["case_name"])]
 
@@ -131,7 +145,7 @@ def filing_notice(ctx: Ctx, p: Params) -> list[list[Block]]:
 
 def no_filing_notice(ctx: Ctx, p: Params) -> list[list[Block]]:
     f = ctx.f
-    body = (["你（单位）报称的上述案件"] if p.layout == "grid" else
+    body = (["你（单位）报称的上述案件"] if tabled(p) else
             ["你（单位）于", V(ctx.d(ctx.facts.reported_at.date())), "报称的", V(f["case_name"])])
     body += [f"，{ctx.style.self_ref}经审查认为", V(f["reason"]), f"，根据{LAW}{article('filing', ctx.style)}之规定，决定不予立案。"]
     tail = [para(f"如不服本决定，可以在收到本通知书之日起七日以内向{ctx.style.self_ref}申请复议。")]
@@ -141,8 +155,8 @@ def no_filing_notice(ctx: Ctx, p: Params) -> list[list[Block]]:
 def filing_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
     f = ctx.f
     art = f"根据{LAW}{article('filing', ctx.style)}之规定，"
-    if p.layout == "grid":
-        body = head(ctx) + form([[(lab(p, "case_name"), f["case_name"])]], "grid") + [("gap", 0.5), para(art + "决定对上述案件立案侦查。")]
+    if tabled(p):
+        body = head(ctx) + form([[(lab(p, "case_name"), f["case_name"])]], p.layout) + [("gap", 0.5), para(art + "决定对上述案件立案侦查。")]
     elif p.layout == "running":
         body = head(ctx) + [para(V(f["case_name"]), "，经审查，符合立案条件，", art, "决定立案侦查。")]
     else:
@@ -153,9 +167,9 @@ def filing_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
 def detention_warrant(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, s = ctx.f, ctx.facts.suspects[0]
     art = f"根据{LAW}{article('detention', ctx.style)}之规定，"
-    if p.layout == "grid":
+    if tabled(p):
         rows = _person_rows(ctx, p, lab(p, "suspect"), s) + [[(lab(p, "detention_center"), f["detention_center"])]]
-        body = head(ctx) + [para(art + "兹决定对下列犯罪嫌疑人执行拘留：")] + form(rows, "grid")
+        body = head(ctx) + [para(art + "兹决定对下列犯罪嫌疑人执行拘留：")] + form(rows, p.layout)
     else:
         body = head(ctx) + [para(art, "兹决定对犯罪嫌疑人", V(s.name), "（性别", V(s.gender), "，出生日期", V(ctx.d(s.birth_date)),
                                  "，住址", V(s.address), "）执行拘留，送", V(f["detention_center"]), "羁押。")]
@@ -170,10 +184,12 @@ def bail_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
         tail = para("犯罪嫌疑人应当接受保证人", V(f["guarantor_name"]), "的监督。")
     else:
         tail = para("犯罪嫌疑人应当交纳保证金", V(fmt_amount(f["deposit_amount"], ctx.style)), "元。")
-    if p.layout == "grid":
+    if tabled(p):
         rows: list[list[tuple[str, Value]]] = [[(lab(p, "case_name"), f["case_name"])], [(lab(p, "suspect"), f["suspect_name"])],
                                                [(lab(p, "starts_on"), ctx.d(ctx.iso("starts_on")))]]
-        body = head(ctx) + form(rows, "grid") + [para(f"{ctx.style.self_ref}正在侦查上述案件，" + art + "决定对上述犯罪嫌疑人取保候审。"), tail]
+        if p.layout == "header":  # one header row: 案件名称 | 犯罪嫌疑人 | 起算日期
+            rows = [[r[0] for r in rows]]
+        body = head(ctx) + form(rows, p.layout) + [para(f"{ctx.style.self_ref}正在侦查上述案件，" + art + "决定对上述犯罪嫌疑人取保候审。"), tail]
     else:
         body = head(ctx) + [para(f"{ctx.style.self_ref}正在侦查", V(f["case_name"]), "，因犯罪嫌疑人", V(f["suspect_name"]),
                                  "可能判处管制、拘役或者独立适用附加刑，", art, "决定对其取保候审，期限从", V(ctx.d(ctx.iso("starts_on"))), "起算。"), tail]
@@ -183,10 +199,12 @@ def bail_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
 def bail_release_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
     f = ctx.f
     art = f"根据{LAW}{article('bail_release', ctx.style)}之规定，决定予以解除。"
-    if p.layout == "grid":
+    if tabled(p):
         rows: list[list[tuple[str, Value]]] = [[(lab(p, "suspect"), f["suspect_name"])],
                                                [("取保候审日期", ctx.d(ctx.iso("bail_started_on")))], [("解除原因", f["reason"])]]
-        body = head(ctx) + form(rows, "grid") + [para("对上述犯罪嫌疑人的取保候审，" + art)]
+        if p.layout == "header":  # 犯罪嫌疑人 | 取保候审日期 over their values, then the reason
+            rows = [rows[0] + rows[1], rows[2]]
+        body = head(ctx) + form(rows, p.layout) + [para("对上述犯罪嫌疑人的取保候审，" + art)]
     else:
         body = head(ctx) + [para(f"{ctx.style.self_ref}于", V(ctx.d(ctx.iso("bail_started_on"))), "对", V(f["suspect_name"]),
                                  "决定取保候审，现因", V(f["reason"]), "，" + art)]
@@ -201,8 +219,8 @@ def arrest_request(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     s = facts.suspects[0]
     blocks = head(ctx)
-    if p.layout == "grid":
-        blocks += form([[(lab(p, "case_name"), f["case_name"])], [(lab(p, "suspect"), f["suspect_name"])]], "grid")
+    if tabled(p):
+        blocks += form([[(lab(p, "case_name"), f["case_name"])], [(lab(p, "suspect"), f["suspect_name"])]], p.layout)
     blocks += [_suspect_line(ctx, p, s),
                para(V(f["case_name"]), f"，由{ctx.style.self_ref}于{ctx.d(facts.filed_on)}立案侦查。犯罪嫌疑人{s.name}于{ctx.d(facts.detained_on)}被刑事拘留。"),
                para(f"经依法侦查查明：犯罪嫌疑人{s.name}涉嫌{facts.crime}，事实清楚，证据确实、充分。"),
@@ -215,10 +233,10 @@ def arrest_warrant(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     s = facts.suspects[0]
     art = f"根据{LAW}{article('arrest', ctx.style)}之规定，"
-    if p.layout == "grid":
+    if tabled(p):
         rows = _person_rows(ctx, p, lab(p, "suspect"), s) + [[(lab(p, "procuratorate"), f["procuratorate"])],
                                                              [(lab(p, "detention_center"), facts.detention_center)]]
-        body = head(ctx) + [para(art + f"经下列检察院批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的下列犯罪嫌疑人执行逮捕：")] + form(rows, "grid")
+        body = head(ctx) + [para(art + f"经下列检察院批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的下列犯罪嫌疑人执行逮捕：")] + form(rows, p.layout)
     else:
         body = head(ctx) + [para(art, "经", V(f["procuratorate"]), f"批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的", V(s.name),
                                  f"（性别{s.gender}，出生日期{ctx.d(s.birth_date)}，住址{s.address}）执行逮捕，送", V(facts.detention_center), "羁押。")]
@@ -230,8 +248,8 @@ def prosecution_opinion(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     names = "、".join(f["suspect_names"])
     page1 = head(ctx)
-    if p.layout == "grid":
-        page1 += form([[(lab(p, "case_name"), f["case_name"])], [(lab(p, "suspect"), names)]], "grid")
+    if tabled(p):
+        page1 += form([[(lab(p, "case_name"), f["case_name"])], [(lab(p, "suspect"), names)]], p.layout)
     page1 += [_suspect_line(ctx, p, s) for s in facts.suspects]
     page1 += [para(V(f["case_name"]), f"，由{ctx.style.self_ref}于{ctx.d(facts.filed_on)}立案侦查。"),
               para("犯罪嫌疑人", V(names), f"涉嫌{facts.crime}一案，现已侦查终结。"), para("经依法侦查查明：" + facts.summary * 2)]
@@ -300,6 +318,8 @@ def dossier_cover(ctx: Ctx, p: Params) -> list[list[Block]]:
     ]
     if p.layout == "running":
         rows = [r for r in rows if r[0][0] not in (lab(p, "volume"), lab(p, "pages"))]
+    elif p.layout == "header":  # 案件名称 / 卷宗编号 | 办案单位 / 起止时间 / 卷次 | 页数 | 保存期限 / 整理人, each over its values
+        rows = [rows[0], rows[1] + rows[2], rows[3], rows[4] + rows[5] + rows[6], rows[7]]
     blocks: list[Block] = [("gap", 2), ("authority", f["authority"]), ("gap", 1), ("title", ctx.spec.title), ("gap", 2)]
     if p.layout == "running":
         blocks += form(rows, "lines", colon=p.colon)
@@ -319,11 +339,13 @@ def backup_sheet(ctx: Ctx, p: Params) -> list[list[Block]]:
     f = ctx.f
     d = ctx.iso("compiled_on")
     blocks: list[Block] = [("title", "卷内备考表"), ("gap", 1)]
-    if p.layout == "grid":
+    if tabled(p):
         rows: list[list[tuple[str, Value]]] = [[("本卷情况说明", [T("本卷共有文书材料"), V(ctx.n(str(f["page_count"]))), T("页。")])],
                                                [(lab(p, "clerk"), f["compiled_by"]), (lab(p, "checker"), f["checked_by"])],
                                                [(lab(p, "compiled_on"), ctx.d(d))]]
-        blocks += form(rows, "grid", min_lines=2)
+        if p.layout == "header":  # 整理人 | 审核人 | 整理日期 over their values
+            rows = [rows[0], rows[1] + rows[2]]
+        blocks += form(rows, p.layout, min_lines=2 if p.layout == "grid" else 1)
     else:
         blocks += [para("本卷共有文书材料", V(ctx.n(str(f["page_count"]))), "页，其中文字材料", V(ctx.n(str(f["page_count"]))), "页。"),
                    para("说明："), ("gap", 5),
@@ -345,6 +367,10 @@ DRAW = {
 
 def _grey(d: Damage) -> Damage:
     return dataclasses.replace(d, mode="L")
+
+
+def _bitonal(d: Damage) -> Damage:
+    return dataclasses.replace(d, mode="1")
 
 
 RULED_GRID = Params(
@@ -369,6 +395,16 @@ RUNNING_TEXT = Params(
              ("pages", "页码", 0.12)),
     catalog_date="compact", catalog_span="tilde", catalog_rules="all",
 )
+HEADER_TABLE = Params(
+    layout="header",
+    labels={"reporter": "报案人姓名", "id_kind": "证件种类", "id_no": "身份证号码", "address": "住址", "officer": "接警人",
+            "received_at": "受案时间", "summary": "案情摘要", "opinion": "处理意见", "addressee": "被通知人", "reported_on": "报案日期",
+            "case_no": "卷宗编号", "dates": "起止时间", "pages": "页数", "retention": "保存期限", "clerk": "整理人",
+            "checker": "审核人", "compiled_on": "整理日期", "party": "被处罚人"},
+    catalog=(("seq", "顺序号", 0.10), ("title", "文件题名", 0.24), ("doc_no", "文件编号", 0.30), ("date", "成文日期", 0.17),
+             ("pages", "起止页号", 0.12), ("note", "备注", 0.07)),
+    catalog_date="dash", catalog_span="emdash", catalog_rules="all",
+)
 
 FAMILIES = [
     Family("classic", "tuned", "the generator's original drawing (documents.py, volume.py)"),
@@ -378,4 +414,6 @@ FAMILIES = [
            drawer(UNDERLINED_LINES), restyler(label_font="noto_sans", value_font="ukai", value_underline=True)),
     Family("running_text", "tuned", "running text forms, chosen words only, Chinese-numeral dates, grey scans",
            drawer(RUNNING_TEXT), restyler(value_font="uming", date_style="chinese", sign_date_style="chinese"), _grey),
+    Family("header_table", "tuned", "ruled tables, labels in a header row over the values, labels 黑体 / values 明体, 1-bit scans",
+           drawer(HEADER_TABLE), restyler(label_font="wqy_zenhei", value_font="uming"), _bitonal),
 ]

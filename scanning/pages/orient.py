@@ -32,7 +32,8 @@ doubt level, lines wide, enough real characters, the classifier not saying upsid
 is kept. Otherwise candidates are read in order of likelihood until one reads well: the
 turn the line boxes point to, or the half turn (when the classifier says so or the axis
 is sure), then OSD's answer (asked only now), the half turn, the other axis (when the
-axis is in doubt). When none reads well the best reading wins. Every decision is logged
+axis is in doubt, or nothing at all was read on the first: a photograph's grain can make the
+profile sure of the wrong axis). When none reads well the best reading wins. Every decision is logged
 at debug level with its reasons.
 """
 
@@ -325,7 +326,13 @@ def orient_and_read(
         if o is not None:
             yield o.turn
         yield first + 180
-        if not sure_axis or tall or o is not None and o.turn % 180 != first % 180:
+        # nothing read on this axis (a photograph's grain made the profile sure of the wrong
+        # axis, and its caption is all the text there is): the other axis too, OSD's unsure
+        # answer first
+        nothing = max(x.real for x in reader.readings.values()) < GOOD_REAL
+        if nothing and asked is not None:
+            yield asked.turn
+        if not sure_axis or tall or o is not None and o.turn % 180 != first % 180 or nothing:
             yield from (first + 90, first + 270)
 
     seen: set[int] = {first % 360}

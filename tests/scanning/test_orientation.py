@@ -151,6 +151,23 @@ def test_nothing_reads_well_keeps_the_best_reading() -> None:
     assert found.turn == 0 and found.how == "best reading"
 
 
+def test_a_photograph_with_its_caption_read_on_the_other_axis_of_a_sure_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bench page: a photograph's grain, scanned 1-bit, made the profile sure of the wrong
+    axis; nothing at all was read at either turn of it, and OSD was unsure. The caption is
+    read at the other axis, and kept."""
+    class Photo(Scripted):
+        def read(self, image, dpi=None, layout="page", charset=None, *, model=None) -> PageOCR:
+            off = _net(image)
+            self.turns.append(off)
+            return _reading(0.95, 1, False, "照片5现场照片拍摄人蒋凯") if off == 0 else PageOCR(400, 400)
+
+    monkeypatch.setattr(orient, "osd", lambda img: orient.Osd(0, 1.5, 0.1))  # below OSD_SURE
+    scan, engine = _scan(0), Photo("ppocr")
+    found = orient_and_read(Image.new("L", (200, 200), 255), lambda t, s: turned(scan, t), engine, 300,
+                            page=scan, geometry=Geometry(True, 0.0, 1.0, 3.0))
+    assert found.turn == 0 and engine.turns[:2] == [90, 270] and engine.turns[2] == 0
+
+
 def test_osd_decides_the_first_reading_when_the_profile_is_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(orient, "osd", lambda img: orient.Osd(270, 8.0, 0.1))
     scan = _scan(270)

@@ -80,7 +80,9 @@ def _reported_case(flat: Flat, out: Fields, end_words: tuple[str, ...]) -> None:
     for w in end_words:
         r = S.slot(flat, "报称的", w, start=a[0], maxlen=40, minlen=2)
         if r:
-            put(out, "case_name", r)
+            # the comma after the case read as a full stop (汪龙故意伤害案.我局经审查): the name ends at its 案
+            m = re.match(r"(.+?案)[.·:：;；，,。]", r[0].value)
+            put(out, "case_name", S.with_value(r[0], m.group(1)) if m else r)
             return
 
 

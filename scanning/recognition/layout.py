@@ -94,6 +94,27 @@ class Geometry:
         self.vocab = vocab or current()
         self.boxes = char_boxes(pt)
         self._in_text = 0
+        # the page's ruling lines: vertical ones as (x, y0, y1), horizontal ones as (y, x0, x1)
+        self.vrules = [((r[0] + r[2]) / 2, r[1], r[3]) for r in pt.rules if r[3] - r[1] > r[2] - r[0]]
+        self.hrules = [((r[1] + r[3]) / 2, r[0], r[2]) for r in pt.rules if r[3] - r[1] <= r[2] - r[0]]
+
+    def _vrule_between(self, x0: float, x1: float, y: float) -> bool:
+        """Whether a vertical rule crosses height ``y`` between ``x0`` and ``x1`` (a cell border)."""
+        return any(x0 < x < x1 and y0 <= y <= y1 for x, y0, y1 in self.vrules)
+
+    def cell_of(self, box: Box) -> tuple[float, float, float, float] | None:
+        """The ruled cell ``box`` lies in, (left, top, right, bottom), from the page's rules;
+        None when the page has no vertical rules beside it (not a ruled form)."""
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        h = max(box[3] - box[1], 1)
+        lefts = [x for x, y0, y1 in self.vrules if x <= box[0] + 0.3 * h and y0 <= cy <= y1]
+        rights = [x for x, y0, y1 in self.vrules if x >= box[2] - 0.3 * h and y0 <= cy <= y1]
+        if not lefts and not rights:
+            return None
+        tops = [y for y, x0, x1 in self.hrules if y <= box[1] + 0.3 * h and x0 <= cx <= x1]
+        bottoms = [y for y, x0, x1 in self.hrules if y >= box[3] - 0.3 * h and x0 <= cx <= x1]
+        return (max(lefts, default=0.0), max(tops, default=0.0), min(rights, default=float(self.pt.width or 1e9)),
+                min(bottoms, default=float(self.pt.height or 1e9)))
 
     def _fv(self, idx: list[int], value: Any = None) -> FieldValue:
         pt = self.pt
@@ -163,6 +184,8 @@ class Geometry:
                 break
             if last_x is not None and b[0] - last_x > 3.0 * h:  # a cell border, or the blank after the value
                 break
+            if out and self._vrule_between(last_x - 0.3 * h, (b[0] + b[2]) / 2, (b[1] + b[3]) / 2):
+                break  # the ruled border of the value's cell
             out.append(i)
             last_x = b[2]
         out = self._cut_at_labels(cand[k:], own)[:len(out)] if out else out
@@ -178,7 +201,12 @@ class Geometry:
             return []
         x0, y0, x1, y1 = _union(lb)
         h = max(y1 - y0, 1)
-        under = [i for i, b in enumerate(self.boxes) if b is not None and y1 < (b[1] + b[3]) / 2 <= y1 + 2.2 * h]
+        ruled = self._below_in_cells(s, e, (x0, y0, x1, y1), own)
+        if ruled is not None:
+            return ruled
+        left, right = self._column(s, e)
+        under = [i for i, b in enumerate(self.boxes) if b is not None and y1 < (b[1] + b[3]) / 2 <= y1 + 2.2 * h
+                 and left <= (b[0] + b[2]) / 2 < right]
         if not under:
             return []
         top = min((self.boxes[i] or (0, 0, 0, 0))[1] for i in under)
@@ -200,6 +228,65 @@ class Geometry:
                     return []  # the next label's row, not a value
                 return self._walk(run, h, own)
         return []
+
+    def _below_in_cells(self, s: int, e: int, lb: Box, own: str) -> list[int] | None:
+        """The value under a label in a ruled form: below it in its own cell (label above
+        value in one cell), else in the cell under its cell, within its column's rules.
+        None when the label is not in a ruled cell (the caller's geometry then decides)."""
+        cell = self.cell_of(lb)
+        if cell is None:
+            return None
+        left, top, right, bottom = cell
+        h = max(lb[3] - lb[1], 1)
+
+        def inside(lo_y: float, hi_y: float) -> list[int]:
+            return [i for i, b in enumerate(self.boxes) if b is not None and not s <= i < e
+                    and left < (b[0] + b[2]) / 2 < right and lo_y < (b[1] + b[3]) / 2 < hi_y]
+
+        idx = inside(lb[3], bottom)
+        if not idx:  # a header row: the value is in the cell under the label's
+            under = [y for y, a, b in self.hrules if y > bottom + 0.5 * h and a <= (lb[0] + lb[2]) / 2 <= b]
+            idx = inside(bottom, min(under, default=bottom + 2.5 * h))
+        t = self.pt.text
+        idx = [i for i in sorted(idx) if t[i] not in UNDERLINE]  # text order: the cell's lines top down
+        while idx and t[idx[0]] in SEP:
+            idx.pop(0)
+        text = "".join(t[i] for i in idx)
+        if not idx or any(text.startswith(lab) for lab in self.vocab.all_labels()):
+            return []  # an empty cell, or the next label's cell: not a value
+        idx = self._cut_at_labels(idx, own)
+        while idx and t[idx[-1]] in SEP:
+            idx.pop()
+        return idx
+
+    def _column(self, s: int, e: int) -> tuple[float, float]:
+        """The horizontal extent of the label at ``[s, e)``'s column in a header row of labels
+        on a page whose rules are not known: from the label's start (a value is set flush
+        with its label, as the label with its cell; half a character of slack, never past the
+        label to its left) to the start of the next label on its row. A value under a header
+        row is read within its column, never across the next one."""
+        lb = _union([b for i in range(s, e) if (b := self.boxes[i]) is not None])
+        pad = 0.5 * max(lb[3] - lb[1], 1)
+        left, right = float("-inf"), float("inf")
+        r = self.pt.row_of(s)
+        lo = self.pt.row_start[r]
+        row = self.pt.row_text(r)
+        for lab in self.vocab.all_labels():
+            k = row.find(lab)
+            while k >= 0:
+                a, b = lo + k, lo + k + len(lab)
+                if not (a < e and s < b):  # another label, not this one
+                    boxes = [bx for i in range(a, b) if (bx := self.boxes[i]) is not None]
+                    if boxes:
+                        other = _union(boxes)
+                        if other[2] <= lb[0] + 1:
+                            left = max(left, other[2])
+                        elif other[0] >= lb[2] - 1:
+                            right = min(right, other[0] - pad)
+                k = row.find(lab, k + 1)
+        if left > float("-inf"):  # a header row: the column starts at its label
+            left = max(left, lb[0] - pad)
+        return left, right
 
     def label_places(self, labels: list[str]) -> list[tuple[int, int, str]]:
         """Where ``labels`` occur, those printed as labels first (opening their row, or

@@ -13,7 +13,7 @@ from typing import Any
 from scanning.types import FieldValue
 
 from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amount
-from .values import NAME_LEADS, strip_name
+from .values import NAME_LEADS, NOT_A_NAME, strip_name
 from .text import Flat, PageText
 
 CJK = r"\u4e00-\u9fff"
@@ -69,7 +69,7 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
         if i >= 2:
             name = name[:i]
     name = strip_name(name)[:maxlen]  # a known label after it (赖秀身份证…)
-    if len(name) < 2:
+    if len(name) < 2 or any(w in name for w in NOT_A_NAME):  # 对上述犯罪嫌疑人取保候审: the name is elsewhere
         return None
     return flat.value(name, pos, pos + len(name))
 

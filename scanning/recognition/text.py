@@ -58,6 +58,7 @@ class PageText:
     words: list[Word] = field(default_factory=list)
     row_start: list[int] = field(default_factory=list)  # offset of each row in text
     cells: list[Cell] = field(default_factory=list)  # a ruled table read cell by cell, if any
+    rules: list[Box] = field(default_factory=list)  # the page's ruling lines (cell borders, underlines)
     years: tuple[int, ...] = ()  # the years its document concerns (its number's), to read damaged dates by
 
     # -- building -----------------------------------------------------------------
@@ -66,6 +67,7 @@ class PageText:
         ocr = page.ocr or PageOCR(width=1, height=1)
         pt = cls(page.index, ocr.width, ocr.height)
         pt.cells = list(ocr.cells)
+        pt.rules = list(getattr(ocr, "rules", None) or [])  # readings stored before rules were kept have none
         words = [w for w in ocr.words if w.text.strip()]
         pt.rows = group_rows(words)
         parts: list[str] = []

@@ -372,3 +372,22 @@ def test_a_backup_sheet_date_read_by_the_volume_numbers_years(make_page: Callabl
     assert docs[-1].type == "backup_sheet" and docs[-1].plain_fields()["compiled_on"] == "2018-07-16"
     assert "compiled_on" not in recognize([sheet])[0].plain_fields() or \
         recognize([sheet])[0].plain_fields()["compiled_on"] != "2018-07-16"
+
+
+def test_values_under_a_header_row_without_rules_stay_in_their_columns(make_page: Callable[..., PageResult]) -> None:
+    """The same table read where no rules are known: each column runs from its label to the next label."""
+    page = make_page(1, [AUTH, "取保候审决定书", "青东公（刑）取保字〔2016〕331号",
+                         [(300, "案件名称"), (900, "犯罪嫌疑人"), (1300, "起算日期")],
+                         [(300, "蔡宇帆掩饰隐瞒犯罪所得案"), (900, "蔡宇帆"), (1300, "2016年7月7日")],
+                         "我局正在侦查上述案件，决定对上述犯罪嫌疑人取保候审。", "犯罪嫌疑人应当交纳保证金壹仟元。", AUTH,
+                         "2016年7月7日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
+
+
+
+def test_a_reported_case_ends_at_its_case_when_the_comma_is_read_as_a_stop(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "不予立案通知书", "青东公（刑）不立字〔2018〕545号", "姚斌：",
+                         "你（单位）于2018年4月26日报称的汪龙故意伤害案.我局经审查认为没有犯罪事实，根据规定，决定不予立案。",
+                         AUTH, "2018年5月7日"])
+    assert recognize([page])[0].plain_fields()["case_name"] == "汪龙故意伤害案"

@@ -38,6 +38,9 @@ field_acc_names ...) and for each split (``field_acc_tuned``, ``field_acc_held``
 ``doc_f1_tuned``, ``doc_f1_held``, ``sec_per_page_tuned``, ``sec_per_page_held``), and field
 accuracy per family. Figures of the v3 corpus (before families) are not comparable.
 
+--family NAME draws 34 scans (the tuned corpus's kinds, other seeds) all in one *tuned* family,
+a development set for that family's layout; a held family is refused.
+
 --engine NAME reads with that OCR engine (scanning.ocr: tesseract, ppocr; default the
 ECASE_OCR_ENGINE environment variable, else tesseract); the last line names it.
 
@@ -109,8 +112,21 @@ def split_plan(split: str) -> list[dict[str, Any]]:
     return plan
 
 
+def family_plan(family: str) -> list[dict[str, Any]]:
+    """34 scans of the tuned split drawn all in ``family`` (other seeds than the tuned corpus's):
+    a development set for one template family. Held families are refused: nobody tunes on them."""
+    from scanning.synthetic import families as fams
+
+    if family not in fams.names("tuned"):
+        raise SystemExit(f"--family takes a tuned family ({', '.join(fams.names('tuned'))}); held ones are not for tuning")
+    plan = split_plan("tuned")
+    return [{**e, "name": f"f{family}-{e['name'][2:]}", "seed": e["seed"] + 20000, "family": family} for e in plan]
+
+
 def corpus_plan(families: str = "all") -> list[dict[str, Any]]:
     """The scans of ``families`` (a split or ``all``: both splits interleaved)."""
+    if families.startswith("family:"):
+        return family_plan(families.split(":", 1)[1])
     plans = [split_plan(s) for s in SPLITS if families in ("all", s)]
     if len(plans) == 1:
         return plans[0]
@@ -321,7 +337,11 @@ def main() -> None:
                     help="also recognise with the pool of the synthetic bureaus' names as a lexicon (field_acc_names)")
     ap.add_argument("--families", choices=("tuned", "held", "all"), default="all",
                     help="template families the corpus is drawn from; all reports tuned and held apart")
+    ap.add_argument("--family", default=None,
+                    help="develop on one tuned family: 34 scans all drawn in it (other seeds); held families refused")
     args = ap.parse_args()
+    if args.family:
+        args.families = f"family:{args.family}"
     from scanning.ocr import ENGINE_ENV, get_engine
 
     if args.engine:  # the pipeline's worker processes and `ecase extract` read it too

@@ -8,6 +8,7 @@ stamp covers them.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import random
@@ -306,9 +307,18 @@ def render_pages(pages: list[list[tuple[Any, ...]]], style: Style, dpi: int, rng
     """
     out = []
     for i, blocks in enumerate(pages):
-        page = Page(style, dpi, rng)
+        state = rng.getstate()
+        page, fitted = Page(style, dpi, rng), style
         for b in blocks:
             page.block(b)
+        # what ran off the sheet (a long form in a large body size) would be in the truth but
+        # on no page: drawn again a point smaller until it fits, as a clerk would print it
+        while page.y > page.h - dpi * 5 / 25.4 and fitted.body_pt > 9:
+            rng.setstate(state)
+            fitted = dataclasses.replace(fitted, body_pt=fitted.body_pt - 1)
+            page = Page(fitted, dpi, rng)
+            for b in blocks:
+                page.block(b)
         if first_number is not None and style.number_pages:
             page.page_number(first_number + i)
         page.stamp()

@@ -95,3 +95,24 @@ def test_damage_levels_differ() -> None:
     assert make_damage(1, "clean").rotate_p == 0
     assert make_damage(1, "heavy").skew_deg == 3.0
     assert fake_id_no.__doc__
+
+
+def test_a_form_too_long_for_its_body_size_is_drawn_smaller_never_off_the_sheet() -> None:
+    """Every string of a document's truth must be on its page: a form that runs past the
+    sheet at 16pt is drawn a point smaller at a time until it fits (other pages unchanged)."""
+    import random
+
+    import numpy as np
+
+    from scanning.synthetic.render import render_pages
+    from scanning.synthetic.style import Style
+
+    style = Style(body_pt=16, line_spacing=1.6)
+    short = [("para", "本页文字不多。")]
+    long = [("para", f"第{i}行：这一行的文字占满一行的宽度。") for i in range(36)]
+    logs: list[list[str]] = []
+    imgs = render_pages([short, long], style, 100, random.Random(1), None, logs)
+    assert render_pages([short], style, 100, random.Random(1), None)[0].tobytes() == imgs[0].tobytes()
+    foot = np.asarray(imgs[1].convert("L"))[-round(100 * 5 / 25.4):]
+    assert foot.min() > 128  # nothing drawn in the last 5 mm
+    assert any("第35行" in s for s in logs[1])

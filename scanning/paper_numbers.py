@@ -90,10 +90,11 @@ def read_corner_numbers(image: Image.Image, ocr: PageOCR, engine: Engine | None 
     next_line = max((w.line for w in ocr.words), default=-1) + 1
     added = [Word(w.text, w.box, w.conf, line=next_line + i) for i, w in enumerate(found)]
     candidate = PageOCR(ocr.width, ocr.height, [*ocr.words, *added], list(ocr.lines), list(ocr.cells),
-                        ocr.engine, ocr.engine_version)
+                        ocr.engine, ocr.engine_version, list(ocr.rules))
     number = printed_page_number(candidate)
     if number is None:
         return ocr
     keep = [w for w in added if _value(w.text) == number][:1]
     lines = [*ocr.lines, *(Line(w.text, w.box, w.conf) for w in keep)]
-    return PageOCR(ocr.width, ocr.height, [*ocr.words, *keep], lines, list(ocr.cells), ocr.engine, ocr.engine_version)
+    return PageOCR(ocr.width, ocr.height, [*ocr.words, *keep], lines, list(ocr.cells), ocr.engine, ocr.engine_version,
+                   list(ocr.rules))

@@ -7,7 +7,8 @@ The steps, in order:
 
 1. per page (:func:`process_page`): decode, refuse a flat (damaged) page, detect blank,
    turn upright and deskew, clean the OCR input, OCR, read the blocks the layout analysis
-   left unread (``scanning.unread``), read the paper page number in a top corner when the
+   left unread (``scanning.unread``), find the page's ruling lines (``PageOCR.rules``,
+   ``scanning.tables.find_rules``, on the OCR input), read the paper page number in a top corner when the
    page's OCR missed it (``scanning.paper_numbers``);
 2. per scan (:func:`finish_pages`, once every page of the scan is through step 1): pages of
    table documents read again cell by cell or as one block (:func:`reread_tables`), and
@@ -58,6 +59,7 @@ from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, s
 from scanning.pages.orient import orient_and_read
 from scanning.paper_numbers import read_corner_numbers
 from scanning.sources import SourcePage
+from scanning.tables import find_rules
 from scanning.types import PageOCR, PageResult
 from scanning.unread import read_unread
 
@@ -174,6 +176,8 @@ def _process(
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
     ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)
+    # The page's ruling lines, on the very pixels the words were read from (same frame).
+    ocr.rules = find_rules(ocr_src, out_dpi)
     ocr = paper_number(upright, ocr, engine)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)
@@ -237,7 +241,9 @@ def reread_tables(pages: Sequence[PageResult], image_of: Callable[[PageResult], 
     (:func:`scanning.tables.read_table`), else as one block, keeping the fuller reading.
 
     ``image_of`` gives a page's upright image (as OCR'd by :func:`process_page`) or None.
-    Each page is read again by the engine that read it. Returns how many pages were replaced.
+    Each page is read again by the engine that read it; a new reading carries the page's
+    ruling lines (:func:`scanning.tables.find_rules`) as the first did. Returns how many
+    pages were replaced.
     """
     from scanning.recognition.split import split
     from scanning.tables import read_table
@@ -260,6 +266,7 @@ def reread_tables(pages: Sequence[PageResult], image_of: Callable[[PageResult], 
             continue
         again = engine.read(grey, None, TABLE_LAYOUT)
         if _words_read(again) > _words_read(page.ocr):
+            again.rules = find_rules(grey, page.dpi)
             page.ocr = again
             replaced += 1
     return replaced

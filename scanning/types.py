@@ -17,8 +17,9 @@ Box = tuple[int, int, int, int]
 #: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
 #: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words
 #: over them dropped; 5: no word read twice; 6: confidences 0..1, the engine's name and
-#: version recorded). Caches key on the engine's name and version as well.
-OCR_FORMAT = 6
+#: version recorded; 7: the page's ruling lines, ``rules``). Caches key on the engine's name
+#: and version as well.
+OCR_FORMAT = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,11 @@ class Cell:
 class PageOCR:
     """What was read on one upright page; ``cells`` when the page holds a ruled table read
     cell by cell; ``engine`` and ``engine_version`` the OCR engine that read it
-    (:mod:`scanning.ocr`), empty when not known."""
+    (:mod:`scanning.ocr`), empty when not known; ``rules`` the page's straight ruling lines
+    (cell borders, rules between rows, underlines), each a thin box in the same pixels as
+    the words' boxes: horizontal ones much wider than tall, vertical ones much taller than
+    wide; horizontal first top to bottom, then vertical left to right
+    (:func:`scanning.tables.find_rules`). Empty when not looked for."""
 
     width: int
     height: int
@@ -67,6 +72,7 @@ class PageOCR:
     cells: list[Cell] = field(default_factory=list)
     engine: str = ""
     engine_version: str = ""
+    rules: list[Box] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -2,7 +2,9 @@
 
 A page's OCR JSON names the engine that read it (``engine``, ``engine_version``) and
 holds confidences on 0..1. JSON stored before engines were recorded (no ``engine`` key)
-was Tesseract's, on its 0..100 scale: it is read back on 0..1.
+was Tesseract's, on its 0..100 scale: it is read back on 0..1. The page's ruling lines
+(``rules``, boxes ``[x0, y0, x1, y1]``) are kept when there are any; JSON stored before
+they were looked for reads back with none.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def ocr_to_json(ocr: PageOCR) -> dict[str, Any]:
     }
     if ocr.cells:
         out["cells"] = [[c.row, c.col, *c.box, c.text, round(c.conf, 3), list(c.digits)] for c in ocr.cells]
+    if ocr.rules:
+        out["rules"] = [[int(v) for v in r] for r in ocr.rules]
     return out
 
 
@@ -44,6 +48,7 @@ def ocr_from_json(data: dict[str, Any] | None) -> PageOCR | None:
         cells=[Cell(c[0], c[1], (c[2], c[3], c[4], c[5]), c[6], conf(c[7]), tuple(c[8])) for c in data.get("cells", ())],
         engine=data.get("engine", "tesseract"),
         engine_version=data.get("engine_version", ""),
+        rules=[(r[0], r[1], r[2], r[3]) for r in data.get("rules", ())],
     )
 
 

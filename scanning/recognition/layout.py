@@ -564,6 +564,13 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         accept, kind = how
         if name in fields and isinstance(fields[name].value, str) and fields[name].value.startswith(BACK_REFERENCES):
             del fields[name]  # 决定对上述案件立案侦查: the sentence points at a name printed elsewhere
+        if name in fields and vocab.labels(dtype, name) and accept(str(fields[name].value)) is None:
+            # the reader's value is not such a value (性别 for a name): the form's own label, printed as a label
+            geometry = geometry or Geometry(pages[0], vocab)
+            fv = geometry.labelled(dtype, name, LABELLED.get(name, accept), strict=True)
+            if fv is not None and fv.value not in ("", None, []):
+                fields[name] = fv
+            continue
         if name in fields:
             if dtype in SENTENCE_TYPES and vocab.labels(dtype, name):
                 # a form that prints the field under its label (a grid of 案件名称, 被告知人 …):

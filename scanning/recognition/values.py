@@ -57,7 +57,7 @@ def strip_name(text: str, vocab: Vocabulary | None = None) -> str:
 
 #: Words of the forms' sentences that no person's name holds (执行拘留 after 对下列犯罪嫌疑人).
 NOT_A_NAME = ("执行", "拘留", "逮捕", "羁押", "决定", "批准", "下列", "上述", "取保", "候审", "立案", "侦查", "犯罪", "嫌疑",
-              "案件", "检察", "公安", "单位")
+              "案件", "检察", "公安", "单位", "陈述", "申辩", "证言", "证据")
 
 
 def as_name(text: str) -> str | None:
@@ -65,7 +65,9 @@ def as_name(text: str) -> str | None:
     if not m:
         return None
     name = strip_name(m.group(0))
-    return name if 2 <= len(name) <= 4 and not any(w in name for w in NOT_A_NAME) else None
+    if not 2 <= len(name) <= 4 or any(w in name for w in NOT_A_NAME) or name in current().all_labels():
+        return None  # a sentence's words, or the next cell's label (性别), are no name
+    return name
 
 
 def as_date(text: str, years: tuple[int, ...] = ()) -> str | None:
@@ -154,6 +156,8 @@ def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tup
     """How a value of field ``name`` is checked, and its kind (for the length of its slot)."""
     if name in vocab.options:
         return as_choice(vocab.choices(name)), "text"
+    if name.endswith("_gender"):
+        return as_choice(["男", "女"]), "text"
     if name.endswith("_on") or name.endswith("_date"):
         return (lambda t: as_date(t, years)), "date"
     table: dict[str, tuple[Callable[[str], Any], str]] = {

@@ -391,3 +391,47 @@ def test_a_reported_case_ends_at_its_case_when_the_comma_is_read_as_a_stop(make_
                          "你（单位）于2018年4月26日报称的汪龙故意伤害案.我局经审查认为没有犯罪事实，根据规定，决定不予立案。",
                          AUTH, "2018年5月7日"])
     assert recognize([page])[0].plain_fields()["case_name"] == "汪龙故意伤害案"
+
+
+def _ruled(page: PageResult, rules: list[tuple[int, int, int, int]]) -> PageResult:
+    import dataclasses
+
+    assert page.ocr is not None
+    return dataclasses.replace(page, ocr=dataclasses.replace(page.ocr, rules=rules))
+
+
+def test_values_bounded_by_the_cell_borders_of_a_ruled_form(make_page: Callable[..., PageResult]) -> None:
+    """A header row of labels over a row of values whose characters run on with no gap
+    (案件名称 | 犯罪嫌疑人 | 起算日期 over 蔡宇帆…案蔡宇帆2016年7月7日): the vertical rules
+    of the table say where each value ends."""
+    rows: list[str | list[tuple[int, str]]] = [
+        AUTH, "取保候审决定书", "青东公（刑）取保字〔2016〕331号",
+        [(300, "案件名称"), (900, "犯罪嫌疑人"), (1300, "起算日期")],
+        [(300, "蔡宇帆掩饰隐瞒犯罪所得案"), (900, "蔡宇帆"), (1300, "2016年7月7日")],
+        "我局正在侦查上述案件，决定对上述犯罪嫌疑人取保候审。", "犯罪嫌疑人应当交纳保证金壹仟元。", AUTH, "2016年7月7日"]
+    page = make_page(1, rows)
+    # the table's rules: top y=400, between the rows y=460, bottom y=530; columns at x=280, 880, 1280, 1900
+    ys, xs = (400, 460, 530), (280, 880, 1280, 1900)
+    rules = [(xs[0], y - 1, xs[-1], y + 1) for y in ys] + [(x - 1, ys[0], x + 1, ys[-1]) for x in xs]
+    f = recognize([_ruled(page, rules)])[0].plain_fields()
+    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
+
+
+def test_label_above_its_value_in_one_ruled_cell(make_page: Callable[..., PageResult]) -> None:
+    rows: list[str | list[tuple[int, str]]] = [
+        AUTH, "拘留证", "青东公（刑）拘字〔2019〕41号", "根据《中华人民共和国刑事诉讼法》第八十二条之规定，兹决定对下列犯罪嫌疑人执行拘留：",
+        [(300, "被拘留人"), (900, "性别"), (1300, "羁押场所")],
+        [(300, "郑晓东"), (900, "男"), (1300, "青川市看守所")], AUTH, "2019年5月6日"]
+    page = make_page(1, rows)
+    ys, xs = (460, 600), (280, 880, 1280, 1900)  # one row of cells, each holding its label above its value
+    rules = [(xs[0], y - 1, xs[-1], y + 1) for y in ys] + [(x - 1, ys[0], x + 1, ys[-1]) for x in xs]
+    f = recognize([_ruled(page, rules)])[0].plain_fields()
+    assert (f["suspect_name"], f["detention_center"]) == ("郑晓东", "青川市看守所")
+
+
+def test_a_reader_value_that_is_no_such_value_gives_way_to_the_printed_label(make_page: Callable[..., PageResult]) -> None:
+    # a header row 报案人姓名 | 性别 | 出生日期: the reader's own words took 性别 (the next cell's label) for the name
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2021〕641号",
+                         [(300, "报案人姓名"), (900, "性别"), (1300, "出生日期")],
+                         [(300, "秦军辉"), (900, "男"), (1300, "1973年10月9日")], "案件来源：报案"])
+    assert recognize([page])[0].plain_fields()["reporter_name"] == "秦军辉"

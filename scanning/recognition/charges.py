@@ -23,6 +23,8 @@ CHARGES = (
     # the victim's side, as case names are often written (幸福里被盗案)
     "被盗", "被抢", "被骗", "被抢劫", "被抢夺", "被诈骗", "被打", "被伤害", "被寻衅滋事",
 )
+#: charges whose name holds a pause mark, longest first
+_WITH_PAUSE = sorted({c for c in CHARGES if "、" in c}, key=len, reverse=True)
 _BY_LEN: dict[int, tuple[str, ...]] = {}
 for _c in set(CHARGES):
     _BY_LEN[len(_c)] = _BY_LEN.get(len(_c), ()) + (_c,)
@@ -38,6 +40,11 @@ def fix_charge(case_name: str) -> str:
     if not case_name.endswith("案") or len(case_name) < 4:
         return case_name
     body = case_name[:-1]
+    # a charge whose name holds 、 read with its 、 lost (掩饰隐瞒犯罪所得): the name as the law writes it
+    for c in _WITH_PAUSE:
+        bare = c.replace("、", "")
+        if body.endswith(bare) and len(body) > len(bare):
+            return body[:-len(bare)] + c + "案"
     lengths = [n for n in sorted(_BY_LEN, reverse=True) if n < len(body)]  # keep one character of who
     if any(body[-n:] in _BY_LEN[n] for n in lengths):  # ends with a charge as read (黄兰艳抢夺)
         return case_name

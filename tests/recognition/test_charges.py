@@ -21,6 +21,9 @@ from scanning.types import PageResult
     ("于杰健抢寺案", "于杰健抢寺案"),  # near 抢劫 and 抢夺: left as read
     ("赵大同案", "赵大同案"),
     ("盗穷", "盗穷"),  # not a case name
+    ("高杰掩饰隐瞒犯罪所得案", "高杰掩饰、隐瞒犯罪所得案"),  # the charge's 、 lost in reading: as the law writes it
+    ("李四生产销售伪劣产品案", "李四生产、销售伪劣产品案"),
+    ("高杰掩饰、隐瞒犯罪所得案", "高杰掩饰、隐瞒犯罪所得案"),
 ])
 def test_fix_charge(read: str, want: str) -> None:
     assert fix_charge(read) == want

@@ -382,7 +382,7 @@ def test_values_under_a_header_row_without_rules_stay_in_their_columns(make_page
                          "我局正在侦查上述案件，决定对上述犯罪嫌疑人取保候审。", "犯罪嫌疑人应当交纳保证金壹仟元。", AUTH,
                          "2016年7月7日"])
     f = recognize([page])[0].plain_fields()
-    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
+    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰、隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
 
 
 
@@ -414,7 +414,7 @@ def test_values_bounded_by_the_cell_borders_of_a_ruled_form(make_page: Callable[
     ys, xs = (400, 460, 530), (280, 880, 1280, 1900)
     rules = [(xs[0], y - 1, xs[-1], y + 1) for y in ys] + [(x - 1, ys[0], x + 1, ys[-1]) for x in xs]
     f = recognize([_ruled(page, rules)])[0].plain_fields()
-    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
+    assert (f["case_name"], f["suspect_name"], f["starts_on"]) == ("蔡宇帆掩饰、隐瞒犯罪所得案", "蔡宇帆", "2016-07-07")
 
 
 def test_label_above_its_value_in_one_ruled_cell(make_page: Callable[..., PageResult]) -> None:

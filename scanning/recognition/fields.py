@@ -153,7 +153,9 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
                 hi = row_start
             fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
             if fv is not None:
-                out["summary"] = S.with_value(fv, clean_text_dates(fv.value))
+                text = _without_labels(fv.value)  # a label row above or below the summary (案情摘要 / 处理意见)
+                if len(text) >= 4:
+                    out["summary"] = S.with_value(fv, clean_text_dates(text))
     if "case_source" not in out:  # the options elsewhere, or in another order: by the field's label
         put(out, "case_source", g.labelled("acceptance_form", "case_source", _ticked_choice(L.current().choices("case_source"))))
     if op_at:
@@ -244,6 +246,21 @@ def _strip_label(value: str, label: str) -> str:
         while k < len(value) and value[k] in label:
             k += 1
     return value[k:] if k and len(value) - k >= 2 else value
+
+
+def _without_labels(text: str) -> str:
+    """``text`` without the known labels it opens or ends with (a summary read between the
+    option rows of a form that prints its labels on rows of their own)."""
+    labels = sorted(L.current().all_labels(), key=len, reverse=True)
+    changed = True
+    while changed:
+        changed = False
+        for lab in labels:
+            if text.startswith(lab) and len(text) > len(lab):
+                text, changed = text[len(lab):].lstrip("：:"), True
+            if text.endswith(lab) and len(text) > len(lab):
+                text, changed = text[:-len(lab)], True
+    return text
 
 
 def _cell_value(flat: Flat, lo: int, hi: int, left_of: int) -> FieldValue | None:

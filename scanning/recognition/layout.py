@@ -238,6 +238,9 @@ class Geometry:
             return None
         left, top, right, bottom = cell
         h = max(lb[3] - lb[1], 1)
+        # a rule broken on a worn or 1-bit scan is missing: the header row's labels bound the column too
+        col_left, col_right = self._column(s, e)
+        left, right = max(left, col_left), min(right, col_right)
 
         def inside(lo_y: float, hi_y: float) -> list[int]:
             return [i for i, b in enumerate(self.boxes) if b is not None and not s <= i < e
@@ -302,6 +305,8 @@ class Geometry:
                     break
                 pos = f[1]
                 s, e = f
+                if t[s:e] != label and t[s:e] in self.vocab.all_labels():
+                    continue  # read one character off ``label``, but exactly another label (被申请人 for 复议申请人)
                 # printed as a label: opening its row or cell (after a rule, a mark or a gap),
                 # and followed by a colon, a rule, an underline or a gap; never inside a longer
                 # word (申请人 in 被申请人：)

@@ -107,7 +107,7 @@ def as_party(text: str) -> str | None:
     if not m:
         return None
     v = strip_name(m.group(0))
-    return v if len(v) >= 2 else None
+    return v if len(v) >= 2 and v not in current().all_labels() else None
 
 
 def as_names(text: str) -> list[str] | None:

@@ -435,3 +435,23 @@ def test_a_reader_value_that_is_no_such_value_gives_way_to_the_printed_label(mak
                          [(300, "报案人姓名"), (900, "性别"), (1300, "出生日期")],
                          [(300, "秦军辉"), (900, "男"), (1300, "1973年10月9日")], "案件来源：报案"])
     assert recognize([page])[0].plain_fields()["reporter_name"] == "秦军辉"
+
+
+def test_a_label_is_never_found_in_another_label_one_character_off(make_page: Callable[..., PageResult]) -> None:
+    # 复议申请人 is one character off 被申请人: the applicant is under 申请人, not under 被申请人
+    page = make_page(1, ["青川市东河区人民政府", "行政复议决定书", "青川东河政复决字〔2017〕975号",
+                         [(300, "申请人"), (900, "性别")], [(300, "毛秀娜"), (900, "男")], "被申请人", "青川市公安局东河区分局",
+                         "申请人不服被申请人作出的行政处罚决定，向本机关申请行政复议。", "本机关决定：",
+                         "维持被申请人作出的上述行政处罚决定。", "青川市东河区人民政府", "2017年5月2日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["applicant"], f["respondent"]) == ("毛秀娜", "青川市公安局东河区分局")
+
+
+def test_a_summary_between_label_rows_is_read_without_them(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2021〕641号", "案件来源",
+                         "□110指令□工作中发现☑报案□投案□移送□扭送□其他", "案情摘要",
+                         "2021年2月17日，报案人秦军辉报称其在青川市历下区幸福里54号发生盗窃一事，请求", "公安机关处理。", "处理意见",
+                         "☑属于本单位管辖的刑事案件，建议及时立案侦查", "□属于本单位管辖的行政案件，建议及时调查处理"])
+    f = recognize([page])[0].plain_fields()
+    assert f["summary"] == "2021年2月17日，报案人秦军辉报称其在青川市历下区幸福里54号发生盗窃一事，请求公安机关处理。"
+    assert (f["case_source"], f["opinion"]) == ("报案", "criminal")

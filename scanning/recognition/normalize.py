@@ -96,13 +96,16 @@ def _hinted_year(digits: list[str], years: Collection[int]) -> int | None:
         it = iter(values)
         return all(int(d) in it for d in str(year))
 
-    def lost(year: int) -> bool:  # 二一六: one numeral of 2016 lost; 二二: both 〇s of 2020; the first kept
+    def lost(year: int) -> bool:  # 二一六: one numeral of 2016 lost; 二二: both 〇s of 2020; 一七: 2017's last two
         want = [int(d) for d in str(year)]
         if len(values) == 3:
             return values[0] == want[0] and any(want[:k] + want[k + 1:] == values for k in range(1, 4))
+        if len(values) != 2:
+            return False
+        if values == want[2:]:  # 一七: the 二〇 of 二〇一七 lost under a seal
+            return True
         zeros = [i for i in range(1, len(want)) if want[i] == 0]
-        return len(values) == 2 and any(values == [d for i, d in enumerate(want) if i not in pair]
-                                        for pair in itertools.combinations(zeros, 2))
+        return any(values == [d for i, d in enumerate(want) if i not in pair] for pair in itertools.combinations(zeros, 2))
 
     found = {y for y in years if inside(y) or lost(y)}
     return found.pop() if len(found) == 1 else None

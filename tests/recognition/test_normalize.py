@@ -66,6 +66,7 @@ def test_a_day_with_a_digit_misread_as_a_mark_is_no_date() -> None:
     ("二二年四月二十一日", [2020], "2020-04-21"),  # both 〇s of 二〇二〇 lost
     ("二一八年五月二十旦", [2018], "2018-05-20"),  # and 日 read 旦
     ("（印）018年8月20日", [2018], "2018-08-20"),  # an Arabic digit lost under the seal
+    ("一七年一月十六日", [2017], "2017-01-16"),  # the 二〇 of 二〇一七 lost under the seal
 ])
 def test_a_damaged_year_is_read_as_its_documents_year(text: str, years: list[int], iso: str) -> None:
     assert [d[2] for d in find_dates(text, years=years)] == [iso]

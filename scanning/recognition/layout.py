@@ -590,8 +590,8 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):
             geometry = geometry or Geometry(pages[0], vocab)
-            if kind == "text":
-                fv = geometry.labelled_text(dtype, name, accept)
+            if kind == "text":  # free text (a summary) runs on over rows; failing that, the cell under its label
+                fv = geometry.labelled_text(dtype, name, accept) or geometry.labelled(dtype, name, accept, strict=True)
             else:
                 fv = geometry.labelled(dtype, name, LABELLED.get(name, accept))
         if fv is not None and fv.value not in ("", None, []):

@@ -130,7 +130,7 @@ def as_choice(options: list[str]) -> Callable[[str], str | None]:
     return accept
 
 
-KIND_MAX = {"name": 8, "names": 40, "case_name": 40, "institution": 26, "date": 18, "int": 6, "text": 60}
+KIND_MAX = {"name": 8, "names": 40, "case_name": 40, "institution": 26, "date": 18, "int": 6, "number": 40, "text": 60}
 
 
 def as_datetime(text: str) -> str | None:
@@ -161,13 +161,13 @@ def accept_for(name: str, vocab: Vocabulary, years: tuple[int, ...] = ()) -> tup
     if name.endswith("_on") or name.endswith("_date"):
         return (lambda t: as_date(t, years)), "date"
     table: dict[str, tuple[Callable[[str], Any], str]] = {
-        "received_at": (as_datetime, "date"), "case_name": (as_case_name, "case_name"), "case_no": (as_case_no, "text"),
+        "received_at": (as_datetime, "date"), "case_name": (as_case_name, "case_name"), "case_no": (as_case_no, "number"),
         "procuratorate": (as_institution(("人民检察院", "检察院")), "institution"),
         "detention_center": (as_institution(("看守所", "拘留所")), "institution"),
         "court": (as_institution(("人民法院", "法院")), "institution"),
-        "suspect_names": (as_names, "names"), "reporter_id_no": (as_id_no, "text"), "party_id_no": (as_id_no, "text"),
+        "suspect_names": (as_names, "names"), "reporter_id_no": (as_id_no, "number"), "party_id_no": (as_id_no, "number"),
         "page_count": (as_int, "int"), "volume_no": (as_int, "int"), "volume_count": (as_int, "int"),
-        "deposit_amount": (as_amount, "text"), "summary": (as_text, "text"), "reason": (as_text, "text"),
+        "deposit_amount": (as_amount, "number"), "summary": (as_text, "text"), "reason": (as_text, "text"),
         "violation": (as_text, "text"), "penalty": (as_text, "text"),
     }
     if name in table:

@@ -455,3 +455,11 @@ def test_a_summary_between_label_rows_is_read_without_them(make_page: Callable[.
     f = recognize([page])[0].plain_fields()
     assert f["summary"] == "2021年2月17日，报案人秦军辉报称其在青川市历下区幸福里54号发生盗窃一事，请求公安机关处理。"
     assert (f["case_source"], f["opinion"]) == ("报案", "criminal")
+
+
+def test_an_identity_number_in_the_cell_under_its_label(make_page: Callable[..., PageResult]) -> None:
+    # a number is no free text: it is read in the cell under its label, not as a paragraph after it
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2021〕641号", [(300, "报案人姓名"), (900, "性别")],
+                         [(300, "秦军辉"), (900, "男")], [(300, "证件种类"), (900, "身份证号码")],
+                         [(300, "居民身份证"), (900, "110105194912310021")], "案件来源：报案"])
+    assert recognize([page])[0].plain_fields()["reporter_id_no"] == "110105194912310021"

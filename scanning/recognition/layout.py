@@ -500,6 +500,11 @@ def _checked(flat: Flat, lo: int, hi: int, accept: Callable[[str], Any], opens: 
         cut = max(t.rfind(c, lo, hi) for c in "。；：")
         if cut >= 0:
             lo = cut + 1
+        row = max((b for b in flat.breaks if lo < b < hi), default=-1)
+        if row >= 0:  # the sentence opens its paragraph (贺斌红诈骗案，经审查…): from its row's start first
+            fv = _checked(flat, row, hi, accept)
+            if fv is not None:
+                return fv
     raw = t[lo:hi]
     v = raw.strip(SEP + "。")
     if not v:

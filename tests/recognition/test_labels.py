@@ -463,3 +463,12 @@ def test_an_identity_number_in_the_cell_under_its_label(make_page: Callable[...,
                          [(300, "秦军辉"), (900, "男")], [(300, "证件种类"), (900, "身份证号码")],
                          [(300, "居民身份证"), (900, "110105194912310021")], "案件来源：报案"])
     assert recognize([page])[0].plain_fields()["reporter_id_no"] == "110105194912310021"
+
+
+def test_a_slot_opening_its_sentence_starts_at_its_row(make_page: Callable[..., PageResult]) -> None:
+    # 贺斌红诈骗案，经审查，符合立案条件: the slot opens the sentence, which opens its paragraph; the
+    # number on the row above is no part of it
+    page = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2016〕928号",
+                         "贺斌红诈骗案，经审查，符合立案条件，根据《中华人民共和国刑事诉讼法", "》第一百一十二条之规定，决定立案侦查。",
+                         AUTH, "二〇一六年六月九日"])
+    assert recognize([page])[0].plain_fields()["case_name"] == "贺斌红诈骗案"

@@ -10,10 +10,11 @@ cell is. So:
    much longer than any character, a few pixels of slant tolerated), and from them the
    rows and columns of the table. Pages without such a grid are left to the normal path.
 2. :func:`read_cells` erases the rules, cuts out every cell that holds ink, trims it to
-   its ink and stacks the cuts one under another on a white sheet with a clear gap
-   between them: one OCR reading (:mod:`scanning.ocr`, layout "block") reads every cell of
-   the page as a block of short lines, and each word read is put back in its cell by where it sits on the
-   sheet, with its box in page coordinates. Cells that hold ink but came back empty
+   its ink and stacks the cuts one under another on a sheet of the page's paper with a
+   clear gap between them (several sheets for an engine that brings a tall image down,
+   see ``MAX_SHEET``): one OCR reading (:mod:`scanning.ocr`, layout "block") a sheet reads
+   its cells as a block of short lines, and each word read is put back in its cell by
+   where it sits on the sheet, with its box in page coordinates. Cells that hold ink but came back empty
    (a lone digit is often dropped) are read once more, enlarged, one line each.
 
 :func:`find_rules` finds every ruling line of a page, table or not (cell borders, rules
@@ -43,6 +44,12 @@ MIN_VRULE = 0.6
 VRULE_COVER = 0.7
 #: Rows and columns narrower than this (pixels at 300 dpi) are the two sides of one thick rule.
 MIN_GAP_300 = 14
+#: Cells are read stacked on sheets at most this many pixels tall when the engine brings a
+#: larger image down to a size of its own (PP-OCR's text detector: 2000 pixels): a page's
+#: cells stacked on one sheet (some 13000 pixels at 200 dpi, 22000 at 300) would come down
+#: to text a few pixels high, of which lone digits, the heads of lines and second lines are
+#: lost. An engine that reads an image at its own size (Tesseract) reads one sheet.
+MAX_SHEET = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,10 +283,14 @@ class _Cut:
     at: int = 0  # top of the cut on the sheet
 
 
-def _stack(page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, scale: float = 1.0) -> Image.Image:
+def _stack(page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, scale: float = 1.0,
+           paper: int = 255) -> Image.Image:
+    """The cuts one under another on a sheet of the page's ``paper`` shade: a cut of grey
+    paper pasted on white would put an edge right against its first character, which a
+    text detector takes for part of the line (the line's head, or the whole line, lost)."""
     width = max(c.ink[2] - c.ink[0] for c in cuts)
     total = sum(c.ink[3] - c.ink[1] for c in cuts) + gap * (len(cuts) + 1)
-    sheet = Image.new("L", (int(width * scale) + 2 * margin, int(total * scale) + 2 * margin), 255)
+    sheet = Image.new("L", (int(width * scale) + 2 * margin, int(total * scale) + 2 * margin), paper)
     y = margin + int(gap * scale)
     for c in cuts:
         x0, y0, x1, y1 = c.ink
@@ -290,6 +301,52 @@ def _stack(page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, scale: flo
         sheet.paste(part, (margin, y))
         y += part.height + int(gap * scale)
     return sheet
+
+
+def _sheet_limit(engine: Engine) -> float:
+    """How tall a sheet ``engine`` reads without bringing it down: ``MAX_SHEET`` for an
+    engine that brings images down (its ``max_side`` if it says, PP-OCR), else no limit."""
+    side = getattr(engine, "max_side", None)
+    if side:
+        return min(float(side), MAX_SHEET)
+    return float(MAX_SHEET) if engine.name == "ppocr" else float("inf")
+
+
+def _sheets(cuts: list[_Cut], gap: int, margin: int, scale: float, limit: float) -> list[list[int]]:
+    """The cuts (indices) split into runs, each making a sheet at most ``limit`` pixels
+    tall (a cut taller than that makes a sheet of its own)."""
+    groups: list[list[int]] = []
+    height = 0.0
+    for i, c in enumerate(cuts):
+        h = (c.ink[3] - c.ink[1] + gap) * scale
+        if groups and height + h <= limit:
+            groups[-1].append(i)
+            height += h
+        else:
+            groups.append([i])
+            height = 2 * margin + gap * scale + h
+    return groups
+
+
+def _read_stacked(engine: Engine, page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, dpi: int,
+                  scale: float = 1.0) -> dict[int, list[Word]]:
+    """The cuts read on stacked sheets (:func:`_stack`), words put back in their cuts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paper = int(np.median(page[::4, ::4]))
+    groups = _sheets(cuts, gap, margin, scale, _sheet_limit(engine))
+
+    def read(group: list[int]) -> dict[int, list[Word]]:
+        part = [cuts[i] for i in group]
+        sheet = _stack(page, part, gap, margin, scale, paper)
+        got = _assign(engine.read(sheet, dpi, "block"), part, margin, scale)
+        return {group[j]: ws for j, ws in got.items()}
+
+    out: dict[int, list[Word]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for got in pool.map(read, groups):
+            out.update(got)
+    return out
 
 
 def _assign(ocr: PageOCR, cuts: list[_Cut], margin: int, scale: float) -> dict[int, list[Word]]:
@@ -344,13 +401,11 @@ def read_cells(
     line_h = int(np.median([c.ink[3] - c.ink[1] for c in cuts]))
     gap = max(line_h, round(0.15 * dpi))
     margin = gap
-    sheet = _stack(clean, cuts, gap, margin)
-    words = _assign(engine.read(sheet, dpi, "block"), cuts, margin, 1.0)
+    words = _read_stacked(engine, clean, cuts, gap, margin, dpi)
     missing = [i for i in range(len(cuts)) if not words.get(i)]
     if missing:  # read again, twice the size, what came back empty
         again = [cuts[i] for i in missing]
-        sheet2 = _stack(clean, again, gap, margin, scale=2.0)
-        more = _assign(engine.read(sheet2, dpi, "block"), again, margin, 2.0)
+        more = _read_stacked(engine, clean, again, gap, margin, dpi, scale=2.0)
         for j, i in enumerate(missing):
             if more.get(j):
                 words[i] = more[j]

@@ -7,6 +7,9 @@ by an imperfect deskew, and pages with no table at all.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -14,7 +17,7 @@ from ecase.intake.pages import ocr_from_json, ocr_to_json
 from scanning.ocr import ocr_image
 from scanning.recognition.catalog import entry_rows
 from scanning.recognition.text import PageText
-from scanning.tables import erase_rules, find_grid, read_table
+from scanning.tables import MAX_SHEET, erase_rules, find_grid, group_positions, read_cells, read_table
 from scanning.types import Cell, PageOCR, PageResult, Word
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -170,3 +173,103 @@ def test_a_number_cell_whose_closing_hao_is_misread(text: str) -> None:
              cell(1, 0, "1", ("1", "1")), cell(1, 1, text), cell(1, 2, "行政复议决定书"), cell(1, 3, "1", ("1", "1"))]
     pt = PageText.from_page(PageResult(index=3, ocr=PageOCR(width=1500, height=300, cells=cells)))
     assert entry_rows([pt])[0]["doc_no"].value == "岱西槐荫政复决字〔2016〕438号"
+
+
+# ------------------------------------------------------------------ cells read on sheets a detector can see
+
+class _BandReader:
+    """A stand-in engine: keeps the sheets it is given and reads every band of ink rows on
+    them as one word (where the band's ink is). It brings images down as PP-OCR does."""
+
+    name = "bands"
+    max_side = 2000
+
+    def __init__(self) -> None:
+        self.sheets: list[Image.Image] = []
+
+    def read(self, image: Image.Image, dpi: int | None = None, layout: str = "page",
+             charset: str | None = None, *, model: str | None = None) -> PageOCR:
+        self.sheets.append(image.copy())
+        ink = np.asarray(image.convert("L")) < 128
+        ocr = PageOCR(width=image.width, height=image.height)
+        for k, (top, bottom) in enumerate(group_positions(np.nonzero(ink.any(axis=1))[0], 8)):
+            cols = np.nonzero(ink[top:bottom + 1].any(axis=0))[0]
+            ocr.words.append(Word("字", (int(cols[0]), top, int(cols[-1]) + 1, bottom + 1), 90.0, k))
+        return ocr
+
+
+def test_cells_are_stacked_on_sheets_no_taller_than_a_detector_reads() -> None:
+    """A page of cells stacked on one sheet is many thousand pixels tall, which PP-OCR's
+    detector brings down to 2000 (text a few pixels high: lone digits, heads of lines and
+    second lines lost). The cells go on several sheets instead, each word back in its cell,
+    the sheets of the page's paper shade (no edge of a grey cut against the first character)."""
+    rows = [[str(k), "受案登记表", f"2019年3月{k}日", str(k)] for k in range(1, 15)]
+    img, ys, xs = draw_table(rows=rows)
+    grid = find_grid(img, dpi=300)
+    assert grid is not None
+    engine = _BandReader()
+    cells = read_cells(img, grid, dpi=300, engine=engine)  # type: ignore[arg-type]
+    assert len(engine.sheets) > 1
+    assert all(s.height <= MAX_SHEET for s in engine.sheets)
+    assert all(s.getpixel((0, 0)) == 250 for s in engine.sheets)  # the page's paper
+    # every cell of the table was read, and its words lie in it
+    assert {(c.row, c.col) for c, _ in cells} == {(r, c) for r in range(len(rows) + 1) for c in range(len(COLS))}
+    for cell, words in cells:
+        x0, y0, x1, y1 = cell.box
+        assert words and all(x0 <= w.box[0] < w.box[2] <= x1 and y0 <= w.box[1] < w.box[3] <= y1 for w in words)
+
+
+CATALOG_200 = [  # a catalog as scanned at 200 dpi: grey paper, lone digits, numbers that wrap
+    ("1", "受案登记表", "泺槐公（刑）受案字[2018]0", "0279号", "2018年03月27日", "1"),
+    ("2", "受案回执", "泺槐公（刑）受案字[2018]0", "0279号", "2018年03月27日", "2"),
+    ("3", "现场照片", "", "", "2018年03月28日", "3"),
+    ("4", "取保候审决定书", "泺槐公（刑）取保字[2018]6", "25号", "2018年04月01日", "4"),
+    ("5", "立案决定书", "泺槐公（刑）立字[2018]846", "号", "2018年03月28日", "5"),
+    ("6", "立案告知书", "泺槐公（刑）立告字[2018]8", "3号", "2018年03月28日", "6"),
+    ("7", "拘留证", "泺槐公（刑）拘字[2018]710", "号", "2018年03月28日", "7"),
+    ("8", "询问笔录", "", "", "2018年03月27日", "8-9"),
+    ("9", "提请批准逮捕书", "泺槐公（刑）提捕字[2018]6", "46号", "2018年03月31日", "10"),
+    ("10", "逮捕证", "泺槐公（刑）捕字[2018]007", "54号", "2018年04月07日", "11"),
+    ("11", "取保候审决定书", "泺槐公（刑）取保字[2018]6", "25号", "2018年04月01日", "12"),
+    ("12", "解除取保候审决定书", "泺槐公（刑）解保字[2018]3", "11号", "2018年09月18日", "13"),
+]
+
+
+@pytest.mark.slow
+def test_a_200_dpi_catalog_read_whole_cell_by_cell() -> None:
+    """Real PP-OCR on a whole page of cells: every lone number, every date from its first
+    digit, both lines of a wrapped document number (all lost on one tall sheet)."""
+    from scanning.ocr import get_engine
+
+    img = Image.new("L", (1653, 2338), 228)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, 28)
+    xs = [170, 248, 577, 1010, 1273, 1405]
+    ys = [276 + 134 * k for k in range(len(CATALOG_200) + 2)]
+    for y in ys:
+        d.rectangle((xs[0], y - 1, xs[-1], y + 1), fill=0)
+    for x in xs:
+        d.rectangle((x - 1, ys[0], x + 1, ys[-1]), fill=0)
+    header = ("序号", "文书名称", "文号", "", "日期", "页次")
+    for r, (seq, title, no1, no2, date, pages) in enumerate([header, *CATALOG_200]):
+        y = ys[r] + 22
+        for c, text in enumerate((seq, title, no1, date, pages)):
+            d.text((xs[c] + 10, y), text, font=f, fill=0)
+        d.text((xs[2] + 10, y + 56), no2, font=f, fill=0)
+    # a scan's specks of dust: a cell's ink reaches from rule to rule, its cut is tall
+    a = np.asarray(img).copy()
+    rng = np.random.default_rng(7)
+    a[rng.integers(0, a.shape[0], 3000), rng.integers(0, a.shape[1], 3000)] = 60
+    img = Image.fromarray(a)
+    grid = find_grid(img, dpi=200)
+    assert grid is not None
+    def bare(text: str | None) -> str:  # digits, dashes and Chinese (a speck read as '.' aside)
+        return re.sub(r"[^0-9\-\u4e00-\u9fff]", "", text or "")
+
+    cells = {(c.row, c.col): bare(c.text) for c, _ in read_cells(img, grid, dpi=200, engine=get_engine("ppocr"))}
+    for r, (seq, title, no1, no2, date, pages) in enumerate(CATALOG_200, 1):
+        assert cells.get((r, 0)) == seq
+        assert cells.get((r, 3)) == bare(date)
+        assert cells.get((r, 4)) == pages
+        if no1:
+            assert cells.get((r, 2)) == bare(no1 + no2)

@@ -304,12 +304,9 @@ def _stack(page: np.ndarray, cuts: list[_Cut], gap: int, margin: int, scale: flo
 
 
 def _sheet_limit(engine: Engine) -> float:
-    """How tall a sheet ``engine`` reads without bringing it down: ``MAX_SHEET`` for an
-    engine that brings images down (its ``max_side`` if it says, PP-OCR), else no limit."""
-    side = getattr(engine, "max_side", None)
-    if side:
-        return min(float(side), MAX_SHEET)
-    return float(MAX_SHEET) if engine.name == "ppocr" else float("inf")
+    """How tall a sheet ``engine`` reads without bringing it down (``Engine.max_side``, at
+    most ``MAX_SHEET``), or no limit for an engine that reads any size."""
+    return min(float(engine.max_side), MAX_SHEET) if engine.max_side else float("inf")
 
 
 def _sheets(cuts: list[_Cut], gap: int, margin: int, scale: float, limit: float) -> list[list[int]]:
@@ -531,19 +528,6 @@ MIN_VRULE_ALONE = 1.0
 VRULE_JOIN = 0.7
 #: Slant tolerated in a rule (degrees): pages are deskewed, but not perfectly.
 MAX_RULE_SLANT_DEG = 1.5
-
-
-def _pool(ink: np.ndarray, f: int) -> np.ndarray:
-    """``ink`` shrunk ``f`` times each way, a pooled pixel set when any of its pixels is
-    (thin rules survive, and holes of less than ``f`` pixels close)."""
-    if f == 1:
-        return ink
-    h, w = (ink.shape[0] // f) * f, (ink.shape[1] // f) * f
-    out = np.zeros((h // f, w // f), bool)
-    for i in range(f):
-        for j in range(f):
-            out |= ink[i:h:f, j:w:f]
-    return out
 
 
 def _segments(mask: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

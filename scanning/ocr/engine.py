@@ -74,6 +74,9 @@ class Engine(abc.ABC):
     #: and the pipeline reads it turned half round as well (engines differ in how sure
     #: they say they are of garbage).
     doubt_below: float = 0.65
+    #: The longest side of an image the engine reads at its own size; a larger one it brings
+    #: down first (PP-OCR's detector), so its text shrinks. None: read at any size (Tesseract).
+    max_side: int | None = None
 
     def __init__(self, options: EngineOptions | None = None) -> None:
         self.options = options or EngineOptions()

@@ -131,6 +131,7 @@ class PpOcrEngine(Engine):
     """PP-OCR det + rec models run on ONNX Runtime (see the module docstring)."""
 
     name = "ppocr"
+    max_side = DET_MAX_SIDE
     #: PP-OCR reads text the wrong way up with a mean confidence around 0.5-0.8 and the
     #: right way up above 0.9: below this the page is read turned as well.
     doubt_below = 0.85

@@ -10,22 +10,15 @@ Characters that are the same in both scripts are left alone.
 
 from __future__ import annotations
 
-import threading
-from functools import lru_cache
-
-_LOCK = threading.Lock()
-_CONVERTER = None
+from functools import cache, lru_cache
+from typing import Any
 
 
-def _converter():  # type: ignore[no-untyped-def]
-    global _CONVERTER
-    if _CONVERTER is None:
-        with _LOCK:
-            if _CONVERTER is None:
-                import opencc
+@cache
+def _converter() -> Any:
+    import opencc
 
-                _CONVERTER = opencc.OpenCC("t2s")
-    return _CONVERTER
+    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=65536)

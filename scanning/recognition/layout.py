@@ -236,7 +236,7 @@ class Geometry:
         cell = self.cell_of(lb)
         if cell is None:
             return None
-        left, top, right, bottom = cell
+        left, _, right, bottom = cell
         h = max(lb[3] - lb[1], 1)
         # a rule broken on a worn or 1-bit scan is missing: the header row's labels bound the column too
         col_left, col_right = self._column(s, e)
@@ -574,23 +574,19 @@ def fill_from_vocabulary(dtype: str, pages: list[PageText], fields: dict[str, Fi
         accept, kind = how
         if name in fields and isinstance(fields[name].value, str) and fields[name].value.startswith(BACK_REFERENCES):
             del fields[name]  # 决定对上述案件立案侦查: the sentence points at a name printed elsewhere
-        if name in fields and vocab.labels(dtype, name) and accept(str(fields[name].value)) is None:
-            # the reader's value is not such a value (性别 for a name): the form's own label, printed as a label
-            geometry = geometry or Geometry(pages[0], vocab)
-            fv = geometry.labelled(dtype, name, LABELLED.get(name, accept), strict=True)
-            if fv is not None and fv.value not in ("", None, []):
-                fields[name] = fv
-            continue
         if name in fields:
-            if dtype in SENTENCE_TYPES and vocab.labels(dtype, name):
-                # a form that prints the field under its label (a grid of 案件名称, 被告知人 …):
-                # the labelled value is the form's own, before any reading of its sentences
+            read_ok = accept(str(fields[name].value)) is not None
+            if vocab.labels(dtype, name) and (not read_ok or dtype in SENTENCE_TYPES):
+                # the field's label printed as a label: where the reader's value is no such value
+                # (性别 for a name), and on a sentence document that prints the field under its label
+                # (a grid of 案件名称, 被告知人 …), the form's own value before any reading of its
+                # sentences, unless the sentence's value passes the field's check and the label's
+                # only a looser one
                 geometry = geometry or Geometry(pages[0], vocab)
                 fv = geometry.labelled(dtype, name, LABELLED.get(name, accept), strict=True)
-                if fv is not None and fv.value not in ("", None, []) and fv.value != fields[name].value:
-                    # unless the sentence's value passes the field's check and the label's only a looser one
-                    if accept(str(fv.value)) is not None or accept(str(fields[name].value)) is None:
-                        fields[name] = fv
+                if fv is not None and fv.value not in ("", None, []) and (
+                        not read_ok or fv.value != fields[name].value and accept(str(fv.value)) is not None):
+                    fields[name] = fv
             continue
         fv = by_phrases(pages, dtype, name, accept, kind, vocab)
         if fv is None and vocab.labels(dtype, name):

@@ -67,7 +67,7 @@ class PageText:
         ocr = page.ocr or PageOCR(width=1, height=1)
         pt = cls(page.index, ocr.width, ocr.height)
         pt.cells = list(ocr.cells)
-        pt.rules = list(getattr(ocr, "rules", None) or [])  # readings stored before rules were kept have none
+        pt.rules = list(ocr.rules)
         words = [w for w in ocr.words if w.text.strip()]
         pt.rows = group_rows(words)
         parts: list[str] = []

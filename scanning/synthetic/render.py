@@ -305,20 +305,22 @@ def render_pages(pages: list[list[tuple[Any, ...]]], style: Style, dpi: int, rng
 
     ``logs``, when given, receives each page's drawn strings (:attr:`Page.log`).
     """
+    def draw(blocks: list[tuple[Any, ...]], style: Style) -> Page:
+        page = Page(style, dpi, rng)
+        for b in blocks:
+            page.block(b)
+        return page
+
     out = []
     for i, blocks in enumerate(pages):
         state = rng.getstate()
-        page, fitted = Page(style, dpi, rng), style
-        for b in blocks:
-            page.block(b)
+        page, fitted = draw(blocks, style), style
         # what ran off the sheet (a long form in a large body size) would be in the truth but
         # on no page: drawn again a point smaller until it fits, as a clerk would print it
         while page.y > page.h - dpi * 5 / 25.4 and fitted.body_pt > 9:
             rng.setstate(state)
             fitted = dataclasses.replace(fitted, body_pt=fitted.body_pt - 1)
-            page = Page(fitted, dpi, rng)
-            for b in blocks:
-                page.block(b)
+            page = draw(blocks, fitted)
         if first_number is not None and style.number_pages:
             page.page_number(first_number + i)
         page.stamp()

@@ -14,3 +14,4 @@ bp.add_url_rule("/api/volumes/<int:volume_id>/scans", "api_upload_to_volume",
                 views.api_upload_to_volume, methods=["POST"])
 bp.add_url_rule("/api/jobs/<int:job_id>", "api_job", views.api_job)
 bp.add_url_rule("/jobs/<int:job_id>", "job", views.job_page)
+bp.add_url_rule("/jobs/<int:job_id>/retry", "retry", views.retry_job, methods=["POST"])

@@ -140,5 +140,47 @@ def _wait(job_id: int, *, quiet: bool) -> None:
         time.sleep(0.5)
 
 
+@click.command("retry")
+@with_appcontext
+@click.argument("job_id", type=int)
+@click.option("--wait", is_flag=True, help="Wait until the job is finished again.")
+@actor_option
+@clean_errors
+def retry(job_id: int, wait: bool, as_user: str | None) -> None:
+    """Process the failed job JOB_ID again (重新处理): its failed pages, or its splitting
+    or recognition that was given up.
+
+    A scan refused as unreadable, and pages that could not be read out of the file, are
+    not processed again (the file is the same). Without --wait the work is queued for the
+    background worker; with --wait it is processed here if no worker runs (embedded
+    mode). Exits with 1 when the job fails again or pages still fail."""
+    from flask import current_app
+
+    from ecase.intake import retry as retrying
+
+    actor = resolve_actor(as_user)
+    if wait and not _worker_running():
+        current_app.config["TASKS_EAGER"] = True
+        from ecase.tasks import celery
+
+        celery.conf.task_always_eager = True
+    with audited(actor, retrying.AUDIT_ACTION, "job", job_id, by_operation=True):
+        done = retrying.retry_job(actor, job_id)
+    pages = f"（{done.pages} 页）" if done.pages else ""
+    click.echo(f"任务 {job_id} 已重新开始处理{pages} / job {job_id} is processed again", err=True)
+    if not wait:
+        return
+    _wait(job_id, quiet=False)
+    job = db.session().get(Job, job_id)
+    assert job is not None
+    if job.state == "failed":
+        click.echo(f"失败 / failed: {job.error}", err=True)
+        sys.exit(1)
+    if job.failed:
+        click.echo(f"仍有 {job.failed} 页失败 / {job.failed} page(s) still failed", err=True)
+        sys.exit(1)
+    click.echo(f"完成：{job.done}/{job.total} 页 / done: {job.done}/{job.total} pages", err=True)
+
+
 #: the area's commands, added to ``ecase`` by ``ecase.areas`` (no app is needed to find them)
-COMMANDS = (ingest,)
+COMMANDS = (ingest, retry)

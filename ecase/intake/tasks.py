@@ -8,7 +8,8 @@
    already done is skipped. The last page to finish queues ``finish_scan``.
 3. ``finish_scan(job_id)`` runs the pipeline's per-scan steps
    (``scanning.pipeline.finish_pages``: table pages read again), puts the scan's pages
-   into the volume as a new version and runs recognition over the volume.
+   into the volume as a new version and runs recognition over the volume (a scan already
+   in it, processed again by ``ecase.intake.retry``, makes a new version read afresh).
 
 The order of the page steps is ``scanning.pipeline``'s alone: these tasks only load
 bytes, call it and store what it answers (``ecase extract`` calls the same functions).
@@ -313,10 +314,35 @@ def finish_scan(job_id: int) -> None:
         s.rollback()  # nothing written: the new version is written in one short transaction
         with db.unit_of_work() as s:
             scans = [s.get(Scan, i) for i in scan_ids]
-            operations.add_scans_to_volume([sc for sc in scans if sc is not None], tables)
+            placed = [sc for sc in scans if sc is not None]
+            if operations.add_scans_to_volume(placed, tables) is None:
+                _read_again(placed, tables)
             s.execute(update(Job).where(Job.id.in_(jobs), Job.state == "recognizing")
                       .values(state="done", finished_at=utcnow())
                       .execution_options(synchronize_session=False))
+
+
+def _read_again(scans: list[Scan], tables: dict[int, PageOCR]) -> None:
+    """The scans' pages are in the volume already (a job processed again after it was done
+    with failed pages, ``ecase.intake.retry``): the pages read since are recognised with
+    the volume's others as a new version, which the version the scans made stays beside."""
+    from ecase.dossiers import operations
+
+    if not scans:
+        return
+    s = db.session()
+    volume = scans[0].volume
+    operations.lock_volume(volume)
+    if volume.current is None:
+        return
+    ids = [vp.page_id for vp in volume.current.pages]
+    by_id = {p.id: p for p in s.scalars(select(Page).where(Page.id.in_(ids)))}
+    for page_id, page_ocr in tables.items():
+        if page_id in by_id:
+            by_id[page_id].ocr = ocr_to_json(page_ocr)
+            by_id[page_id].text = page_ocr.text
+    reason = "重新处理扫描件 " + "、".join(sc.filename for sc in scans)
+    operations.new_version(volume, ids, reason=reason[:200])
 
 
 #: scans of one volume recognised together at most

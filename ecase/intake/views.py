@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ecase import db
 from ecase.access import require
 from ecase.auth import current_actor
 from ecase.dossiers import queries as dossier_queries
-from ecase.errors import InvalidInput, NotFound, scan_text
+from ecase.errors import Conflict, InvalidInput, NotFound, scan_text
 from ecase.intake import operations
 from ecase.models import Job, Page
 from ecase.models.dossiers import VOLUME_KINDS
@@ -113,5 +113,22 @@ def api_job(job_id: int) -> dict[str, Any]:
 
 
 def job_page(job_id: int) -> str:
+    from ecase.intake import retry
+
     job = _get_job(job_id)
-    return render_template("intake/job.html", job=job)
+    return render_template("intake/job.html", job=job, can_retry=retry.may_retry(current_actor(), job))
+
+
+def retry_job(job_id: int) -> Response:
+    """POST 重新处理: the failed job goes back to work (``ecase.intake.retry``); a job that
+    cannot is left as it is and the reason flashed on its page."""
+    from ecase.intake import retry
+
+    try:
+        done = retry.retry_job(current_actor(), job_id)
+    except Conflict as e:
+        flash(str(e), "error")
+    else:
+        pages = f"：{done.pages} 个失败的页面重新排队" if done.pages else ""
+        flash(f"已重新开始处理{pages}。处理结果将显示在本页", "success")
+    return redirect(url_for("intake.job", job_id=job_id))

@@ -224,15 +224,38 @@ class Page:
         underline = opts.get("underline", False)
         if rules == "h":
             self.draw.line((self.x0, self.y, self.x1, self.y), fill="black", width=lw)
-        for row in rows:
-            cells, x = [], float(self.x0)
-            for segs, frac in row:
+        laid: list[tuple[list[Any], float, list[Any] | None]] = []  # each row: cells, height, a cell spanning rows
+        spans: list[tuple[int, list[Any]]] = []
+        span_w = 0.0
+        for r, row in enumerate(rows):
+            if spans and r >= spans[-1][0] + spans[-1][1][3]:
+                span_w = 0.0
+            cells, x, starts = [], float(self.x0) + span_w, None
+            for cell in row:
+                segs, frac = cell[0], cell[1]
                 if isinstance(segs, str):
                     segs = [(segs, "t")]
                 w = width * frac
-                cells.append((x, w, self.lay_rich(segs, w - 2 * pad)))
+                lines = self.lay_rich(segs, w - 2 * pad)
+                if len(cell) > 2 and cell[2].get("span", 1) > 1:
+                    starts = [x, w, lines, cell[2]["span"], 0.0]
+                    spans.append((r, starts))
+                    span_w = w
+                else:
+                    cells.append((x, w, lines))
                 x += w
             h = max(max(len(c[2]) for c in cells), opts.get("min_lines", 1)) * self.line_h + 2 * pad
+            laid.append((cells, h, starts))
+        for r, sp in spans:  # rows beside a spanning cell grow to hold it
+            n = min(sp[3], len(laid) - r)
+            short = len(sp[2]) * self.line_h + 2 * pad - sum(laid[k][1] for k in range(r, r + n))
+            for k in range(r, r + n):
+                laid[k] = (laid[k][0], laid[k][1] + max(0.0, short) / n, laid[k][2])
+        open_span: list[Any] = []
+        for cells, h, starts in laid:
+            if starts:
+                starts[4] = self.y
+                open_span = starts
             for x, w, lines in cells:
                 if rules == "all":
                     self.draw.rectangle((x, self.y, x + w, self.y + h), outline="black", width=lw)
@@ -241,7 +264,25 @@ class Page:
             if rules == "h":
                 self.draw.line((self.x0, self.y + h, self.x1, self.y + h), fill="black", width=lw)
             self.y += h
+            if open_span:
+                open_span[3] -= 1
+                if not open_span[3]:
+                    self._span_cell(open_span, rules == "all", lw, underline)
+                    open_span = []
+        if open_span:
+            self._span_cell(open_span, rules == "all", lw, underline)
         self.body, self.line_h, self.body_px = saved
+
+    def _span_cell(self, span: list[Any], ruled: bool, lw: int, underline: bool) -> None:
+        """A cell spanning the rows drawn since its top, its lines centred in its height
+        (a group label printed top to bottom beside the rows it names)."""
+        x, w, lines, _, top = span
+        if ruled:
+            self.draw.rectangle((x, top, x + w, self.y), outline="black", width=lw)
+        y = top + (self.y - top - len(lines) * self.line_h) / 2
+        for i, runs in enumerate(lines):
+            lx = x + (w - self.line_width(runs)) / 2
+            self.draw_runs(lx, y + i * self.line_h + (self.line_h - self.body_px) / 2, runs, underline)
 
     def b_photo(self, caption: str) -> None:
         w, h = int((self.x1 - self.x0) * 0.8), int((self.y1 - self.y) * 0.55)

@@ -137,7 +137,8 @@ def header_fracs(row: list[tuple[str, Value]], chars: float = 26) -> list[float]
 
 
 def label_frac(label: str) -> float:
-    return min(0.3, (len(label) + 1.6) / 30)
+    """A label cell's width: its longest line (a label printed top to bottom is one character wide)."""
+    return min(0.3, (max(len(ln) for ln in label.split("\n")) + 1.6) / 30)
 
 
 def form(rows: list[list[tuple[str, Value]]], layout: str, *, colon: str = "：", pad: str = "\u3000",

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..documents import LAW, OPINIONS, REVIEW_WORDS, SOURCES, Block, JUDGMENT_WORDS
 from ..style import Damage, article, fmt_amount
-from .common import Ctx, Family, L, T, V, Value, catalog_pages, form, head, line, options, para, restyler, sign
+from .common import Ctx, Family, L, Seg, T, V, Value, catalog_pages, form, head, line, options, para, restyler, sign
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Params:
     catalog_date: str = "arabic"
     catalog_span: str = "dash"
     catalog_rules: str = "all"
+    spaced: int = 0  # labels shorter than this many characters spread to its width (姓　　名)
+    group: bool = False  # a person's rows beside their role printed top to bottom (报/案/人), the name labelled 姓名
+    vertical: tuple[str, ...] = ()  # fields whose label is printed top to bottom in a narrow cell
 
 
 LABELS = {
@@ -60,7 +63,47 @@ def tabled(p: Params) -> bool:
 
 
 def lab(p: Params, key: str) -> str:
-    return p.labels.get(key, LABELS[key])
+    text = p.labels.get(key, LABELS[key])
+    return "\n".join(text) if key in p.vertical else spread(text, p.spaced)
+
+
+def spread(text: str, width: int) -> str:
+    """A label spread to ``width`` characters by even spaces between its characters, the way
+    a template lines its labels up in one column (姓　　名 over 出生日期)."""
+    if len(text) < 2 or len(text) >= width:
+        return text
+    half = round((width - len(text)) * 2 / (len(text) - 1))
+    gap = "\u3000" * (half // 2) + "\u2002" * (half % 2)
+    return gap.join(text)
+
+
+def _name_label(p: Params, role: str) -> str:
+    """The label of a person's name: the role itself, or 姓名 when the role names the group."""
+    return spread("姓名", p.spaced) if p.group and p.layout == "grid" else role
+
+
+def _grouped(blocks: list[Block], p: Params, start: int, count: int, role: str) -> list[Block]:
+    """``count`` rows of a ruled form from ``start`` drawn beside one cell spanning them that
+    prints ``role`` top to bottom (the person the rows describe)."""
+    if not (p.group and p.layout == "grid"):
+        return blocks
+    kind, rows, opts = blocks[0]
+    width = 0.075
+    rows = [list(r) for r in rows]
+    for i in range(start, start + count):
+        rows[i] = [(segs, frac * (1 - width)) for segs, frac in rows[i]]
+    rows[start].insert(0, ([L("\n".join(role))], width, {"span": count}))
+    return [(kind, rows, opts), *blocks[1:]]
+
+
+def _options(ctx: Ctx, p: Params, choices: list[str], chosen: str, sep: str = "  ") -> Value:
+    """Printed options: boxes, the chosen word alone, or ticks in brackets (（√）同意（　）不同意)."""
+    if p.option_how != "paren":
+        return options(choices, chosen, p.option_how, ctx.style.tick, sep=sep)
+    out: list[Seg] = []
+    for i, c in enumerate(choices):
+        out += [T((sep if i else "") + ("（√）" if c == chosen else "（\u3000）")), T(c)]
+    return out
 
 
 def drawer(p: Params) -> Any:
@@ -78,7 +121,7 @@ def _sign(ctx: Ctx, p: Params, d: Any, extra: tuple[str, ...] = ()) -> list[Bloc
 
 
 def _person_rows(ctx: Ctx, p: Params, name_label: str, s: Any) -> list[list[tuple[str, Value]]]:
-    return [[(name_label, s.name), (lab(p, "gender"), s.gender), (lab(p, "birth"), ctx.d(s.birth_date))],
+    return [[(_name_label(p, name_label), s.name), (lab(p, "gender"), s.gender), (lab(p, "birth"), ctx.d(s.birth_date))],
             [(lab(p, "address"), s.address)]]
 
 
@@ -87,11 +130,11 @@ def _person_rows(ctx: Ctx, p: Params, name_label: str, s: Any) -> list[list[tupl
 def acceptance_form(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     r, o1 = facts.reporter, facts.officers[0]
-    src = options(SOURCES, f["case_source"], p.option_how, ctx.style.tick)
+    src = _options(ctx, p, SOURCES, f["case_source"])
     texts = dict(OPINIONS)
-    op = options([t for _, t in OPINIONS], texts[f["opinion"]], p.option_how, ctx.style.tick, sep="\n" if tabled(p) else "  ")
+    op = _options(ctx, p, [t for _, t in OPINIONS], texts[f["opinion"]], sep="\n" if tabled(p) else "  ")
     rows: list[list[tuple[str, Value]]] = [
-        [(lab(p, "reporter"), r.name), (lab(p, "gender"), r.gender), (lab(p, "birth"), ctx.d(r.birth_date, "arabic"))],
+        [(_name_label(p, lab(p, "reporter")), r.name), (lab(p, "gender"), r.gender), (lab(p, "birth"), ctx.d(r.birth_date, "arabic"))],
         [(lab(p, "id_kind"), "居民身份证"), (lab(p, "id_no"), ctx.n(r.id_no))],
         [(lab(p, "address"), r.address)],
         [(lab(p, "officer"), o1), (lab(p, "received_at"), ctx.dtime(facts.reported_at))],
@@ -105,7 +148,7 @@ def acceptance_form(ctx: Ctx, p: Params) -> list[list[Block]]:
     if p.layout == "header":  # 接警人 | 受案时间 | 接报地点 in one header row, the table in a smaller size to fit the page
         rows[3:5] = [rows[3] + rows[4]]
         scale = min(1.0, 12 / ctx.style.body_pt)
-    return [head(ctx) + form(rows, p.layout, colon=p.colon, scale=scale)]
+    return [head(ctx) + _grouped(form(rows, p.layout, colon=p.colon, scale=scale), p, 0, 3, LABELS["reporter"])]
 
 
 def _notice(ctx: Ctx, p: Params, body: list[Any], tail: list[Block], d: Any) -> list[list[Block]]:
@@ -169,7 +212,7 @@ def detention_warrant(ctx: Ctx, p: Params) -> list[list[Block]]:
     art = f"根据{LAW}{article('detention', ctx.style)}之规定，"
     if tabled(p):
         rows = _person_rows(ctx, p, lab(p, "suspect"), s) + [[(lab(p, "detention_center"), f["detention_center"])]]
-        body = head(ctx) + [para(art + "兹决定对下列犯罪嫌疑人执行拘留：")] + form(rows, p.layout)
+        body = head(ctx) + [para(art + "兹决定对下列犯罪嫌疑人执行拘留：")] + _grouped(form(rows, p.layout), p, 0, 2, LABELS["suspect"])
     else:
         body = head(ctx) + [para(art, "兹决定对犯罪嫌疑人", V(s.name), "（性别", V(s.gender), "，出生日期", V(ctx.d(s.birth_date)),
                                  "，住址", V(s.address), "）执行拘留，送", V(f["detention_center"]), "羁押。")]
@@ -236,7 +279,7 @@ def arrest_warrant(ctx: Ctx, p: Params) -> list[list[Block]]:
     if tabled(p):
         rows = _person_rows(ctx, p, lab(p, "suspect"), s) + [[(lab(p, "procuratorate"), f["procuratorate"])],
                                                              [(lab(p, "detention_center"), facts.detention_center)]]
-        body = head(ctx) + [para(art + f"经下列检察院批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的下列犯罪嫌疑人执行逮捕：")] + form(rows, p.layout)
+        body = head(ctx) + [para(art + f"经下列检察院批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的下列犯罪嫌疑人执行逮捕：")] + _grouped(form(rows, p.layout), p, 0, 2, LABELS["suspect"])
     else:
         body = head(ctx) + [para(art, "经", V(f["procuratorate"]), f"批准，兹由{ctx.style.self_ref}对涉嫌{facts.crime}罪的", V(s.name),
                                  f"（性别{s.gender}，出生日期{ctx.d(s.birth_date)}，住址{s.address}）执行逮捕，送", V(facts.detention_center), "羁押。")]
@@ -267,10 +310,10 @@ def admin_penalty_decision(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     pty = facts.party
     assert pty is not None
-    rows: list[list[tuple[str, Value]]] = [[(lab(p, "party"), f["party_name"]), (lab(p, "gender"), pty.gender),
+    rows: list[list[tuple[str, Value]]] = [[(_name_label(p, lab(p, "party")), f["party_name"]), (lab(p, "gender"), pty.gender),
                                             (lab(p, "birth"), ctx.d(pty.birth_date))],
                                            [("身份证件种类及号码", "居民身份证 " + ctx.n(f["party_id_no"]))], [(lab(p, "address"), pty.address)]]
-    blocks = head(ctx) + form(rows, p.layout, colon=p.colon)
+    blocks = head(ctx) + _grouped(form(rows, p.layout, colon=p.colon), p, 0, 3, LABELS["party"])
     blocks += [para("现查明", V(ctx.n(f["violation"])), "。"), para("以上事实有违法行为人陈述和申辩、证人证言等证据证实。"),
                para("根据《中华人民共和国治安管理处罚法》之规定，决定给予", V(f["penalty"]), "的处罚。"),
                para(f"如不服本决定，可以在收到本决定书之日起六十日内向{facts.review_body}申请行政复议或者在六个月内依法向{facts.court}提起行政诉讼。")]
@@ -308,7 +351,7 @@ def admin_judgment(ctx: Ctx, p: Params) -> list[list[Block]]:
 def dossier_cover(ctx: Ctx, p: Params) -> list[list[Block]]:
     f, facts = ctx.f, ctx.facts
     opened, closed = ctx.iso("opened_on"), ctx.iso("closed_on")
-    ret = options(["永久", "长期", "短期"], f["retention"], p.option_how, ctx.style.tick)
+    ret = _options(ctx, p, ["永久", "长期", "短期"], f["retention"])
     vol = ctx.n(f"第{f['volume_no']}卷 共{f['volume_count']}卷")
     rows: list[list[tuple[str, Value]]] = [
         [(lab(p, "case_name"), f["case_name"])], [(lab(p, "case_no"), f["case_no"])], [(lab(p, "unit"), facts.unit)],
@@ -406,6 +449,14 @@ HEADER_TABLE = Params(
     catalog_date="dash", catalog_span="emdash", catalog_rules="all",
 )
 
+NATIONAL_FORM = Params(
+    layout="grid", spaced=4, group=True, vertical=("summary", "opinion", "approval"), option_how="paren",
+    labels={"officer": "接报民警", "case_no": "案件编号", "pages": "页数", "dates": "起止日期", "clerk": "立卷人"},
+    catalog=(("seq", "序号", 0.07), ("author", "责任者", 0.15), ("doc_no", "文号", 0.27), ("title", "题名", 0.22),
+             ("date", "日期", 0.14), ("pages", "页号", 0.08), ("note", "备注", 0.07)),
+    catalog_date="dot", catalog_span="dash",
+)
+
 FAMILIES = [
     Family("classic", "tuned", "the generator's original drawing (documents.py, volume.py)"),
     Family("ruled_grid", "tuned", "ruled label|value cells, labels 宋体 / values 楷体, □/☑ boxes", drawer(RULED_GRID),
@@ -416,4 +467,7 @@ FAMILIES = [
            drawer(RUNNING_TEXT), restyler(value_font="uming", date_style="chinese", sign_date_style="chinese"), _grey),
     Family("header_table", "tuned", "ruled tables, labels in a header row over the values, labels 黑体 / values 明体, 1-bit scans",
            drawer(HEADER_TABLE), restyler(label_font="wqy_zenhei", value_font="uming"), _bitonal),
+    Family("national_form", "tuned", "ruled cells beside a person's role printed top to bottom (报/案/人, rows 姓名 性别 …), "
+           "labels spread to one width, long labels top to bottom, options ticked in brackets （√）",
+           drawer(NATIONAL_FORM), restyler(label_font="noto_serif", value_font="uming")),
 ]

@@ -13,6 +13,11 @@ packages' own pipelines do not give:
   longest lines when ``scanning.pages.orient`` asks.
 - **Recognition** (CTC), lines in batches of ``batch`` sorted by width; a ``charset``
   masks every other class before decoding (a number cell read with digits only).
+- **Columns**: a box much taller than wide on a page of lines is a label printed top to
+  bottom (报/案/人 beside the rows it names, 简/要/案/情 in a narrow cell). The recogniser
+  reads lines only, so the column is cut into its characters by the blank rows between
+  them and each is read alone; the column becomes one word, its characters top to bottom.
+  A page turned a quarter has only tall boxes: nothing is cut there.
 - **Characters**: each character's position is where the recogniser emitted it (its
   CTC columns); the line is cut between neighbouring characters' positions and each
   character's box is the ink inside its part (the part itself where it holds none). A
@@ -101,6 +106,10 @@ LINE_MIN_CONF = 0.3
 #: A Chinese character is about as wide as it is high; a Latin letter or digit about half.
 CJK_WIDTH = 1.0
 LATIN_WIDTH = 0.55
+#: A box this many times taller than wide is a column of characters, when the page's
+#: lines (boxes wider than tall) outnumber such boxes COLUMN_PAGE times.
+COLUMN_RATIO = 1.8
+COLUMN_PAGE = 3
 
 
 def _package_dir(package: str) -> Path | None:
@@ -222,6 +231,14 @@ class PpOcrEngine(Engine):
     def _reading(self, grey: np.ndarray, boxes: list[Box], charset: str | None) -> PageOCR:
         """The lines in ``boxes`` recognised, as a reading of the whole image."""
         ocr = PageOCR(width=grey.shape[1], height=grey.shape[0])
+        tall = [b for b in boxes if b[3] - b[1] >= COLUMN_RATIO * (b[2] - b[0])]
+        wide = sum(1 for b in boxes if b[2] - b[0] > b[3] - b[1])
+        upright = wide >= max(COLUMN_PAGE * len(tall), COLUMN_PAGE)  # a page turned a quarter has only tall lines
+        lines: list[list[Word]] = []
+        if upright:
+            columns = {b: w for b in tall if (w := self._column(grey, b, charset))}
+            boxes = [b for b in boxes if b not in columns]
+            lines += [[w] for w in columns.values()]
         crops = [grey[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
         for box, crop, chars in zip(boxes, crops, self._recognise(crops, charset)):
             words = _words(chars, crop, box)
@@ -230,8 +247,29 @@ class PpOcrEngine(Engine):
             confs = [w.conf for w in words]
             if sum(confs) / len(confs) < LINE_MIN_CONF:
                 continue
+            lines.append(words)
+        if upright:
+            lines = _join_columns(lines, grey)
+        for words in lines:
             add_line(ocr, words)
         return ocr
+
+    def _column(self, grey: np.ndarray, box: Box, charset: str | None) -> Word | None:
+        """A tall box read as a column of characters (see the module docstring): one word,
+        its characters top to bottom; None when a character is not read with confidence."""
+        x0, y0, x1, y1 = box
+        cells = _column_cells(grey[y0:y1, x0:x1])
+        if not cells:
+            return None
+        reads = self._recognise([grey[y0 + a:y0 + b, x0:x1] for a, b in cells], charset)
+        chars = [[c for c in r if c[0].strip()] for r in reads]
+        if any(len(c) != 1 or c[0][2] < LINE_MIN_CONF for c in chars):
+            return None
+        ink = _ink(grey[y0:y1, x0:x1])
+        cols = np.flatnonzero(ink.any(axis=0)) if ink is not None else np.array([])
+        left, right = (x0 + int(cols[0]), x0 + int(cols[-1]) + 1) if cols.size else (x0, x1)
+        return Word("".join(c[0][0] for c in chars), (left, y0 + cells[0][0], right, y0 + cells[-1][1]),
+                    round(sum(c[0][2] for c in chars) / len(chars), 4))
 
     # -- models ---------------------------------------------------------------------
     def _load(self) -> None:
@@ -402,6 +440,116 @@ def _band(ink: np.ndarray) -> tuple[int, int]:
             start = r
         prev = r
     return best
+
+
+def _cjk(text: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _join_columns(lines: list[list[Word]], grey: np.ndarray) -> list[list[Word]]:
+    """Columns of characters the detector cut in parts (报案 over 人) or into a box per
+    character (犯/罪/嫌/疑/人 beside a table's rows) joined into one word each, a line of
+    its own. A part is a column read whole, or a Chinese character standing alone on its
+    line; parts join when stacked (as wide, overlapping, a character's height apart or
+    less) with no rule between them (the next cell's label). Three characters or more,
+    or a column read whole and more, make a column."""
+    parts: list[tuple[int, int]] = []
+    for li, ws in enumerate(lines):
+        for wi, w in enumerate(ws):
+            x0, y0, x1, y1 = w.box
+            size = _size(w)
+            if not _cjk(w.text) or (len(w.text) > 1 and y1 - y0 < COLUMN_RATIO * size):
+                continue
+            # alone on its line: the next character's middle further than a character and a
+            # half (a cell border beside it may be inked into its box: middles, not edges)
+            near = [o for o in (ws[wi - 1] if wi else None, ws[wi + 1] if wi + 1 < len(ws) else None)
+                    if o is not None and abs((o.box[0] + o.box[2]) - (x0 + x1)) / 2 < 1.6 * size]
+            if not near:
+                parts.append((li, wi))
+    parts.sort(key=lambda p: lines[p[0]][p[1]].box[1])
+    taken: set[tuple[int, int]] = set()
+    joined: list[Word] = []
+    for p in parts:
+        if p in taken:
+            continue
+        chain = [p]
+        while True:
+            top = lines[chain[-1][0]][chain[-1][1]].box
+            size = max(_size(w) for w in (lines[li][wi] for li, wi in chain))
+            below = [q for q in parts if q not in taken and q not in chain and _stacks(top, lines[q[0]][q[1]].box, size, grey)]
+            if not below:
+                break
+            chain.append(min(below, key=lambda q: lines[q[0]][q[1]].box[1]))
+        words = [lines[li][wi] for li, wi in chain]
+        chars = sum(len(w.text) for w in words)
+        if len(chain) < 2 or (chars < 3 and all(len(w.text) == 1 for w in words)):
+            continue
+        taken.update(chain)
+        joined.append(Word("".join(w.text for w in words),
+                           (min(w.box[0] for w in words), words[0].box[1], max(w.box[2] for w in words), words[-1].box[3]),
+                           round(sum(w.conf * len(w.text) for w in words) / chars, 4)))
+    if not joined:
+        return lines
+    out = [[w for wi, w in enumerate(ws) if (li, wi) not in taken] for li, ws in enumerate(lines)]
+    return [ws for ws in out if ws] + [[w] for w in joined]
+
+
+def _size(w: Word) -> int:
+    """A character's size in ``w``: a column's width, a character's smaller side (a rule
+    beside it may be inked into its box's width)."""
+    x0, y0, x1, y1 = w.box
+    return max(1, x1 - x0 if len(w.text) > 1 else min(x1 - x0, y1 - y0))
+
+
+def _stacks(upper: Box, lower: Box, size: int, grey: np.ndarray) -> bool:
+    """Whether ``lower`` is the next character of a column whose last is ``upper``."""
+    width = min(lower[2] - lower[0], lower[3] - lower[1])
+    if not 0.6 * size <= width <= 1.5 * size:
+        return False
+    overlap = min(upper[2], lower[2]) - max(upper[0], lower[0])
+    gap = lower[1] - upper[3]
+    if overlap < 0.6 * min(size, width) or not -0.2 * size <= gap <= 2.5 * size:
+        return False
+    strip = grey[max(0, upper[3] - 2):lower[1] + 2, max(upper[0], lower[0]):min(upper[2], lower[2])]
+    if _rule_across(strip):
+        return False
+    # a label spread down its cell has blank paper between its characters; anything else
+    # between two characters far apart is other text
+    return gap <= 1.2 * size or not strip.size or bool((strip[2:-2] < 128).mean() < 0.02)
+
+
+def _rule_across(strip: np.ndarray) -> bool:
+    """Whether a row of ``strip`` is inked nearly all across (a horizontal rule)."""
+    if strip.size == 0:
+        return False
+    return bool(((strip < 128).mean(axis=1) > 0.7).any())
+
+
+def _column_cells(crop: np.ndarray) -> list[tuple[int, int]] | None:
+    """The rows of each character of a column (top, bottom in ``crop``), a square about each
+    character's ink; None unless it holds two or more. Runs of inked rows are joined while
+    they stay within a character's height (二 and 简 have blank rows inside)."""
+    ink = _ink(crop)
+    if ink is None:
+        return None
+    cols = np.flatnonzero(ink.any(axis=0))
+    size = int(cols[-1] - cols[0] + 1)
+    runs: list[list[int]] = []
+    start = None
+    profile = ink.any(axis=1).tolist()
+    for y, inked in enumerate([*profile, False]):
+        if inked and start is None:
+            start = y
+        elif not inked and start is not None:
+            if runs and y - runs[-1][0] <= 1.15 * size:
+                runs[-1][1] = y
+            else:
+                runs.append([start, y])
+            start = None
+    if len(runs) < 2 or any(b - a > 1.4 * size for a, b in runs):
+        return None
+    half = 0.6 * size
+    return [(max(0, int((a + b) / 2 - half)), min(crop.shape[0], math.ceil((a + b) / 2 + half))) for a, b in runs]
 
 
 def _words(chars: list[tuple[str, float, float]], crop: np.ndarray, box: Box) -> list[Word]:

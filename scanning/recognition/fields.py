@@ -28,6 +28,26 @@ OPINIONS = [("criminal", "属于本单位管辖的刑事案件"), ("administrati
 EMPTY_BOX = set("口□0OoQ〇()（）[]DU")
 
 
+def bracket_tick(text: str, at: int, lo: int = 0) -> bool | None:
+    """Whether the option at ``at`` is ticked when it follows brackets (（√）同意 （　）不同意):
+    a mark inside them ticks it, brackets with nothing inside leave it empty. None when no
+    brackets precede it (its mark is a box or a tick, read the usual way)."""
+    if at - 1 < lo or text[at - 1] not in ")）]】":
+        return None
+    for j in range(at - 2, max(lo, at - 4) - 1, -1):
+        if text[j] in "(（[【":
+            return bool(text[j + 1:at - 1].strip())
+    return None
+
+
+def unticked(text: str, at: int, lo: int = 0) -> bool:
+    """Whether the option at ``at`` is printed after an empty box or empty brackets."""
+    b = bracket_tick(text, at, lo)
+    if b is not None:
+        return not b
+    return at - 1 >= lo and text[at - 1] in EMPTY_BOX
+
+
 def common(pages: list[PageText], date_field: str | None, anchors: tuple[str, ...] = ()) -> Fields:
     out: Fields = {}
     first = pages[0]
@@ -151,7 +171,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             row_start = max((b for b in flat.breaks if b <= op_at[0]), default=None)
             if row_start is not None and lo < row_start < hi:
                 hi = row_start
-            fv = _cell_value(flat, lo, hi, left_of=src_at[0] - 1)
+            # the value column starts right of the summary's own label, else where the options' column does
+            fv = _cell_value(flat, lo, hi, left_of=s0[1] - 1 if s0 else src_at[0] - 1, right_of_it=bool(s0))
             if fv is not None:
                 text = _without_labels(fv.value)  # a label row above or below the summary (案情摘要 / 处理意见)
                 if len(text) >= 4:
@@ -191,7 +212,8 @@ def _opinion_by_label(g: L.Geometry) -> FieldValue | None:
             continue
         idx = g.cell_right(*f)
         text = "".join(g.pt.text[i] for i in idx)
-        # options, each opened by its box: split before every box mark or tick
+        # options, each opened by its box: split before every box mark or tick (brackets as boxes)
+        text = re.sub(r"[（(][^（()）]{1,2}[）)]", "☑", re.sub(r"[（(]\s*[）)]", "□", text))
         parts = [p for p in re.split(r"(?=[□口☑☒■√✓✔])", text) if p]
         marked = [p for p in parts if p[0] in "□口☑☒■√✓✔"]
         if marked:
@@ -215,7 +237,7 @@ def _ticked_choice(options: list[str]) -> Callable[[str], str | None]:
         found = sorted((text.find(o), o) for o in options if o in text)
         if len(found) == 1:
             return found[0][1]
-        ticked = [o for i, o in found if i > 0 and text[i - 1] not in EMPTY_BOX]
+        ticked = [o for i, o in found if i > 0 and not unticked(text, i)]
         return ticked[0] if len(ticked) == 1 else None
     return accept
 
@@ -263,12 +285,16 @@ def _without_labels(text: str) -> str:
     return text
 
 
-def _cell_value(flat: Flat, lo: int, hi: int, left_of: int) -> FieldValue | None:
+def _cell_value(flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = False) -> FieldValue | None:
     """Text of a table cell spanning rows: characters of the label column (left of the
-    value column, whose left edge is the word at ``left_of``) are dropped."""
+    value column, whose left edge is the word at ``left_of``, or its right edge with
+    ``right_of_it``: the label's last character) are dropped."""
     pt = flat.pt
-    ref = pt.char_word[flat.span(left_of, left_of + 1)[0]] if 0 <= left_of < len(flat.back) else -1
-    x_left = pt.words[ref].box[0] if ref >= 0 else None
+    at = flat.span(left_of, left_of + 1)[0] if 0 <= left_of < len(flat.back) else -1
+    x_left = None
+    if at >= 0 and pt.char_word[at] >= 0:
+        box = L.char_boxes(pt)[at] if right_of_it else pt.words[pt.char_word[at]].box
+        x_left = (box[2] - 1 if right_of_it else box[0]) if box else None
     keep: list[int] = []
     for i in range(lo, hi):
         w = pt.char_word[flat.back[i]]
@@ -315,6 +341,12 @@ def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -
     ticked = []
     prev_end = lo
     for s, e, opt in found:
+        bracket = bracket_tick(t, s, prev_end)
+        if bracket is not None:  # （√）报案 among （　）投案
+            if bracket:
+                ticked.append((s, e, opt))
+            prev_end = e
+            continue
         mark = t[s - 1] if s - 1 >= prev_end and s > 0 else ""
         if mark not in EMPTY_BOX and s - 2 >= prev_end and t[s - 2] in EMPTY_BOX:
             mark = t[s - 2]  # a stray character between the box and its label (a label's wrapped end: 口源其他)

@@ -17,7 +17,7 @@ from scanning.types import FieldValue
 from . import layout as L
 from . import slots as S
 from .classify import TITLES
-from .fields import EMPTY_BOX, Fields, common, put
+from .fields import Fields, common, put, unticked
 from .normalize import clean_text_dates, find_dates, id_checksum_ok, normalize_case_no
 from .text import Flat, PageText
 
@@ -279,7 +279,7 @@ def _retention() -> Callable[[str], str | None]:
 def _ticked_text(text: str, options: list[str]) -> str | None:
     """The one option of ``text`` whose box is not an empty box (□ however OCR read it)."""
     found = sorted((text.find(o), o) for o in options if o in text)
-    ticked = [o for i, o in found if i == 0 or text[i - 1] not in EMPTY_BOX]
+    ticked = [o for i, o in found if i == 0 or not unticked(text, i)]
     return ticked[0] if len(ticked) == 1 else None
 
 

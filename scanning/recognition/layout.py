@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from scanning.types import Box, FieldValue
 
 from .labels import Phrase, Vocabulary, current
-from .text import Flat, PageText
+from .text import Flat, PageText, is_column
 from .values import (BACK_REFERENCES, CJK, KIND_MAX, LABELLED, NAME_LEADS, SEP, accept_for, as_case_name, as_case_no,
                      as_choice, as_date, as_institution, as_int, as_name, as_names, as_party, strip_name)
 
@@ -37,12 +37,15 @@ __all__ = ["BACK_REFERENCES", "CJK", "NAME_LEADS", "SEP", "Geometry", "as_case_n
            "find_label", "phrase_value", "strip_name"]
 
 RULE = "|"
+#: the label of a person's name under their role (报案人 | 姓名 …)
+NAME_LABEL = "姓名"
 UNDERLINE = "_＿"
 
 
 def char_boxes(pt: PageText) -> list[Box | None]:
     """A box for every character of ``pt.text``: its word's box cut evenly among the word's
-    characters (Tesseract's chi_sim words are one character; a PP-OCR word is a line)."""
+    characters (Tesseract's chi_sim words are one character; a PP-OCR word is a line), top
+    to bottom for a column (a label printed top to bottom)."""
     out: list[Box | None] = [None] * len(pt.text)
     i = 0
     while i < len(pt.text):
@@ -55,8 +58,12 @@ def char_boxes(pt: PageText) -> list[Box | None]:
             j += 1
         x0, y0, x1, y1 = pt.words[w].box
         n = j - i
+        column = is_column(pt.words[w])
         for k in range(n):
-            out[i + k] = (round(x0 + (x1 - x0) * k / n), y0, round(x0 + (x1 - x0) * (k + 1) / n), y1)
+            if column:
+                out[i + k] = (x0, round(y0 + (y1 - y0) * k / n), x1, round(y0 + (y1 - y0) * (k + 1) / n))
+            else:
+                out[i + k] = (round(x0 + (x1 - x0) * k / n), y0, round(x0 + (x1 - x0) * (k + 1) / n), y1)
         i = j
     return out
 
@@ -146,6 +153,10 @@ class Geometry:
         x0, y0, x1, y1 = _union(lb)
         h = max(y1 - y0, 1)
         cy = (y0 + y1) / 2
+        reach = 0.6 * h  # how far above or below its middle a value beside the label lies
+        if y1 - y0 >= 1.8 * (x1 - x0) and e - s > 1:  # a label top to bottom: the value lies beside all of it
+            h = max(x1 - x0, 1)
+            reach = (y1 - y0) / 2 + 0.3 * h
         # what OCR read after the label on its row (whatever its boxes say: a word's box may
         # span its neighbours), and what lies right of it at its height on other rows
         row_end = self.pt.text.find("\n", e)
@@ -153,7 +164,7 @@ class Geometry:
         for i, b in enumerate(self.boxes):
             if b is None or s <= i < e:
                 continue
-            if b[0] >= x1 - 0.3 * h and abs((b[1] + b[3]) / 2 - cy) <= 0.6 * max(h, b[3] - b[1]):
+            if b[0] >= x1 - 0.3 * h and abs((b[1] + b[3]) / 2 - cy) <= max(reach, 0.6 * (b[3] - b[1])):
                 cand.add(i)
         return self._walk(self._reading_order(sorted(cand)), h, own)
 
@@ -331,6 +342,11 @@ class Geometry:
             places = places[:self._in_text]
         for s, e, label in places:
             idx = self.right_of(s, e, own=label)
+            if not idx and name.endswith("_name"):
+                # the role names a group of rows (犯罪嫌疑人 beside 姓名 性别 …): the name is its 姓名's
+                sub = self._name_row(s, e)
+                if sub:
+                    idx = self.right_of(*sub, own=NAME_LABEL)
             if not idx:
                 if self._anything_right(s, e):
                     continue  # the value was blank, or the next label follows: not the cell below
@@ -349,6 +365,26 @@ class Geometry:
             if value is not None:
                 return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None
+
+    def _name_row(self, s: int, e: int) -> tuple[int, int] | None:
+        """The 姓名 label that comes first right of a person's role printed as a label (报案人,
+        犯罪嫌疑人 in a cell beside the person's rows, or across a header row): where the
+        person's name is printed under their role."""
+        lb = [b for i in range(s, e) if (b := self.boxes[i]) is not None]
+        if not lb:
+            return None
+        x0, y0, x1, y1 = _union(lb)
+        size = min(x1 - x0, y1 - y0) if e - s > 1 else y1 - y0
+        best: tuple[float, tuple[int, int]] | None = None
+        at = self.pt.text.find(NAME_LABEL)
+        while at >= 0:
+            b = _union([bx for i in range(at, at + len(NAME_LABEL)) if (bx := self.boxes[i]) is not None] or [(0, 0, 0, 0)])
+            cy = (b[1] + b[3]) / 2
+            if b[0] >= x1 - 0.3 * size and y0 - 0.6 * size <= cy <= y1 + 0.6 * size and b[0] - x1 < 8 * size:
+                if best is None or b[0] < best[0]:
+                    best = (b[0], (at, at + len(NAME_LABEL)))
+            at = self.pt.text.find(NAME_LABEL, at + 1)
+        return best[1] if best else None
 
     def _slot_of(self, dtype: str, name: str, text: str, accept: Callable[[str], Any]) -> Any:
         """``accept`` of a label's value; when the value is one of the field's phrases with

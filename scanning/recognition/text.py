@@ -135,24 +135,44 @@ def _strip_newlines(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in back), back
 
 
+def is_column(w: Word) -> bool:
+    """Whether ``w`` is a label printed top to bottom (简/要/案/情): its characters one under
+    another, the box several characters tall and one wide."""
+    x0, y0, x1, y1 = w.box
+    return len(w.text) > 1 and y1 - y0 >= 1.8 * (x1 - x0) * min(len(w.text), 2) / 2
+
+
+def _place(w: Word) -> Box:
+    """Where a word sits for the rows: its box, or the box of its first character when it is
+    a column (a column's label opens the row of its first character, which its value
+    beside it, set from the top of its cell, shares)."""
+    if is_column(w):
+        x0, y0, x1, _ = w.box
+        return (x0, y0, x1, y0 + (x1 - x0))
+    return w.box
+
+
 def group_rows(words: list[Word]) -> list[Row]:
     """Group words into rows by vertical position, rows top to bottom, words left to right.
 
     Full-size words form the rows (a word joins a row whose median centre lies within
     half its median height); punctuation and other small marks are then attached to the
-    row nearest their centre, so a comma never becomes a row of its own.
+    row nearest their centre, so a comma never becomes a row of its own. A column (a label
+    printed top to bottom) joins the row of its first character.
     """
     if not words:
         return []
-    heights = sorted(w.box[3] - w.box[1] for w in words)
+    place = {id(w): _place(w) for w in words}
+    heights = sorted(place[id(w)][3] - place[id(w)][1] for w in words)
     typical = heights[len(heights) // 2] or 1
-    big = [w for w in words if (w.box[3] - w.box[1]) >= 0.55 * typical]
-    small = [w for w in words if (w.box[3] - w.box[1]) < 0.55 * typical]
+    big = [w for w in words if (place[id(w)][3] - place[id(w)][1]) >= 0.55 * typical]
+    small = [w for w in words if (place[id(w)][3] - place[id(w)][1]) < 0.55 * typical]
     rows: list[list[Word]] = []
     centre: list[float] = []
     height: list[float] = []
-    for w in sorted(big, key=lambda w: ((w.box[1] + w.box[3]) / 2, w.box[0])):
-        cy, h = (w.box[1] + w.box[3]) / 2, w.box[3] - w.box[1]
+    for w in sorted(big, key=lambda w: ((place[id(w)][1] + place[id(w)][3]) / 2, w.box[0])):
+        box = place[id(w)]
+        cy, h = (box[1] + box[3]) / 2, box[3] - box[1]
         best = None
         for k in range(len(rows)):
             if abs(cy - centre[k]) <= 0.45 * min(max(h, 1), height[k]) * 1.2:
@@ -163,8 +183,8 @@ def group_rows(words: list[Word]) -> list[Row]:
             height.append(float(h))
         else:
             rows[best].append(w)
-            cs = sorted((x.box[1] + x.box[3]) / 2 for x in rows[best])
-            hs = sorted(x.box[3] - x.box[1] for x in rows[best])
+            cs = sorted((place[id(x)][1] + place[id(x)][3]) / 2 for x in rows[best])
+            hs = sorted(place[id(x)][3] - place[id(x)][1] for x in rows[best])
             centre[best], height[best] = cs[len(cs) // 2], float(hs[len(hs) // 2])
     for w in small:
         cy = (w.box[1] + w.box[3]) / 2
@@ -179,7 +199,8 @@ def group_rows(words: list[Word]) -> list[Row]:
     out = []
     for r in rows:
         r.sort(key=lambda w: w.box[0])
-        out.append(Row(r, (min(w.box[0] for w in r), min(w.box[1] for w in r), max(w.box[2] for w in r), max(w.box[3] for w in r))))
+        boxes = [place[id(w)] for w in r]
+        out.append(Row(r, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))))
     out.sort(key=lambda r: (r.box[1] + r.box[3]) / 2)
     return out
 

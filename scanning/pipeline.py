@@ -54,6 +54,7 @@ from PIL import Image
 
 from scanning import sandbox
 from scanning.errors import DamagedPageError, InputFileError, ScanError
+from scanning.marks import read_ticks
 from scanning.ocr import Engine, engine_of, get_engine
 from scanning.pages import encode, is_blank, load_page, ocr_input, small_grey, suppress_red, text_axis_and_skew
 from scanning.pages.orient import orient_and_read
@@ -178,6 +179,8 @@ def _process(
     ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)
     # The page's ruling lines, on the very pixels the words were read from (same frame).
     ocr.rules = find_rules(ocr_src, out_dpi)
+    # Ticks the recogniser lost, inside options' brackets and boxes it read as empty (scanning.marks).
+    ocr = read_ticks(ocr_src, ocr)
     ocr = paper_number(upright, ocr, engine)
     rotation = (exif_turn + turn) % 360
     result = PageResult(index=index, rotation=rotation, skew_deg=skew, dpi=out_dpi, ocr=ocr)

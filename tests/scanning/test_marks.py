@@ -1,0 +1,77 @@
+"""Ticks OCR did not read (scanning.marks): a stroke inside empty brackets or an empty box."""
+
+from __future__ import annotations
+
+import random
+
+from PIL import Image, ImageDraw, ImageFont
+
+from scanning.marks import read_ticks
+from scanning.ocr.lines import add_line
+from scanning.types import PageOCR, Word
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+SIZE = 60
+
+
+def _options(marks: dict[str, str], *, noise: bool = False) -> tuple[Image.Image, PageOCR]:
+    """A line of options （mark）word …, drawn, and the reading of it with every mark lost
+    (the brackets read, nothing between them)."""
+    img = Image.new("L", (1400, 200), 255)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, SIZE)
+    words: list[Word] = []
+    x = 40
+    for word, mark in marks.items():
+        for ch in "（", "）":
+            w = int(f.getlength(ch))
+            d.text((x, 60), ch, font=f, fill=0)
+            words.append(Word(ch, (x + w // 3 if ch == "（" else x, 70, x + w if ch == "（" else x + 2 * w // 3, 130), 0.9))
+            if ch == "（":
+                if mark == "tick":  # a pen's tick, as wide as a character
+                    d.line((x + w + 8, 100, x + w + 22, 120), fill=0, width=5)
+                    d.line((x + w + 22, 120, x + w + 50, 72), fill=0, width=5)
+                x += w + SIZE
+            else:
+                x += w
+        for ch in word:
+            d.text((x, 60), ch, font=f, fill=0)
+            words.append(Word(ch, (x, 70, x + SIZE, 130), 0.9))
+            x += SIZE + 4
+        x += 30
+    if noise:
+        rng = random.Random(3)
+        for _ in range(400):
+            px, py = rng.randrange(1400), rng.randrange(200)
+            d.point((px, py), fill=0)
+    ocr = PageOCR(img.width, img.height)
+    add_line(ocr, words)
+    return img, ocr
+
+
+def _text(ocr: PageOCR) -> str:
+    return "".join(line.text for line in ocr.lines)
+
+
+def test_a_tick_between_brackets_is_put_back() -> None:
+    img, ocr = _options({"报案": "", "投案": "tick", "扭送": ""})
+    assert _text(ocr) == "（）报案（）投案（）扭送"
+    assert _text(read_ticks(img, ocr)) == "（）报案（√）投案（）扭送"
+
+
+def test_specks_are_no_tick() -> None:
+    img, ocr = _options({"报案": "", "投案": ""}, noise=True)
+    assert read_ticks(img, ocr) is ocr
+
+
+def test_an_empty_box_holding_a_stroke_is_ticked() -> None:
+    img = Image.new("L", (400, 200), 255)
+    d = ImageDraw.Draw(img)
+    d.rectangle((40, 60, 100, 120), outline=0, width=4)  # □ with a tick in it
+    d.line((52, 92, 66, 108), fill=0, width=5)
+    d.line((66, 108, 92, 68), fill=0, width=5)
+    d.rectangle((200, 60, 260, 120), outline=0, width=4)  # □ left empty
+    ocr = PageOCR(img.width, img.height)
+    add_line(ocr, [Word("□", (40, 60, 101, 121), 0.9), Word("是", (110, 60, 170, 120), 0.9),
+                   Word("□", (200, 60, 261, 121), 0.9), Word("否", (270, 60, 330, 120), 0.9)])
+    assert _text(read_ticks(img, ocr)) == "☑是□否"

@@ -17,9 +17,9 @@ Box = tuple[int, int, int, int]
 #: Changes whenever PageOCR's fields, or what a page's reading holds, change: caches of
 #: pickled readings key on it (3: unread blocks read again, scanning.unread; 4: junk words
 #: over them dropped; 5: no word read twice; 6: confidences 0..1, the engine's name and
-#: version recorded; 7: the page's ruling lines, ``rules``). Caches key on the engine's name
-#: and version as well.
-OCR_FORMAT = 7
+#: version recorded; 7: the page's ruling lines, ``rules``; 8: labels printed top to bottom
+#: read as one word, a column, by PP-OCR). Caches key on the engine's name and version as well.
+OCR_FORMAT = 8
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,8 +88,8 @@ def _addressee(flat: Flat) -> FieldValue | None:
             break
     seg = flat.text[lo:hi].rstrip("：:，, .。·")  # the colon read as a full stop (李娜.)
     m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
-    if not m:
-        return None
+    if not m or any(m.group(1).startswith(lab) for lab in L.current().all_labels()):
+        return None  # nothing, or a labelled row of a table above the sentence (案件名称 …): not the addressee
     return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
 
 

@@ -240,9 +240,9 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
         if m and picked:
             i = flat.text.find(picked, max(0, m.start() - 2))
             out["retention"] = flat.value(picked, i, i + len(picked))
-    if "retention" not in out:
+    if "retention" not in out:  # the chosen word printed alone; among printed options none is ticked visibly
         m = re.search(r"(永久|长期|短期)", flat.text)
-        if m:
+        if m and len(set(re.findall(r"永久|长期|短期", flat.text))) == 1:
             out["retention"] = flat.value(m.group(1), m.start(1), m.end(1))
     pc = L.by_phrases([pt], "dossier_cover", "page_count", _count, "int")
     put(out, "page_count", pc or g.labelled("dossier_cover", "page_count", _count))

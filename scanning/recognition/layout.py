@@ -321,11 +321,17 @@ class Geometry:
                 # printed as a label: opening its row or cell (after a rule, a mark or a gap),
                 # and followed by a colon, a rule, an underline or a gap; never inside a longer
                 # word (申请人 in 被申请人：)
-                pre = s == 0 or t[s - 1] in "\n" + SEP or self._gap(s - 1, s)
+                pre = s == 0 or t[s - 1] in "\n" + SEP or self._gap(s - 1, s) or self._rule_read(s - 1)
                 post = e >= len(t) or t[e] in "\n" + SEP or self._gap(e - 1, e)
                 (as_label if pre and post else in_text).append((s, e, label))
         self._in_text = len(as_label)
         return as_label + in_text
+
+    def _rule_read(self, i: int) -> bool:
+        """Whether character ``i`` is a cell border read as a stroke (1, l, I, |): a mark
+        much thinner than it is high."""
+        b = self.boxes[i]
+        return self.pt.text[i] in "1lI|｜丨" and b is not None and (b[2] - b[0]) < 0.3 * (b[3] - b[1])
 
     def _gap(self, i: int, j: int) -> bool:
         """Whether a blank wider than most of a character separates characters ``i`` and ``j``."""
@@ -342,7 +348,7 @@ class Geometry:
             places = places[:self._in_text]
         for s, e, label in places:
             idx = self.right_of(s, e, own=label)
-            if not idx and name.endswith("_name"):
+            if name.endswith("_name") and (not idx or self._is_column(s, e)):
                 # the role names a group of rows (犯罪嫌疑人 beside 姓名 性别 …): the name is its 姓名's
                 sub = self._name_row(s, e)
                 if sub:
@@ -366,6 +372,10 @@ class Geometry:
                 return FieldValue(value, fv.page, fv.box, fv.conf, fv.raw)
         return None
 
+    def _is_column(self, s: int, e: int) -> bool:
+        """Whether the label at ``[s, e)`` is printed top to bottom."""
+        return e - s > 1 and self.pt.char_word[s] >= 0 and is_column(self.pt.words[self.pt.char_word[s]])
+
     def _name_row(self, s: int, e: int) -> tuple[int, int] | None:
         """The 姓名 label that comes first right of a person's role printed as a label (报案人,
         犯罪嫌疑人 in a cell beside the person's rows, or across a header row): where the
@@ -375,12 +385,16 @@ class Geometry:
             return None
         x0, y0, x1, y1 = _union(lb)
         size = min(x1 - x0, y1 - y0) if e - s > 1 else y1 - y0
+        # the rows beside the role: its ruled cell's (a column is set in the middle of the
+        # cell that spans them), else its own height
+        cell = self.cell_of((x0, y0, x1, y1))
+        top, bottom = (cell[1], cell[3]) if cell else (y0 - 0.6 * size, y1 + 0.6 * size)
         best: tuple[float, tuple[int, int]] | None = None
         at = self.pt.text.find(NAME_LABEL)
         while at >= 0:
             b = _union([bx for i in range(at, at + len(NAME_LABEL)) if (bx := self.boxes[i]) is not None] or [(0, 0, 0, 0)])
             cy = (b[1] + b[3]) / 2
-            if b[0] >= x1 - 0.3 * size and y0 - 0.6 * size <= cy <= y1 + 0.6 * size and b[0] - x1 < 8 * size:
+            if b[0] >= x1 - 0.3 * size and top <= cy <= bottom and b[0] - x1 < 8 * size:
                 if best is None or b[0] < best[0]:
                     best = (b[0], (at, at + len(NAME_LABEL)))
             at = self.pt.text.find(NAME_LABEL, at + 1)

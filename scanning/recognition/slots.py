@@ -12,6 +12,7 @@ from typing import Any
 
 from scanning.types import FieldValue
 
+from .labels import current
 from .normalize import find_datetimes, find_dates, normalize_doc_no, parse_amount
 from .values import NAME_LEADS, NOT_A_NAME, strip_name
 from .text import Flat, PageText
@@ -54,6 +55,8 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
     for k in sorted(known, key=len, reverse=True):
         if k and text.startswith(k, pos):
             return flat.value(k, pos, pos + len(k))
+    if any(text.startswith(lab, pos) for lab in current().all_labels()):
+        return None  # the next label (检查人 ending its row, 立卷日期 opening the next): no name here
     for lead in NAME_LEADS:  # a fixed word read before the name (涉嫌方晨)
         if text.startswith(lead, pos) and re.match(rf"[{CJK}]{{2}}", text[pos + len(lead):]):
             pos += len(lead)

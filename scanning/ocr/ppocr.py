@@ -236,9 +236,12 @@ class PpOcrEngine(Engine):
         upright = wide >= max(COLUMN_PAGE * len(tall), COLUMN_PAGE)  # a page turned a quarter has only tall lines
         lines: list[list[Word]] = []
         if upright:
-            columns = {b: w for b in tall if (w := self._column(grey, b, charset))}
-            boxes = [b for b in boxes if b not in columns]
-            lines += [[w] for w in columns.values()]
+            for parts in _touching(tall):
+                union = (min(b[0] for b in parts), min(b[1] for b in parts), max(b[2] for b in parts), max(b[3] for b in parts))
+                word = self._column(grey, union, charset)
+                if word:
+                    boxes = [b for b in boxes if b not in parts]
+                    lines.append([word])
         crops = [grey[y0:y1, x0:x1] for x0, y0, x1, y1 in boxes]
         for box, crop, chars in zip(boxes, crops, self._recognise(crops, charset)):
             words = _words(chars, crop, box)
@@ -442,6 +445,21 @@ def _band(ink: np.ndarray) -> tuple[int, int]:
     return best
 
 
+def _touching(tall: list[Box]) -> list[list[Box]]:
+    """Tall boxes grouped where the detector cut one column in overlapping parts."""
+    groups: list[list[Box]] = []
+    for b in sorted(tall, key=lambda b: b[1]):
+        for g in groups:
+            last = g[-1]
+            overlap = min(b[2], last[2]) - max(b[0], last[0])
+            if overlap >= 0.6 * min(b[2] - b[0], last[2] - last[0]) and b[1] <= last[3]:
+                g.append(b)
+                break
+        else:
+            groups.append([b])
+    return groups
+
+
 def _cjk(text: str) -> bool:
     return all("\u3400" <= c <= "\u9fff" for c in text)
 
@@ -532,7 +550,12 @@ def _column_cells(crop: np.ndarray) -> list[tuple[int, int]] | None:
     ink = _ink(crop)
     if ink is None:
         return None
+    ink = ink.copy()  # a cell border caught in the box is no character's ink
+    ink[:, ink.mean(axis=0) > 0.9] = False
+    ink[ink.mean(axis=1) > 0.9, :] = False
     cols = np.flatnonzero(ink.any(axis=0))
+    if cols.size == 0:
+        return None
     size = int(cols[-1] - cols[0] + 1)
     runs: list[list[int]] = []
     start = None

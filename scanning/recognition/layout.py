@@ -37,6 +37,7 @@ __all__ = ["BACK_REFERENCES", "CJK", "NAME_LEADS", "SEP", "Geometry", "as_case_n
            "find_label", "phrase_value", "strip_name"]
 
 RULE = "|"
+CJK_SET = frozenset(chr(c) for c in range(0x4E00, 0xA000))
 #: the label of a person's name under their role (报案人 | 姓名 …)
 NAME_LABEL = "姓名"
 UNDERLINE = "_＿"
@@ -183,6 +184,7 @@ class Geometry:
         k = 0
         while k < len(cand) and t[cand[k]] in SEP:  # the colon, the underline read as marks
             k += 1
+        k = self._past_note(cand, k)
         head = "".join(t[i] for i in cand[k:k + 8])
         if any(head.startswith(lab) for lab in self.vocab.all_labels()):
             return []  # the next label: this one's value is elsewhere (below it) or blank
@@ -203,6 +205,23 @@ class Geometry:
         while out and t[out[-1]] in SEP:
             out.pop()
         return out
+
+    def _past_note(self, cand: list[int], k: int) -> int:
+        """Past a note in brackets that ends a label (报案人（单位）：, 联系方式（电话）): words of
+        six characters or fewer, no digit, right after it, and the marks after the note."""
+        t = self.pt.text
+        if k >= len(cand) or t[cand[k]] not in "（(":
+            return k
+        for j in range(k + 1, min(len(cand), k + 8)):
+            if t[cand[j]] in "）)":
+                note = "".join(t[i] for i in cand[k + 1:j])
+                if note and all(c in CJK_SET or c in "、/或及" for c in note):
+                    j += 1
+                    while j < len(cand) and t[cand[j]] in SEP:
+                        j += 1
+                    return j
+                break
+        return k
 
     def below(self, s: int, e: int, own: str = "") -> list[int]:
         """Offsets of the characters in the cell under the label at ``[s, e)``: the next row's

@@ -472,3 +472,10 @@ def test_a_slot_opening_its_sentence_starts_at_its_row(make_page: Callable[..., 
                          "贺斌红诈骗案，经审查，符合立案条件，根据《中华人民共和国刑事诉讼法", "》第一百一十二条之规定，决定立案侦查。",
                          AUTH, "二〇一六年六月九日"])
     assert recognize([page])[0].plain_fields()["case_name"] == "贺斌红诈骗案"
+
+
+def test_a_note_in_brackets_after_a_label_is_no_part_of_the_value(make_page: Callable[..., PageResult]) -> None:
+    # 案件名称（案由）：… — the note says what the label means; the value follows it
+    f = cover(make_page, [[(300, "案件名称（案由）："), (800, "张伟盗窃案")], [(300, "案号（编号）:A3701050200002018010012")]])
+    assert f["case_name"] == "张伟盗窃案"
+    assert f["case_no"] == "A3701050200002018010012"

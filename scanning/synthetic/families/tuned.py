@@ -21,6 +21,7 @@ parametrised drawer:
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,8 @@ class Params:
     spaced: int = 0  # labels shorter than this many characters spread to its width (姓　　名)
     group: bool = False  # a person's rows beside their role printed top to bottom (报/案/人), the name labelled 姓名
     vertical: tuple[str, ...] = ()  # fields whose label is printed top to bottom in a narrow cell
+    date_blanks: bool = False  # dates filled in: the numbers in the value's ink on blanks, 年 月 日 printed
+    cover_colon: str | None = None  # what stands between a cover's label and its value (……, leaders)
 
 
 LABELS = {
@@ -108,14 +111,47 @@ def _options(ctx: Ctx, p: Params, choices: list[str], chosen: str, sep: str = " 
 
 def drawer(p: Params) -> Any:
     def draw(dtype: str, ctx: Ctx) -> list[list[Block]]:
-        return DRAW[dtype](ctx, p)
+        pages = DRAW[dtype](ctx, p)
+        return [[_blank_dates(b) for b in blocks] for blocks in pages] if p.date_blanks else pages
     return draw
 
 
+_DATE = re.compile(r"([0-9０-９]{2,4})(年)([0-9０-９]{1,2})(月)([0-9０-９]{1,2})(日)(?:([0-9０-９]{1,2})(时)([0-9０-９]{1,2})(分))?")
+
+
+def _blank_dates(block: Block) -> Block:
+    """A block whose dates among the values are printed as blanks filled in: the numbers in
+    the value's ink and underline, 年 月 日 (时 分) in the form's print."""
+    def split(segs: list[Seg]) -> list[Seg]:
+        out: list[Seg] = []
+        for text, role in segs:
+            if role not in ("v", "vs"):
+                out.append((text, role))
+                continue
+            pos = 0
+            for m in _DATE.finditer(text):
+                if m.start() > pos:
+                    out.append((text[pos:m.start()], role))
+                parts = [g for g in m.groups() if g]
+                # one seal over a date: over its year, the rest in plain value ink
+                out += [(g, "t" if g in "年月日时分" else role if k == 0 else "v") for k, g in enumerate(parts)]
+                pos = m.end()
+            if pos < len(text):
+                out.append((text[pos:], role))
+        return out
+
+    if block[0] == "rich":
+        return ("rich", split(block[1]), *block[2:])
+    if block[0] == "grid":
+        rows = [[(split(cell[0]) if isinstance(cell[0], list) else cell[0], *cell[1:]) for cell in row] for row in block[1]]
+        return ("grid", rows, *block[2:])
+    return block
+
+
 def _sign(ctx: Ctx, p: Params, d: Any, extra: tuple[str, ...] = ()) -> list[Block]:
-    if not p.vseal:
+    if not (p.vseal or p.date_blanks):
         return [("gap", 1), sign(ctx, d, extra)]
-    date = ctx.d(d, ctx.style.sign_date_style)
+    date = ctx.d(d, "arabic" if p.date_blanks else ctx.style.sign_date_style)  # a date filled in is in figures
     return [("gap", 1), line(*extra, align="right"), line(T(ctx.f["authority"]), align="right"),
             line(("（印）", "t"), (date, "vs"), align="right")]
 
@@ -369,7 +405,7 @@ def dossier_cover(ctx: Ctx, p: Params) -> list[list[Block]]:
         blocks += [line(T("本案共"), V(ctx.n(str(f["volume_count"]))), T("卷，本卷为第"), V(ctx.n(str(f["volume_no"])), ), T("卷，本卷共"),
                         V(ctx.n(str(f["page_count"]))), T("页。"))]
     else:
-        blocks += form(rows, p.layout, colon=p.colon, min_lines=2 if p.layout == "grid" else 1)
+        blocks += form(rows, p.layout, colon=p.cover_colon or p.colon, min_lines=2 if p.layout == "grid" else 1)
     return [blocks]
 
 
@@ -457,6 +493,17 @@ NATIONAL_FORM = Params(
     catalog_date="dot", catalog_span="dash",
 )
 
+FILLED_BLANKS = Params(
+    layout="lines", colon="：", date_blanks=True, cover_colon="……", option_how="word",
+    labels={"reporter": "报案人（单位）", "case_name": "案件名称（案由）", "address": "住址（单位地址）",
+            "officer": "接报人", "received_at": "接报时间", "summary": "简要情况", "case_no": "案件编号",
+            "dates": "起止日期", "pages": "本卷页数", "retention": "保管期限", "clerk": "立卷人", "checker": "审核人",
+            "compiled_on": "立卷日期", "addressee": "被告知人（单位）", "reported_on": "报案时间"},
+    catalog=(("seq", "序号", 0.07), ("date", "日期", 0.17), ("doc_no", "文号", 0.33), ("title", "文件名称", 0.25),
+             ("pages", "页号", 0.11), ("note", "备注", 0.07)),
+    catalog_date="slash", catalog_span="zhi",
+)
+
 FAMILIES = [
     Family("classic", "tuned", "the generator's original drawing (documents.py, volume.py)"),
     Family("ruled_grid", "tuned", "ruled label|value cells, labels 宋体 / values 楷体, □/☑ boxes", drawer(RULED_GRID),
@@ -470,4 +517,8 @@ FAMILIES = [
     Family("national_form", "tuned", "ruled cells beside a person's role printed top to bottom (报/案/人, rows 姓名 性别 …), "
            "labels spread to one width, long labels top to bottom, options ticked in brackets （√）",
            drawer(NATIONAL_FORM), restyler(label_font="noto_serif", value_font="uming")),
+    Family("filled_blanks", "tuned", "forms filled in by pen on printed blanks: figures of dates in blue on the blanks "
+           "between printed 年 月 日, labels with notes in brackets (报案人（单位）), cover leaders ……, grey scans",
+           drawer(FILLED_BLANKS), restyler(value_font="ukai", value_ink=(40, 60, 150), value_underline=True,
+                                           date_style="arabic", sign_date_style="arabic"), _grey),
 ]

@@ -17,7 +17,7 @@ from scanning.types import FieldValue
 from . import layout as L
 from . import slots as S
 from .normalize import clean_text_dates, id_checksum_ok
-from .text import Flat, PageText, fold
+from .text import Flat, PageText, fold, is_column
 
 Fields = dict[str, FieldValue]
 Reader = Callable[[list[PageText], tuple[str, ...]], Fields]
@@ -135,6 +135,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         a = flat.find("接报民警", max(0, b[0] - 14), b[0])
         seg_start = a[1] if a else max(0, b[0] - 5)
         seg = before[seg_start:]
+        if seg.endswith("接报时间"[0]):  # the next label's first character read twice (郑玉帅接接报时间)
+            seg = seg[:-1]
         m2 = re.search(rf"([{S.CJK}]{{2,6}})[^{S.CJK}]{{0,2}}$", seg.rstrip(S.PUNCT))  # a mark after it (蔡萍_)
         if m2:
             name = _strip_label(m2.group(1), "接报民警")
@@ -160,7 +162,10 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         else:
             src_end = None
         # the summary sits between the source options and the opinion options
-        s0 = flat.find("简要案情", min_score=74)  # one character of the label lost
+        # the summary's label: any of the vocabulary's printed whole (简要情况, 案情摘要), else
+        # 简要案情 with one character lost
+        s0 = next((f for lab in sorted(L.current().labels("acceptance_form", "summary"), key=len, reverse=True)
+                   if (f := flat.find(lab, min_score=101))), None) or flat.find("简要案情", min_score=74)
         lo = s0[1] if s0 else src_end
         if lo is not None and op_at:
             hi = op_at[0] - 1
@@ -172,7 +177,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             if row_start is not None and lo < row_start < hi:
                 hi = row_start
             # the value column starts right of the summary's own label, else where the options' column does
-            fv = _cell_value(flat, lo, hi, left_of=s0[1] - 1 if s0 else src_at[0] - 1, right_of_it=bool(s0))
+            column = bool(s0) and _column_at(flat, s0[0])
+            fv = _cell_value(flat, lo, hi, left_of=s0[1] - 1 if column else src_at[0] - 1, right_of_it=column)
             if fv is not None:
                 text = _without_labels(fv.value)  # a label row above or below the summary (案情摘要 / 处理意见)
                 if len(text) >= 4:
@@ -285,6 +291,13 @@ def _without_labels(text: str) -> str:
     return text
 
 
+def _column_at(flat: Flat, at: int) -> bool:
+    """Whether the character at flat offset ``at`` belongs to a label printed top to bottom."""
+    i = flat.span(at, at + 1)[0]
+    w = flat.pt.char_word[i] if i < len(flat.pt.char_word) else -1
+    return w >= 0 and is_column(flat.pt.words[w])
+
+
 def _cell_value(flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = False) -> FieldValue | None:
     """Text of a table cell spanning rows: characters of the label column (left of the
     value column, whose left edge is the word at ``left_of``, or its right edge with
@@ -295,17 +308,21 @@ def _cell_value(flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = 
     if at >= 0 and pt.char_word[at] >= 0:
         box = L.char_boxes(pt)[at] if right_of_it else pt.words[pt.char_word[at]].box
         x_left = (box[2] - 1 if right_of_it else box[0]) if box else None
+    # on a ruled form the label column's characters are left of a vertical rule; on an open
+    # form a value's wrapped line starts under its label and is all the value's
+    g = L.Geometry(pt) if pt.rules else None
     keep: list[int] = []
     for i in range(lo, hi):
         w = pt.char_word[flat.back[i]]
         if w < 0:
             continue
         box = pt.words[w].box
-        if x_left is not None and box[2] < x_left:
+        if x_left is not None and box[2] < x_left and (
+                g is None or g._vrule_between(box[2] - 1, x_left + 0.5 * (box[3] - box[1]), (box[1] + box[3]) / 2)):
             continue
         keep.append(i)
     text = "".join(flat.text[i] for i in keep)
-    val = text.strip(S.PUNCT.replace("。", ""))
+    val = text.strip(S.PUNCT.replace("。", "") + "_＿")  # and the blank's underline read as a mark
     if len(val) < 4:
         return None
     a = keep[text.find(val)]

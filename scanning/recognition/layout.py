@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from scanning.types import Box, FieldValue
 
@@ -89,7 +90,10 @@ def find_label(pt: PageText, label: str, start: int = 0) -> tuple[int, int] | No
         if len(row) < len(label) - 1:
             continue
         al = fuzz.partial_ratio_alignment(label, row, score_cutoff=100 * (1 - 1.0 / len(label)) - 0.5)
-        if al is not None and al.dest_end - al.dest_start >= len(label) - 1:
+        # one character off, no more: a row shorter than the label is aligned inside it
+        # (不予立案。 inside 不予立案理由), which is two characters short of it
+        if al is not None and al.dest_end - al.dest_start >= len(label) - 1 and \
+                Levenshtein.distance(label, row[al.dest_start:al.dest_end]) <= 1:
             return lo + al.dest_start, lo + al.dest_end
     return None
 

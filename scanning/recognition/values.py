@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .labels import Vocabulary, current
-from .normalize import clean_text_dates, cn_small_number, find_dates, find_datetimes, normalize_case_no, parse_amount
+from .normalize import clean_text_dates, cn_small_number, find_dates, find_datetimes, id_checksum_ok, normalize_case_no, parse_amount
 
 
 CJK = r"\u4e00-\u9fff"
@@ -138,9 +138,27 @@ def as_datetime(text: str) -> str | None:
     return found[0][2] if found else None
 
 
+_DIGIT_LIKE = str.maketrans("lIi|丨Oo", "1111100")
+
+
 def as_id_no(text: str) -> str | None:
-    m = re.search(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])", text.replace(" ", ""))
-    return m.group(1).upper() if m else None
+    text = text.replace(" ", "")
+    m = re.search(r"(?<![0-9])([0-9]{17}[0-9Xx])(?![0-9])", text)
+    if m:
+        return m.group(1).upper()
+    # a digit read as a letter (i for 1, O for 0): taken back only when the number's check
+    # digit then agrees, so a misreading is never made into another valid number by chance
+    # or a stroke before or after it read as one more digit (an underline's end as 1)
+    for m in re.finditer(r"(?<![0-9A-Za-z])([0-9lIi|丨Oo]{17,18}[0-9XxlIi|丨Oo])(?![0-9A-Za-z])", text):
+        run = m.group(1)
+        found = set()
+        for raw in {run[k:k + 18] for k in range(len(run) - 17)}:
+            fixed = raw[:17].translate(_DIGIT_LIKE) + (raw[17].upper() if raw[17] in "Xx" else raw[17].translate(_DIGIT_LIKE))
+            if sum(c.isdigit() for c in raw) >= 15 and id_checksum_ok(fixed):
+                found.add(fixed)
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def as_text(text: str) -> str | None:

@@ -217,3 +217,20 @@ def test_a_number_kind_that_is_no_kind_takes_its_documents(make_page: Callable[.
 
     assert warrant("青东公（刑）掏字〔2019〕546号")["doc_no"] == "青东公（刑）拘字〔2019〕546号"
     assert warrant("青东公（刑）捕字〔2019〕546号")["doc_no"] == "青东公（刑）捕字〔2019〕546号"  # a kind: kept as read
+
+
+def test_an_identity_number_with_a_digit_read_as_a_letter_or_a_stroke_more() -> None:
+    from scanning.recognition.values import as_id_no
+
+    assert as_id_no("居民身份证99835919960718i405") == "998359199607181405"  # i for 1
+    assert as_id_no("居民身份证1996131198305014966") == "996131198305014966"  # an underline's end read as 1
+    assert as_id_no("居民身份证99835919960718i406") is None  # the check digit disagrees: never guessed
+
+
+def test_a_label_two_characters_short_is_no_label(make_page: Callable[..., PageResult]) -> None:
+    from scanning.recognition.layout import find_label
+    from scanning.recognition.text import PageText
+
+    pt = PageText.from_page(make_page(1, ["本局经审查认为情节显著轻微，决定", "不予立案。"]))
+    assert find_label(pt, "不予立案理由") is None
+    assert find_label(pt, "不予立案") is not None

@@ -562,13 +562,31 @@ def read_arrest_warrant(pages: list[PageText], known: tuple[str, ...]) -> Fields
     return out
 
 
+def _split_by(text: str, names: list[str]) -> list[str]:
+    """``text`` cut into ``names`` when it is two or more of them run together (雷红吴宇: the
+    、 between them lost), else ``text`` itself."""
+    if text in names or not names:
+        return [text]
+    out: list[str] = []
+    rest = text
+    while rest:
+        head = next((n for n in sorted(names, key=len, reverse=True) if rest.startswith(n)), None)
+        if head is None:
+            return [text]
+        out.append(head)
+        rest = rest[len(head):]
+    return out
+
+
 def read_prosecution_opinion(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     out = common(pages, "issued_on", ("此致", "移送审查起诉"))
     flat = Flat(pages[0])
     names: list[FieldValue] = []
+    # each suspect as the opinion introduces them (犯罪嫌疑人吴宇，男，…)
+    listed = [mm.group(1) for mm in re.finditer(rf"嫌疑人([{S.CJK}]{{2,4}})，", flat.text)]
     m = re.search(rf"嫌疑人([{S.CJK}、]{{2,40}}?)涉嫌", flat.text)
     if m:
-        parts = [p for p in m.group(1).split("、") if 2 <= len(p) <= 4]
+        parts = [q for p in m.group(1).split("、") for q in _split_by(p, listed) if 2 <= len(q) <= 4]
         if parts:
             fv = flat.value(parts, m.start(1), m.end(1))
             out["suspect_names"] = fv

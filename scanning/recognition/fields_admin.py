@@ -67,7 +67,7 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
 
 def _party(flat: Flat, label: str, start: int = 0) -> FieldValue | None:
     """The party after ``label：`` (without the colon, only a short name: 原告石春龙不服… is a sentence)."""
-    m = re.compile(rf"(?<!被)(?:{label})(?:：([{S.CJK}（）]{{2,24}}?)|([{S.CJK}]{{2,4}}))[，。；\n]").search(flat.text, start)
+    m = re.compile(rf"(?<!被)(?:{label})(?:：[A-Za-z_]?([{S.CJK}（）]{{2,24}}?)|([{S.CJK}]{{2,4}}))[，。；\n]").search(flat.text, start)
     if not m:
         return None
     g = 1 if m.group(1) else 2

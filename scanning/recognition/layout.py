@@ -341,6 +341,8 @@ class Geometry:
                 s, e = f
                 if t[s:e] != label and t[s:e] in self.vocab.all_labels():
                     continue  # read one character off ``label``, but exactly another label (被申请人 for 复议申请人)
+                if self._inside_label(s, e, label):
+                    continue  # part of a longer label (申请人 in 被申请人): that label's value, not this one's
                 # printed as a label: opening its row or cell (after a rule, a mark or a gap),
                 # and followed by a colon, a rule, an underline or a gap; never inside a longer
                 # word (申请人 in 被申请人：)
@@ -349,6 +351,21 @@ class Geometry:
                 (as_label if pre and post else in_text).append((s, e, label))
         self._in_text = len(as_label)
         return as_label + in_text
+
+    def _inside_label(self, s: int, e: int, label: str) -> bool:
+        """Whether ``label`` at ``[s, e)`` ends a longer known label printed there (申请人 of 被申请人)."""
+        t = self.pt.text
+        for other in self._longer(label):
+            k = other.find(label)
+            if k > 0 and t[s - k:s - k + len(other)] == other:
+                return True
+        return False
+
+    def _longer(self, label: str) -> list[str]:
+        cache = self.__dict__.setdefault("_longer_cache", {})
+        if label not in cache:
+            cache[label] = [o for o in self.vocab.all_labels() if len(o) > len(label) and label in o]
+        return cache[label]
 
     def _rule_read(self, i: int) -> bool:
         """Whether character ``i`` is a cell border read as a stroke (1, l, I, |): a mark

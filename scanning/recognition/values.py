@@ -61,10 +61,11 @@ NOT_A_NAME = ("执行", "拘留", "逮捕", "羁押", "决定", "批准", "下�
 
 
 def as_name(text: str) -> str | None:
-    m = re.match(rf"[{CJK}]{{2,6}}", text)
+    # a stray mark read before it (the blank's underline as d or _) is no part of a name
+    m = re.match(rf"[A-Za-z_]?([{CJK}]{{2,6}})", text)
     if not m:
         return None
-    name = strip_name(m.group(0))
+    name = strip_name(m.group(1))
     if not 2 <= len(name) <= 4 or any(w in name for w in NOT_A_NAME) or name in current().all_labels():
         return None  # a sentence's words, or the next cell's label (性别), are no name
     return name
@@ -103,10 +104,10 @@ def as_institution(suffixes: tuple[str, ...]) -> Callable[[str], str | None]:
 
 def as_party(text: str) -> str | None:
     """A person's name, or a unit's (2 to 24 ideographs, brackets allowed)."""
-    m = re.match(rf"[{CJK}（）]{{2,24}}", text)
+    m = re.match(rf"[A-Za-z_]?([{CJK}（）]{{2,24}})", text)  # a stray mark before it, as for a name
     if not m:
         return None
-    v = strip_name(m.group(0))
+    v = strip_name(m.group(1))
     return v if len(v) >= 2 and v not in current().all_labels() else None
 
 

@@ -234,3 +234,22 @@ def test_a_label_two_characters_short_is_no_label(make_page: Callable[..., PageR
     pt = PageText.from_page(make_page(1, ["本局经审查认为情节显著轻微，决定", "不予立案。"]))
     assert find_label(pt, "不予立案理由") is None
     assert find_label(pt, "不予立案") is not None
+
+
+def test_names_run_together_are_cut_by_the_names_the_opinion_introduces(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "起诉意见书", "青东公（刑）诉字〔2018〕7号",
+                         "犯罪嫌疑人雷红，男，1990年1月2日出生。", "犯罪嫌疑人吴宇，男，1991年3月4日出生。",
+                         "犯罪嫌疑人姜磊国，女，1992年5月6日出生。",
+                         "犯罪嫌疑人雷红吴宇、姜磊国涉嫌盗窃一案，现已侦查终结。", "此致", "青川市东河区人民检察院"])
+    assert recognize([page])[0].plain_fields()["suspect_names"] == ["雷红", "吴宇", "姜磊国"]
+
+
+def test_a_stray_mark_before_a_name_and_a_label_inside_a_longer_one(make_page: Callable[..., PageResult]) -> None:
+    # the blank's underline read as d before the applicant; 申请人 inside 被申请人 is the respondent's label
+    page = make_page(1, ["青川市东河区人民政府", "行政复议决定书", "青川东河政复决字〔2017〕975号",
+                         [(300, "申请人：d林建兰"), (900, "性别：女")], "住址：青川市西城区解放路51号",
+                         "被申请人：青川市公安局东河区分局",
+                         "申请人不服被申请人作出的行政处罚决定，向本机关申请行政复议。", "本机关决定：",
+                         "维持被申请人作出的上述行政处罚决定。", "青川市东河区人民政府", "2017年5月2日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["applicant"], f["respondent"]) == ("林建兰", "青川市公安局东河区分局")

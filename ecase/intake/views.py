@@ -16,8 +16,8 @@ from ecase import db
 from ecase.access import require
 from ecase.auth import current_actor
 from ecase.dossiers import queries as dossier_queries
-from ecase.errors import Conflict, InvalidInput, NotFound, scan_text
-from ecase.intake import operations
+from ecase.errors import Conflict, InvalidInput, scan_text
+from ecase.intake import operations, retry
 from ecase.models import Job, Page
 from ecase.models.dossiers import VOLUME_KINDS
 from ecase.params import int_arg, parse_int
@@ -85,13 +85,7 @@ def _int(value: str, name: str) -> int:
 
 
 def _get_job(job_id: int) -> Job:
-    actor = current_actor()
-    job = db.session().get(Job, job_id)
-    if job is None or job.volume_id is None:
-        raise NotFound()
-    volume = dossier_queries.get_volume(actor, job.volume_id)
-    require(actor, "case.view", volume.case.unit_id)
-    return job
+    return retry.find_job(current_actor(), job_id)
 
 
 def job_json(job: Job) -> dict[str, Any]:
@@ -113,8 +107,6 @@ def api_job(job_id: int) -> dict[str, Any]:
 
 
 def job_page(job_id: int) -> str:
-    from ecase.intake import retry
-
     job = _get_job(job_id)
     return render_template("intake/job.html", job=job, can_retry=retry.may_retry(current_actor(), job))
 
@@ -122,8 +114,6 @@ def job_page(job_id: int) -> str:
 def retry_job(job_id: int) -> Response:
     """POST 重新处理: the failed job goes back to work (``ecase.intake.retry``); a job that
     cannot is left as it is and the reason flashed on its page."""
-    from ecase.intake import retry
-
     try:
         done = retry.retry_job(current_actor(), job_id)
     except Conflict as e:

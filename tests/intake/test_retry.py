@@ -64,20 +64,29 @@ def _pages(job_id: int) -> list[Page]:
     return list(db.session().scalars(select(Page).where(Page.scan_id == scan_id).order_by(Page.scan_index)))
 
 
-def _with_a_given_up_page(actor: Actor, tmp_path: Path) -> int:
-    """A job done with page 1 failed: cut into pages, then page 1 found taken by five
-    workers that all died holding it, and the rest of the work run by the real tasks."""
-    from ecase.intake.tasks import MAX_ATTEMPTS, _maybe_finish, _split, ring_pages
+def _split_now(actor: Actor, path: Path) -> int:
+    """A job accepted and its scan cut into pages (what ingest_scan does first), nothing rung."""
+    from ecase.intake.tasks import _split
 
-    job_id = _accept(actor, _blank_zip(tmp_path / "两页.zip"))
+    job_id = _accept(actor, _blank_zip(path))
     with db.unit_of_work() as s:
         job = s.get(Job, job_id)
         scan = s.get(Scan, job.scan_id)  # type: ignore[union-attr]
         assert job is not None and scan is not None
         scan.page_count = job.total = _split(scan)
         job.state = "processing"
-        s.execute(update(Page).where(Page.scan_id == scan.id, Page.scan_index == 1)
-                  .values(attempts=MAX_ATTEMPTS))
+    return job_id
+
+
+def _with_a_given_up_page(actor: Actor, tmp_path: Path) -> int:
+    """A job done with page 1 failed: cut into pages, then page 1 found taken by five
+    workers that all died holding it, and the rest of the work run by the real tasks."""
+    from ecase.intake.tasks import MAX_ATTEMPTS, _maybe_finish, ring_pages
+
+    job_id = _split_now(actor, tmp_path / "两页.zip")
+    with db.unit_of_work() as s:
+        scan_id = s.get(Job, job_id).scan_id  # type: ignore[union-attr]
+        s.execute(update(Page).where(Page.scan_id == scan_id, Page.scan_index == 1).values(attempts=MAX_ATTEMPTS))
     ring_pages(job_id)
     _maybe_finish(job_id)
     job = _job(job_id)
@@ -145,16 +154,10 @@ def test_a_job_given_up_at_splitting_is_cut_again(app: Flask, clerk: Any, tmp_pa
 
 
 def test_a_job_given_up_at_recognition_is_recognised_again(app: Flask, clerk: Any, tmp_path: Path) -> None:
-    from ecase.intake.tasks import MAX_JOB_ATTEMPTS, _split, finish_scan, ring_pages
+    from ecase.intake.tasks import MAX_JOB_ATTEMPTS, finish_scan, ring_pages
 
     actor = Actor.of(clerk)
-    job_id = _accept(actor, _blank_zip(tmp_path / "识别.zip"))
-    with db.unit_of_work() as s:
-        job = s.get(Job, job_id)
-        scan = s.get(Scan, job.scan_id)  # type: ignore[union-attr]
-        assert job is not None and scan is not None
-        scan.page_count = job.total = _split(scan)
-        job.state = "processing"
+    job_id = _split_now(actor, tmp_path / "识别.zip")
     ring_pages(job_id)
     with db.unit_of_work() as s:
         s.execute(update(Job).where(Job.id == job_id).values(state="recognizing", attempts=MAX_JOB_ATTEMPTS))

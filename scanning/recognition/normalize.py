@@ -330,6 +330,11 @@ def normalize_case_no(text: str) -> str | None:
 _STRAY_IN_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[^\d年月日，。,.\s](?=年\d{1,2}月)")
 
 
+#: a year read with a digit too many before it (22018年5月: the blank's underline read as 2)
+_DIGIT_BEFORE_YEAR = re.compile(r"(?<![\d.])\d((?:19|20)\d\d)(?=年\d{1,2}月)")
+
+
 def clean_text_dates(text: str) -> str:
-    """Free text with a stray mark between a date's year and 年 dropped (2020人年4月21日)."""
-    return _STRAY_IN_DATE.sub(r"\1", text)
+    """Free text with a stray mark between a date's year and 年 dropped (2020人年4月21日),
+    and a digit read before a year that makes it five digits long (22018年5月19日)."""
+    return _DIGIT_BEFORE_YEAR.sub(r"\1", _STRAY_IN_DATE.sub(r"\1", text))

@@ -223,6 +223,8 @@ def test_a_stray_mark_between_a_year_and_its_nian_in_free_text() -> None:
 
     assert clean_text_dates("2020人年4月21日，报案人何磊东报称") == "2020年4月21日，报案人何磊东报称"
     assert clean_text_dates("于2020年4月21日") == "于2020年4月21日"
+    assert clean_text_dates("22018年5月19日，报案人魏英艳报称") == "2018年5月19日，报案人魏英艳报称"
+    assert clean_text_dates("于12018年5月") == "于2018年5月"  # a year of five digits is none
     assert clean_text_dates("共12020人年") == "共12020人年"  # no year, no month after
 
 

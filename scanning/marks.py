@@ -20,6 +20,8 @@ away from the reading; the words keep their boxes and the lines their order.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from PIL import Image
 
@@ -63,7 +65,7 @@ def read_ticks(image: Image.Image, ocr: PageOCR) -> PageOCR:
         out.append(new)
     if not changed:
         return ocr
-    fixed = PageOCR(ocr.width, ocr.height, [], [], list(ocr.cells), ocr.engine, ocr.engine_version, list(ocr.rules))
+    fixed = dataclasses.replace(ocr, words=[], lines=[])
     for words in out:
         add_line(fixed, words)
     return fixed

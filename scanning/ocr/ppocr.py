@@ -44,7 +44,7 @@ import numpy as np
 from PIL import Image
 
 from scanning.ocr.engine import Engine, EngineOptions, Layout, register
-from scanning.ocr.lines import add_line, is_spaced
+from scanning.ocr.lines import add_line, is_spaced, union
 from scanning.ocr.simplified import simplified
 from scanning.types import Box, PageOCR, Word
 
@@ -237,8 +237,7 @@ class PpOcrEngine(Engine):
         lines: list[list[Word]] = []
         if upright:
             for parts in _touching(tall):
-                union = (min(b[0] for b in parts), min(b[1] for b in parts), max(b[2] for b in parts), max(b[3] for b in parts))
-                word = self._column(grey, union, charset)
+                word = self._column(grey, union(parts), charset)
                 if word:
                     boxes = [b for b in boxes if b not in parts]
                     lines.append([word])

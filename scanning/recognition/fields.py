@@ -17,7 +17,7 @@ from scanning.types import FieldValue
 from . import layout as L
 from . import slots as S
 from .normalize import clean_text_dates, id_checksum_ok
-from .text import Flat, PageText, fold, is_column
+from .text import Flat, PageText, fold
 
 Fields = dict[str, FieldValue]
 Reader = Callable[[list[PageText], tuple[str, ...]], Fields]
@@ -177,8 +177,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             if row_start is not None and lo < row_start < hi:
                 hi = row_start
             # the value column starts right of the summary's own label, else where the options' column does
-            column = bool(s0) and _column_at(flat, s0[0])
-            fv = _cell_value(flat, lo, hi, left_of=s0[1] - 1 if column else src_at[0] - 1, right_of_it=column)
+            column = bool(s0) and g._is_column(*flat.span(*s0))
+            fv = _cell_value(g, flat, lo, hi, left_of=s0[1] - 1 if column else src_at[0] - 1, right_of_it=column)
             if fv is not None:
                 text = _without_labels(fv.value)  # a label row above or below the summary (案情摘要 / 处理意见)
                 if len(text) >= 4:
@@ -291,26 +291,18 @@ def _without_labels(text: str) -> str:
     return text
 
 
-def _column_at(flat: Flat, at: int) -> bool:
-    """Whether the character at flat offset ``at`` belongs to a label printed top to bottom."""
-    i = flat.span(at, at + 1)[0]
-    w = flat.pt.char_word[i] if i < len(flat.pt.char_word) else -1
-    return w >= 0 and is_column(flat.pt.words[w])
-
-
-def _cell_value(flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = False) -> FieldValue | None:
+def _cell_value(g: L.Geometry, flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = False) -> FieldValue | None:
     """Text of a table cell spanning rows: characters of the label column (left of the
     value column, whose left edge is the word at ``left_of``, or its right edge with
-    ``right_of_it``: the label's last character) are dropped."""
+    ``right_of_it``: the label's last character) are dropped. ``g`` is the page's geometry."""
     pt = flat.pt
     at = flat.span(left_of, left_of + 1)[0] if 0 <= left_of < len(flat.back) else -1
     x_left = None
     if at >= 0 and pt.char_word[at] >= 0:
-        box = L.char_boxes(pt)[at] if right_of_it else pt.words[pt.char_word[at]].box
+        box = g.boxes[at] if right_of_it else pt.words[pt.char_word[at]].box
         x_left = (box[2] - 1 if right_of_it else box[0]) if box else None
     # on a ruled form the label column's characters are left of a vertical rule; on an open
     # form a value's wrapped line starts under its label and is all the value's
-    g = L.Geometry(pt) if pt.rules else None
     keep: list[int] = []
     for i in range(lo, hi):
         w = pt.char_word[flat.back[i]]
@@ -318,7 +310,7 @@ def _cell_value(flat: Flat, lo: int, hi: int, left_of: int, right_of_it: bool = 
             continue
         box = pt.words[w].box
         if x_left is not None and box[2] < x_left and (
-                g is None or g._vrule_between(box[2] - 1, x_left + 0.5 * (box[3] - box[1]), (box[1] + box[3]) / 2)):
+                not pt.rules or g._vrule_between(box[2] - 1, x_left + 0.5 * (box[3] - box[1]), (box[1] + box[3]) / 2)):
             continue
         keep.append(i)
     text = "".join(flat.text[i] for i in keep)

@@ -38,7 +38,6 @@ __all__ = ["BACK_REFERENCES", "CJK", "NAME_LEADS", "SEP", "Geometry", "as_case_n
            "find_label", "phrase_value", "strip_name"]
 
 RULE = "|"
-CJK_SET = frozenset(chr(c) for c in range(0x4E00, 0xA000))
 #: the label of a person's name under their role (报案人 | 姓名 …)
 NAME_LABEL = "姓名"
 UNDERLINE = "_＿"
@@ -106,6 +105,7 @@ class Geometry:
         self.vocab = vocab or current()
         self.boxes = char_boxes(pt)
         self._in_text = 0
+        self._longer_labels: dict[str, list[str]] = {}
         # the page's ruling lines: vertical ones as (x, y0, y1), horizontal ones as (y, x0, x1)
         self.vrules = [((r[0] + r[2]) / 2, r[1], r[3]) for r in pt.rules if r[3] - r[1] > r[2] - r[0]]
         self.hrules = [((r[1] + r[3]) / 2, r[0], r[2]) for r in pt.rules if r[3] - r[1] <= r[2] - r[0]]
@@ -159,7 +159,7 @@ class Geometry:
         h = max(y1 - y0, 1)
         cy = (y0 + y1) / 2
         reach = 0.6 * h  # how far above or below its middle a value beside the label lies
-        if y1 - y0 >= 1.8 * (x1 - x0) and e - s > 1:  # a label top to bottom: the value lies beside all of it
+        if self._is_column(s, e):  # a label top to bottom: the value lies beside all of it
             h = max(x1 - x0, 1)
             reach = (y1 - y0) / 2 + 0.3 * h
         # what OCR read after the label on its row (whatever its boxes say: a word's box may
@@ -219,7 +219,7 @@ class Geometry:
         for j in range(k + 1, min(len(cand), k + 8)):
             if t[cand[j]] in "）)":
                 note = "".join(t[i] for i in cand[k + 1:j])
-                if note and all(c in CJK_SET or c in "、/或及" for c in note):
+                if re.fullmatch(rf"[{CJK}、/或及]+", note):
                     j += 1
                     while j < len(cand) and t[cand[j]] in SEP:
                         j += 1
@@ -362,10 +362,9 @@ class Geometry:
         return False
 
     def _longer(self, label: str) -> list[str]:
-        cache = self.__dict__.setdefault("_longer_cache", {})
-        if label not in cache:
-            cache[label] = [o for o in self.vocab.all_labels() if len(o) > len(label) and label in o]
-        return cache[label]
+        if label not in self._longer_labels:
+            self._longer_labels[label] = [o for o in self.vocab.all_labels() if len(o) > len(label) and label in o]
+        return self._longer_labels[label]
 
     def _rule_read(self, i: int) -> bool:
         """Whether character ``i`` is a cell border read as a stroke (1, l, I, |): a mark

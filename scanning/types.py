@@ -21,6 +21,11 @@ Box = tuple[int, int, int, int]
 #: read as one word, a column, by PP-OCR). Caches key on the engine's name and version as well.
 OCR_FORMAT = 8
 
+#: A word this many times taller than wide is a column: characters printed one under another
+#: (简/要/案/情). PP-OCR reads such boxes character by character (scanning.ocr.ppocr);
+#: recognition places them beside the rows they label (scanning.recognition.text).
+COLUMN_RATIO = 1.8
+
 
 @dataclass(frozen=True, slots=True)
 class Word:

@@ -46,7 +46,7 @@ from PIL import Image
 from scanning.ocr.engine import Engine, EngineOptions, Layout, register
 from scanning.ocr.lines import add_line, is_spaced, union
 from scanning.ocr.simplified import simplified
-from scanning.types import Box, PageOCR, Word
+from scanning.types import COLUMN_RATIO, Box, PageOCR, Word
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +106,8 @@ LINE_MIN_CONF = 0.3
 #: A Chinese character is about as wide as it is high; a Latin letter or digit about half.
 CJK_WIDTH = 1.0
 LATIN_WIDTH = 0.55
-#: A box this many times taller than wide is a column of characters, when the page's
-#: lines (boxes wider than tall) outnumber such boxes COLUMN_PAGE times.
-COLUMN_RATIO = 1.8
+#: A box COLUMN_RATIO times taller than wide (scanning.types) is a column of characters,
+#: when the page's lines (boxes wider than tall) outnumber such boxes COLUMN_PAGE times.
 COLUMN_PAGE = 3
 
 

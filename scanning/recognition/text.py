@@ -19,7 +19,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from scanning.ocr.simplified import simplified
-from scanning.types import Box, Cell, FieldValue, PageOCR, PageResult, Word
+from scanning.types import COLUMN_RATIO, Box, Cell, FieldValue, PageOCR, PageResult, Word
 
 from .normalize import FULL_TO_HALF
 
@@ -139,7 +139,7 @@ def is_column(w: Word) -> bool:
     """Whether ``w`` is a label printed top to bottom (简/要/案/情): its characters one under
     another, the box several characters tall and one wide."""
     x0, y0, x1, y1 = w.box
-    return len(w.text) > 1 and y1 - y0 >= 1.8 * (x1 - x0)
+    return len(w.text) > 1 and y1 - y0 >= COLUMN_RATIO * (x1 - x0)
 
 
 def _place(w: Word) -> Box:

@@ -16,7 +16,7 @@ from scanning.types import FieldValue
 
 from . import layout as L
 from . import slots as S
-from .normalize import clean_text_dates, id_checksum_ok
+from .normalize import clean_text, id_checksum_ok
 from .text import Flat, PageText, fold
 
 Fields = dict[str, FieldValue]
@@ -72,12 +72,20 @@ def put(out: Fields, name: str, fv: FieldValue | None | tuple[FieldValue, int]) 
 
 
 def _addressee(flat: Flat) -> FieldValue | None:
-    """The name before ``：你（单位）``: on the same row, or alone on the row above."""
+    """The name the notice is addressed to: a salutation row of its own above the sentence
+    (秦军辉： over 我单位已受理你（单位）于…), else the name before ``：你（单位）`` on the
+    sentence's row or alone on the row above."""
     a = flat.find("你（单位）") or flat.find("你单位") or flat.find("你于")
     if not a:
         return None
     before = [b for b in flat.breaks if b <= a[0]]
     row_start = before[-1] if before else 0
+    # a salutation: a row that is a name and its colon, nothing after (the sentence opens below)
+    for k in range(len(before) - 1, max(-1, len(before) - 5), -1):
+        lo, hi = (before[k - 1] if k > 0 else 0), before[k]
+        m = re.fullmatch(rf"\s*([{S.CJK}（）]{{2,20}})\s*[：:]\s*", flat.text[lo:hi])
+        if m and not _labelled(m.group(1)):
+            return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
     lo, hi = row_start, a[0]
     k = len(before) - 1
     while not flat.text[lo:hi].strip("：: .。，,") and k >= 0:  # rows above of marks alone (a colon read apart)
@@ -88,9 +96,16 @@ def _addressee(flat: Flat) -> FieldValue | None:
             break
     seg = flat.text[lo:hi].rstrip("：:，, .。·")  # the colon read as a full stop (李娜.)
     m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
-    if not m or any(m.group(1).startswith(lab) for lab in L.current().all_labels()):
-        return None  # nothing, or a labelled row of a table above the sentence (案件名称 …): not the addressee
+    if not m or _labelled(m.group(1)) or any(w in m.group(1) for w in SELF):
+        # nothing; a labelled row of a table above the sentence (案件名称 …); or the
+        # sentence's own opening (我单位已受理你（单位）…): not the addressee
+        return None
     return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
+
+
+def _labelled(text: str) -> bool:
+    """Whether ``text`` opens with a known label (a form's row, not a name)."""
+    return any(text.startswith(lab) for lab in L.current().all_labels())
 
 
 def _reported_case(flat: Flat, out: Fields, end_words: tuple[str, ...]) -> None:
@@ -167,7 +182,11 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         s0 = next((f for lab in sorted(L.current().labels("acceptance_form", "summary"), key=len, reverse=True)
                    if (f := flat.find(lab, min_score=101))), None) or flat.find("简要案情", min_score=74)
         lo = s0[1] if s0 else src_end
-        if lo is not None and op_at:
+        # options printed as a form prints them (more than the chosen one): the summary is the
+        # cell between them; a running text naming the one source is read by the label below
+        region = t[max(0, src_at[0] - 2):op_at[0] if op_at else len(t)]
+        listed = sum(1 for o in SOURCES if re.search(rf"{o}(?!人)", region))  # 报案人 is a person's label
+        if lo is not None and op_at and listed >= 2:
             hi = op_at[0] - 1
             h = flat.find("受案意见", lo, op_at[0])
             if h:
@@ -182,7 +201,9 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
             if fv is not None:
                 text = _without_labels(fv.value)  # a label row above or below the summary (案情摘要 / 处理意见)
                 if len(text) >= 4:
-                    out["summary"] = S.with_value(fv, clean_text_dates(text))
+                    out["summary"] = S.with_value(fv, clean_text(text))
+    if "summary" not in out:  # no options printed around it (a form in running text): by its label
+        put(out, "summary", _summary_in_text(flat))
     if "case_source" not in out:  # the options elsewhere, or in another order: by the field's label
         put(out, "case_source", g.labelled("acceptance_form", "case_source", _ticked_choice(L.current().choices("case_source"))))
     if op_at:
@@ -195,6 +216,26 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
     if "opinion" not in out:
         put(out, "opinion", _opinion_by_label(g))
     return out
+
+
+def _summary_in_text(flat: Flat) -> FieldValue | None:
+    """The summary of a form printed as running text (…，简要案情2021年4月18日，报案人…请求公安机关
+    处理。，受案意见属于…): what follows its label, over as many rows as it takes, up to the next
+    label of the form. A reporter's label inside the summary (报案人贺明报称) ends nothing."""
+    v = L.current()
+    a = next((f for lab in v.labels("acceptance_form", "summary") if (f := flat.find(lab, min_score=101))), None)
+    if not a:
+        return None
+    inside = set(v.labels("acceptance_form", "reporter_name")) | {"姓名"}
+    stops = [f[0] for lab in v.all_labels() if lab not in inside and not lab.startswith(flat.text[a[0]:a[1]])
+             if (f := flat.find(lab, a[1], min_score=101))]
+    hi = min(stops, default=len(flat.text))
+    raw = flat.text[a[1]:hi]
+    value = raw.strip("：: ").rstrip("，,;； ")
+    if len(value) < 4:
+        return None
+    start = a[1] + len(raw) - len(raw.lstrip("：: "))
+    return flat.value(clean_text(value), start, start + len(value))
 
 
 #: Words of an opinion option that say which it is, the most specific first.

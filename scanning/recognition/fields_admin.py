@@ -18,7 +18,7 @@ from . import layout as L
 from . import slots as S
 from .classify import TITLES
 from .fields import Fields, common, put, unticked
-from .normalize import clean_text_dates, find_dates, id_checksum_ok, normalize_case_no
+from .normalize import clean_text, find_dates, id_checksum_ok, normalize_case_no
 from .text import Flat, PageText
 
 REVIEW = [("declared_unlawful", "违法"), ("dismissed", "驳回"), ("revoked", "撤销"), ("altered", "变更"), ("upheld", "维持")]
@@ -48,7 +48,7 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
             v = S.clean_value(raw)
             lead = raw.find(v[:1]) if v else 0
             if v:
-                out["violation"] = flat.value(clean_text_dates(v), a[1] + lead, a[1] + lead + len(v), raw=v)
+                out["violation"] = flat.value(clean_text(v), a[1] + lead, a[1] + lead + len(v), raw=v)
     pen = S.slot(flat, "决定给予", "的处罚", maxlen=40, minlen=2)
     if not pen:  # the closing 的处罚 misread (的处昼): up to 的处 and one character, never into 并处罚款
         m = re.search(r"给予(.{2,40}?)的处.(?:[。，,]|$)", flat.text)

@@ -157,8 +157,12 @@ def find_dates(text: str, compact: bool = False, years: Collection[int] = ()) ->
             iso = make_date(int(year), mo, d)
             if iso:
                 out.append((m.start(), m.end(), iso))
-    for m in _CN_DATE_SHORT.finditer(text) if years else ():
-        year = _hinted_year(list(m.group(1)), years)
+    for m in _CN_DATE_SHORT.finditer(text):
+        raw = m.group(1)
+        if len(raw) == 3 and raw[0] == "二" and raw[1] in "一二三四五六七八九":
+            year = 2000 + 10 * CN_DIGIT[raw[1]] + CN_DIGIT[raw[2]]  # 二一六: the 〇 of 二〇一六 lost (see _ZERO_LOST_YEAR)
+        else:
+            year = _hinted_year(list(raw), years) if years else None
         mo, d = cn_small_number(m.group(2)), cn_small_number(m.group(3))
         iso = make_date(year, mo, d) if year and mo and d else None
         if iso and not _taken(out, m):
@@ -334,7 +338,29 @@ _STRAY_IN_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[^\d年月日，。,.\s](?=�
 _DIGIT_BEFORE_YEAR = re.compile(r"(?<![\d.])\d((?:19|20)\d\d)(?=年\d{1,2}月)")
 
 
+# a year of this century in Chinese numerals with its 〇 lost (二一六年 of 二〇一六年): the
+# only four-numeral years that open with 二 are 二〇…, so three numerals opening with 二 and
+# another numeral than a zero can only be one with the 〇 lost (its other numerals and the
+# 月 after it read): no year need be told
+_ZERO_LOST_YEAR = re.compile(r"(?<![〇○零一二三四五六七八九十OoQ0-9])二([一二三四五六七八九])([〇○零一二三四五六七八九])(?=年[一二三四五六七八九十]{1,2}月)")
+
+
 def clean_text_dates(text: str) -> str:
     """Free text with a stray mark between a date's year and 年 dropped (2020人年4月21日),
-    and a digit read before a year that makes it five digits long (22018年5月19日)."""
+    a digit read before a year that makes it five digits long (22018年5月19日), and the
+    〇 of a year in Chinese numerals put back where it was lost (二一六年三月 → 二〇一六年三月)."""
+    text = _ZERO_LOST_YEAR.sub(r"二〇\1\2", text)
     return _DIGIT_BEFORE_YEAR.sub(r"\1", _STRAY_IN_DATE.sub(r"\1", text))
+
+
+#: Marks an engine reads for the full stop that closes a Chinese sentence (…公安机关处理°).
+STOP_LOOKALIKES = "°º˚"
+
+
+def clean_text(text: str) -> str:
+    """A free-text field (a summary, the facts of a violation) as printed: its dates cleaned
+    (``clean_text_dates``) and its closing full stop read as a degree sign put back (处理° → 处理。)."""
+    text = clean_text_dates(text)
+    if len(text) > 1 and text[-1] in STOP_LOOKALIKES and "\u4e00" <= text[-2] <= "\u9fff":
+        text = text[:-1] + "。"
+    return text

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .labels import Vocabulary, current
-from .normalize import clean_text_dates, cn_small_number, find_dates, find_datetimes, id_checksum_ok, normalize_case_no, parse_amount
+from .normalize import clean_text, cn_small_number, find_dates, find_datetimes, id_checksum_ok, normalize_case_no, parse_amount
 
 
 CJK = r"\u4e00-\u9fff"
@@ -163,7 +163,7 @@ def as_id_no(text: str) -> str | None:
 
 
 def as_text(text: str) -> str | None:
-    v = clean_text_dates(text.strip(SEP))  # a summary keeps its closing full stop
+    v = clean_text(text.strip(SEP))  # a summary keeps its closing full stop
     return v if len(v) >= 2 else None
 
 

@@ -364,14 +364,16 @@ def test_a_date_wrapped_in_its_cell_is_read_whole(make_page: Callable[..., PageR
 
 def test_a_backup_sheet_date_read_by_the_volume_numbers_years(make_page: Callable[..., PageResult]) -> None:
     """A backup sheet has no number of its own: a damaged year is read as one of the
-    volume's document numbers' years (二一八 is 2018 with its 〇 lost)."""
-    decision = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2018〕905号",
-                             "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对谭勇抢夺案立案侦查。", AUTH, "2018年6月10日"])
-    sheet = make_page(2, ["卷内备考表", "本卷共有文书材料13页。", "立卷人：孙敏文", "检查人：万东峰", "立卷时间：二一八年七月十六日"])
+    volume's document numbers' years (二二 is 2020 with both its 〇s lost). A year that can
+    only be one (二一八: 二〇一八 with its 〇 lost) needs no number."""
+    decision = make_page(1, [AUTH, "立案决定书", "青东公（刑）立字〔2020〕905号",
+                             "根据《中华人民共和国刑事诉讼法》第一百一十二条之规定，决定对谭勇抢夺案立案侦查。", AUTH, "2020年6月10日"])
+    sheet = make_page(2, ["卷内备考表", "本卷共有文书材料13页。", "立卷人：孙敏文", "检查人：万东峰", "立卷时间：二二年七月十六日"])
     docs = recognize([decision, sheet])
-    assert docs[-1].type == "backup_sheet" and docs[-1].plain_fields()["compiled_on"] == "2018-07-16"
-    assert "compiled_on" not in recognize([sheet])[0].plain_fields() or \
-        recognize([sheet])[0].plain_fields()["compiled_on"] != "2018-07-16"
+    assert docs[-1].type == "backup_sheet" and docs[-1].plain_fields()["compiled_on"] == "2020-07-16"
+    assert "compiled_on" not in recognize([sheet])[0].plain_fields()
+    sheet = make_page(2, ["卷内备考表", "本卷共有文书材料13页。", "立卷人：孙敏文", "检查人：万东峰", "立卷时间：二一八年七月十六日"])
+    assert recognize([sheet])[0].plain_fields()["compiled_on"] == "2018-07-16"
 
 
 def test_values_under_a_header_row_without_rules_stay_in_their_columns(make_page: Callable[..., PageResult]) -> None:
@@ -479,3 +481,34 @@ def test_a_note_in_brackets_after_a_label_is_no_part_of_the_value(make_page: Cal
     f = cover(make_page, [[(300, "案件名称（案由）："), (800, "张伟盗窃案")], [(300, "案号（编号）:A3701050200002018010012")]])
     assert f["case_name"] == "张伟盗窃案"
     assert f["case_no"] == "A3701050200002018010012"
+
+
+@pytest.mark.parametrize("opening", ["我单位已受理", "本局已受理"])
+def test_addressee_on_a_salutation_row_above_a_sentence_that_opens_with_the_bureau(
+        make_page: Callable[..., PageResult], opening: str) -> None:
+    # 秦军辉： on its own row; the sentence opens with the bureau before 你（单位）
+    page = make_page(1, [AUTH, "受案回执", "青东公（刑）受案字〔2021〕641号", "秦军辉：",
+                         f"{opening}你（单位）于二〇二一年二月十七日报称的光明路被盗案",
+                         "一案，特此回执。", AUTH, "二〇二一年二月十八日"])
+    assert recognize([page])[0].plain_fields()["addressee"] == "秦军辉"
+    # the same sentence with no salutation: nothing, never the sentence's opening
+    page = make_page(1, [AUTH, "受案回执", "青东公（刑）受案字〔2021〕641号",
+                         f"{opening}你（单位）于二〇二一年二月十七日报称的光明路被盗案", "一案，特此回执。", AUTH])
+    assert "addressee" not in recognize([page])[0].plain_fields()
+
+
+@pytest.mark.parametrize("source", ["其他", "110指令", "报案"])
+def test_summary_of_a_form_printed_as_running_text(make_page: Callable[..., PageResult], source: str) -> None:
+    # the form as one paragraph: each label followed by its value, the chosen source alone
+    page = make_page(1, [AUTH, "受案登记表", "青东公（刑）受案字〔2021〕981号",
+                         "报案人贺明，性别女，出生日期1962年8月8日，身份证件种类居",
+                         "民身份证，证件号码996070196208082780，现住址清河",
+                         "市中原区解放路177号，接报民警孙霞，接报时间2021年4月18日1",
+                         f"8时15分，接报地点光明派出所，案件来源{source}，简要案情2021年4月18",
+                         "日，报案人贺明报称其在清河市中原区解放路177号发生寻衅滋事一事，请",
+                         "求公安机关处理°，受案意见属于本单位管辖的刑事案件，建议及时立案侦",
+                         "查，受案审批受案部门负责人：许宁斌二〇二一年四月十九日。"])
+    f = recognize([page])[0].plain_fields()
+    assert f["summary"] == "2021年4月18日，报案人贺明报称其在清河市中原区解放路177号发生寻衅滋事一事，请求公安机关处理。"
+    assert f["case_source"] == source
+    assert f["opinion"] == "criminal"

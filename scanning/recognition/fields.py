@@ -218,6 +218,10 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
     return out
 
 
+#: What may stand between a label and its value: a colon, a blank's underline, leader dots.
+LEADERS = "：:_＿—－-.·…　 "
+
+
 def _summary_in_text(flat: Flat) -> FieldValue | None:
     """The summary of a form printed as running text (…，简要案情2021年4月18日，报案人…请求公安机关
     处理。，受案意见属于…): what follows its label, over as many rows as it takes, up to the next
@@ -231,10 +235,10 @@ def _summary_in_text(flat: Flat) -> FieldValue | None:
              if (f := flat.find(lab, a[1], min_score=101))]
     hi = min(stops, default=len(flat.text))
     raw = flat.text[a[1]:hi]
-    value = raw.strip("：: ").rstrip("，,;； ")
+    value = raw.lstrip(LEADERS).rstrip("，,;；_＿ ")
     if len(value) < 4:
         return None
-    start = a[1] + len(raw) - len(raw.lstrip("：: "))
+    start = a[1] + len(raw) - len(raw.lstrip(LEADERS))
     return flat.value(clean_text(value), start, start + len(value))
 
 

@@ -42,10 +42,15 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
         m = re.search("现.明", flat.text)  # one character of the phrase misread
         a = (m.start(), m.end()) if m else None
     if a:
-        end = flat.text.find("。", a[1])
+        # the facts end at their full stop, or where the form's next sentence opens
+        # (以上事实有…证据证实) when the full stop was misread (扰乱公共秩序0以上事实)
+        ends = [e for e in (flat.text.find("。", a[1]), flat.text.find("以上事实", a[1])) if e > a[1]]
+        end = min(ends, default=-1)
         if 0 < end - a[1] <= 120:
             raw = flat.text[a[1]:end]
             v = S.clean_value(raw)
+            if len(v) > 1 and v[-1] in "0oO°" and "\u4e00" <= v[-2] <= "\u9fff":
+                v = v[:-1]  # the full stop read as 0 before 以上事实
             lead = raw.find(v[:1]) if v else 0
             if v:
                 out["violation"] = flat.value(clean_text(v), a[1] + lead, a[1] + lead + len(v), raw=v)

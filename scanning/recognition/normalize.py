@@ -323,8 +323,10 @@ def id_checksum_ok(id_no: str) -> bool:
 
 
 def normalize_case_no(text: str) -> str | None:
-    """A case (A…) or incident (J…) number: the letter and 22 digits; O read for 0 is folded."""
+    """A case (A…) or incident (J…) number: the letter and 22 digits; O read for 0 is folded,
+    a speck read between two digits (A733557305587201703：3826) dropped."""
     t = half_width(re.sub(r"\s+", "", text))
+    t = re.sub(rf"(?<=[0-9OoIl]){_SPECK}(?=[0-9OoIl])", "", t)
     m = re.search(r"([AJ])([0-9OoIl]{22})(?![0-9])", t)
     if not m:
         return None

@@ -22,6 +22,16 @@ def test_penalty_decision(make_page: Callable[..., PageResult]) -> None:
                  "penalty": "行政拘留十日，并处罚款五百元", "issued_on": "2019-03-07"}
 
 
+def test_penalty_facts_whose_full_stop_was_misread_end_at_the_next_sentence(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "行政处罚决定书", "青东公(行)行罚决字[2020]00136号",
+                         "违法行为人李波明，性别男，现住址青川市。",
+                         "现查明二〇二〇年三月十六日，李波明在和平街136号扰乱公共秩序0以上事实有违法行为人陈述",
+                         "和申辩、证人证言等证据证实。根据《中华人民共和国治安管理处罚法》第二十三条之规定，",
+                         "决定给予行政拘留五日的处罚。", AUTH, "二〇二〇年三月十八日"])
+    f = recognize([page])[0].plain_fields()
+    assert f["violation"] == "二〇二〇年三月十六日，李波明在和平街136号扰乱公共秩序"
+
+
 def test_reconsideration_decision(make_page: Callable[..., PageResult]) -> None:
     page = make_page(1, ["青川市东河区人民政府", "行政复议决定书", "青川东河政复决字〔2019〕4号",
                          "申请人：王芳，女，住青川市人民路1号。", f"被申请人：{AUTH}。",

@@ -166,6 +166,8 @@ def test_id_checksum() -> None:
 
 def test_case_number_with_o_for_zero() -> None:
     assert normalize_case_no("案件编号：A37O1050200002018010012") == "A3701050200002018010012"
+    assert normalize_case_no("案件编号：A733557305587201703：3826") == "A7335573055872017033826"  # a speck read inside
+    assert normalize_case_no("A733557305587201703：38261") is None  # 23 digits once it goes: no number
 
 
 @pytest.mark.parametrize("raw,want", [

@@ -62,7 +62,7 @@ from scanning.paper_numbers import read_corner_numbers
 from scanning.sources import SourcePage
 from scanning.tables import find_rules
 from scanning.types import PageOCR, PageResult
-from scanning.unread import read_unread
+from scanning.unread import read_gaps, read_unread
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,8 @@ def _process(
     # Blocks of text the layout analysis returned as no text (a heading on a speckled page,
     # a sign-off under a seal) are found by their ink and read again (scanning.unread).
     ocr = read_unread(ocr_src, ocr, dpi=out_dpi, engine=engine)
+    # Characters skipped inside a line (a figure filled in another typeface) are read again.
+    ocr = read_gaps(ocr_src, ocr, dpi=out_dpi, engine=engine)
     # The page's ruling lines, on the very pixels the words were read from (same frame).
     ocr.rules = find_rules(ocr_src, out_dpi)
     # Ticks the recogniser lost, inside options' brackets and boxes it read as empty (scanning.marks).

@@ -27,6 +27,14 @@ average. Field accuracy with names 0.9455 -> 0.9475 (headings above a table's gr
 date under a grey seal); a stray "1" read from the year's closing bracket in one re-read
 number (〔2018〕1609号) is the one field lost.
 
+Characters skipped *inside* a line are a second case (``read_gaps``): PP-OCR's detector runs
+its line over a figure filled in another typeface, lighter or set a little higher than the
+printed words (本卷共有文书材料 6 页), or over the small circle of a year's 〇 (二〇一九), and
+its recogniser drops it. A gap between two words of a line that holds ink of its own,
+standing apart from both words and tall enough to be a character (rules across and down
+left out), is read again with its two neighbours as one line; what that reading gives
+between the neighbours, when it gives them back as they were read, joins the line.
+
 What it cannot do: text crossed by a seal as dark as the text (a black ring on a
 black-and-white scan) is read with the ring's strokes in it, so a date under the ring may
 still come out garbled.
@@ -35,11 +43,13 @@ still come out garbled.
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 import numpy as np
 from PIL import Image
 
 from scanning.ocr import Engine, add_line, get_engine
+from scanning.ocr.lines import join_words, union
 from scanning.pages.analysis import WORK_DPI, ink_mask
 from scanning.tables import close_gaps, fill_runs, group_positions, runs
 from scanning.types import Box, PageOCR, Word
@@ -264,4 +274,148 @@ def read_unread(grey: Image.Image, ocr: PageOCR, *, dpi: int, lang: str = "chi_s
         ocr.words = sorted((Word(w.text, w.box, w.conf, renumber[w.line]) for w in words),
                            key=lambda w: (w.line, w.box[0]))
     log.debug("unread: %d regions, %d words added", len(regions), added)
+    return ocr
+
+
+# --------------------------------------------------------------------------- gaps in a line
+
+#: A gap between two words of one line this many character heights wide or more (and at
+#: most GAP_MAX) may hold characters the engine skipped: a figure filled in another
+#: typeface, raised or lighter than the printed words (本卷共有文书材料 6 页).
+GAP_MIN, GAP_MAX = 0.45, 6.0
+#: ... when its unread ink is at least this many character heights tall (a figure; a
+#: speck, a comma, a dash or an underline's end is less).
+GAP_INK_HEIGHT = 0.45
+#: Characters read in a gap are kept at this confidence or more, ...
+GAP_CONF = 0.4
+#: ... and not when they are punctuation alone (the space between full-width figures read as ）).
+GAP_MARKS = set("()（）[]【】〔〕{}<>《》:：;；,，.。、'\"‘’“”`-—_＿·…~|/\\ ")
+
+
+def _gap_ink(g: np.ndarray, a: Word, b: Word, th: int) -> Box | None:
+    """The box of the ink between words ``a`` and ``b`` of one line of the grey page ``g``
+    that stands apart from both: the runs of inked columns (blank columns between them)
+    lying mostly outside both words' boxes (an engine's box can be drawn a little short of
+    its character), rules left out (rows inked across most of the gap, columns down most of
+    the line's height). None when that ink is too little or too short to be a character."""
+    top = max(0, min(a.box[1], b.box[1]) - th // 3)
+    bottom = max(a.box[3], b.box[3])
+    left, right = a.box[0], b.box[2]
+    block = g[top:bottom, left:right].astype(np.int16)
+    if block.size == 0:
+        return None
+    paper = int(np.percentile(block, 90))
+    ink = paper - block >= INK_CONTRAST
+    inner = slice(a.box[2] - left, b.box[0] - left)
+    across = ink[:, inner].mean(axis=1) >= 0.7 if b.box[0] > a.box[2] else np.zeros(len(ink), bool)
+    ink[across, :] = False  # a rule across (an underline, a cell's edge)
+    ink[:, ink.mean(axis=0) >= 0.8] = False  # a rule down (the border between two cells)
+    cols = ink.any(axis=0)
+    found: list[tuple[int, int]] = []
+    x = 0
+    while x < len(cols):
+        if not cols[x]:
+            x += 1
+            continue
+        x0 = x
+        while x < len(cols) and cols[x]:
+            x += 1
+        run = (left + x0, left + x)
+        inside = sum(max(0, min(run[1], w.box[2]) - max(run[0], w.box[0])) for w in (a, b))
+        if inside < 0.5 * (run[1] - run[0]):
+            found.append((x0, x))
+    if not found:
+        return None
+    x0, x1 = found[0][0], found[-1][1]
+    ys = np.flatnonzero(ink[:, x0:x1].any(axis=1))
+    if ink[:, x0:x1].sum() < 0.04 * th * th or ys[-1] - ys[0] + 1 < GAP_INK_HEIGHT * th:
+        return None
+    return left + x0, top + int(ys[0]), left + x1, top + int(ys[-1]) + 1
+
+
+def gap_regions(grey: Image.Image, ocr: PageOCR, dpi: int, th: int | None = None) -> list[tuple[int, Word, Word, Box]]:
+    """(line, word before, word after, ink box) of every gap inside a line that holds ink no
+    word covers, tall enough to be a character (see ``read_gaps``)."""
+    th = th or _char_height(ocr, dpi)
+    g = np.asarray(grey.convert("L"))
+    lines: dict[int, list[Word]] = {}
+    for w in ocr.words:
+        if w.text.strip() and not _junk(w, th):
+            lines.setdefault(w.line, []).append(w)
+    out = []
+    for n, words in lines.items():
+        words.sort(key=lambda w: w.box[0])
+        for a, b in zip(words, words[1:]):
+            if not GAP_MIN * th <= b.box[0] - a.box[2] <= GAP_MAX * th:
+                continue
+            ink = _gap_ink(g, a, b, th)
+            if ink is not None:
+                out.append((n, a, b, ink))
+    return out
+
+
+def _between(again: list[Word], a: str, b: str) -> list[Word] | None:
+    """The words of ``again`` (a line read again, left to right) between a reading of ``a``
+    and a reading of ``b`` (compared in NFKC; a piece of a character beyond either, cut by
+    the crop, may be read too); None unless it reads both so with something between."""
+    def fold(t: str) -> str:
+        return unicodedata.normalize("NFKC", t).replace(" ", "")
+    texts = [fold(w.text) for w in again]
+    a, b = fold(a), fold(b)
+    for i in range(min(2, len(texts))):
+        k = i
+        head = ""
+        while k < len(texts) and len(head) < len(a):
+            head += texts[k]
+            k += 1
+        if head != a:
+            continue
+        for j in range(len(texts), max(k, len(texts) - 2), -1):
+            m = j
+            tail = ""
+            while m > k and len(tail) < len(b):
+                tail = texts[m - 1] + tail
+                m -= 1
+            if tail == b and k < m:
+                return again[k:m]
+    return None
+
+
+def read_gaps(grey: Image.Image, ocr: PageOCR, *, dpi: int, engine: Engine | None = None) -> PageOCR:
+    """``ocr`` with the characters read in the gaps of its lines added to those lines.
+
+    A line's words leave a gap where the engine skipped ink: a figure filled in another
+    typeface, set higher or lighter than the printed words around it, was dropped by the
+    recogniser although the detector's line ran over it (本卷共有文书材料页。 for
+    本卷共有文书材料 6 页。). Each such gap (``gap_regions``) is read again with its two
+    neighbours, as one line. When that reading gives both neighbours back as they were
+    read, what it reads between them, at confidence GAP_CONF or more, joins the line.
+    ``grey`` is the image ``ocr`` was read from. Returns ``ocr``, extended in place."""
+    th = _char_height(ocr, dpi)
+    gaps = gap_regions(grey, ocr, dpi, th)
+    if not gaps:
+        return ocr
+    engine = engine or get_engine(ocr.engine or None)
+    pad = max(4, th // 3)
+    added: dict[int, list[Word]] = {}
+    for n, a, b, ink in gaps:
+        x0, x1 = max(0, a.box[0] - 2), min(grey.width, b.box[2] + 2)
+        y0 = max(0, min(a.box[1], b.box[1], ink[1]) - pad)
+        y1 = min(grey.height, max(a.box[3], b.box[3], ink[3]) + pad)
+        again = engine.read(grey.crop((x0, y0, x1, y1)), dpi, "line")
+        middle = _between(sorted((w for w in again.words if w.text.strip()), key=lambda w: w.box[0]), a.text, b.text)
+        if not middle or min(w.conf for w in middle) < GAP_CONF:
+            continue  # the neighbours not read back as they were, or nothing sure between them
+        if all(c in GAP_MARKS for w in middle for c in w.text):
+            continue  # a bracket or a comma "read" in the space between two figures: no character
+        added.setdefault(n, []).extend(
+            Word(w.text, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), w.conf, n) for w in middle)
+    if added:
+        ocr.words = sorted([*ocr.words, *(w for ws in added.values() for w in ws)],
+                           key=lambda w: (w.line, w.box[0]))
+        for n in added:
+            words = [w for w in ocr.words if w.line == n]
+            old = ocr.lines[n]
+            ocr.lines[n] = type(old)(join_words([w.text for w in words]), union([w.box for w in words]), old.conf)
+        log.debug("gaps: %d read again, %d characters added", len(gaps), sum(len(ws) for ws in added.values()))
     return ocr

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from scanning.types import FieldValue
 
 from . import layout as L
 from . import slots as S
-from .normalize import clean_text, id_checksum_ok
+from .normalize import clean_text, id_checksum_ok, parse_datetime
 from .text import Flat, PageText, fold
+from .values import as_name
 
 Fields = dict[str, FieldValue]
 Reader = Callable[[list[PageText], tuple[str, ...]], Fields]
@@ -181,6 +183,8 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         # 简要案情 with one character lost
         s0 = next((f for lab in sorted(L.current().labels("acceptance_form", "summary"), key=len, reverse=True)
                    if (f := flat.find(lab, min_score=101))), None) or flat.find("简要案情", min_score=74)
+        if s0 and not "\u4e00" <= t[s0[1] - 1] <= "\u9fff":
+            s0 = (s0[0], s0[1] - 1)  # 简要案 + the value's first figure (情 wrapped below): the figure is the value's
         lo = s0[1] if s0 else src_end
         # options printed as a form prints them (more than the chosen one): the summary is the
         # cell between them; a running text naming the one source is read by the label below
@@ -215,7 +219,39 @@ def read_acceptance_form(pages: list[PageText], known: tuple[str, ...]) -> Field
         put(out, "accepted_on", d)
     if "opinion" not in out:
         put(out, "opinion", _opinion_by_label(g))
+    # a ruled form read cell by cell (scanning.tables): what the page's rows lost, from its cells
+    for name, accept in (("received_at", parse_datetime), ("summary", _as_summary),
+                         ("case_source", _ticked_choice(L.current().choices("case_source"))),
+                         ("receiving_officer", as_name), ("reporter_name", as_name)):
+        if name not in out:
+            put(out, name, _from_cells(pages[0], L.current().labels("acceptance_form", name), accept))
     return out
+
+
+def _as_summary(text: str) -> str | None:
+    text = clean_text(text.strip(LEADERS))
+    return text if len(text) >= 4 else None
+
+
+def _from_cells(pt: PageText, labels: list[str], accept: Callable[[str], Any]) -> FieldValue | None:
+    """A field of a ruled form from the cells its table was read in (``pt.cells``): the rest
+    of the cell its label opens (接报时间2017年4月24日20时5分), else the cell right of the
+    label's own cell. A label wrapped in its cell is read whole there, and a value wrapped in
+    its cell too, where the page's rows cut both."""
+    at = {(c.row, c.col): c for c in pt.cells}
+    for c in pt.cells:
+        text = re.sub(r"\s+", "", fold(c.text))
+        lab = next((lab for lab in labels if text.startswith(lab)), None)
+        if lab is None:
+            continue
+        rest = text[len(lab):].lstrip(LEADERS)
+        cell = c
+        if not rest and (right := at.get((c.row, c.col + 1))) is not None:
+            cell, rest = right, re.sub(r"\s+", "", fold(right.text))
+        value = accept(rest) if rest else None
+        if value not in (None, ""):
+            return FieldValue(value, pt.index, cell.box, round(max(cell.conf, 0.0), 3), cell.text)
+    return None
 
 
 #: What may stand between a label and its value: a colon, a blank's underline, leader dots.

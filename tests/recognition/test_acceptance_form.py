@@ -85,3 +85,33 @@ def test_receiving_officer_with_a_mark_read_after_the_name(make_page: Callable[.
         [(300, "接报民警"), (600, "蔡萍_"), (1100, "接报时间 2018年1月16日10时30分")],
     ])
     assert recognize([page])[0].plain_fields()["receiving_officer"] == "蔡萍"
+
+
+def test_fields_the_rows_cut_are_read_from_the_cells(make_page: Callable[..., PageResult]) -> None:
+    """A form printed in narrow label cells: the page's rows cut labels and values where they
+    wrap (接报民 / 警, …20时 / 5分; 简要案 / 情 with the summary's first figure beside 简要案);
+    the table's cells, read one by one, hold them whole."""
+    from scanning.types import Cell
+
+    label, value = 192, 368  # the label column is three characters wide; its labels wrap
+    page = make_page(1, [AUTH, "受案登记表", "东西公（刑）受案字[2017]68号",
+                         [(label, "报案"), (value, "袁国芳"), (700, "性别男")],
+                         [(label, "接报民"), (value, "孔军永"), (700, "接报时间2017年4月24日20时")], [(label, "警"), (700, "5分")],
+                         [(label, "案件来"), (value, "□110指令☑扭送□其他")], [(label, "源")],
+                         [(label, "简要案"), (value, "2017年4月24日，报案人袁国芳报称其在东临市北岭区建")],
+                         [(label, "情"), (value, "设路55号发生盗窃一事，请求公安机关处理。")],
+                         [(label, "受案意"), (value, "☑属于本单位管辖的刑事案件，建议及时立案侦查")], [(label, "见")]])
+    rows = [("接报民警", "孔军永", "接报时间2017年4月24日20时5分"),
+            ("简要案情", "2017年4月24日，报案人袁国芳报称其在东临市北岭区建设路55号发生盗窃一事，请求公安机关处理。", None)]
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            if text:
+                page.ocr.cells.append(Cell(r, c, (176 + 400 * c, 600 + 150 * r, 576 + 400 * c, 750 + 150 * r), text, 0.95))
+    f = recognize([page])[0].plain_fields()
+    assert f["received_at"] == "2017-04-24T20:05"
+    assert f["summary"] == "2017年4月24日，报案人袁国芳报称其在东临市北岭区建设路55号发生盗窃一事，请求公安机关处理。"
+    # without cells the summary still keeps its first figure (简要案 matched, not 简要案2)
+    page.ocr.cells.clear()
+    f = recognize([page])[0].plain_fields()
+    assert f["summary"].startswith("2017年4月24日，报案人袁国芳")
+    assert "received_at" not in f  # 20时 … 5分 cut by the wrapped 警: only the cell holds it whole

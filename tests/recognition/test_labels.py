@@ -126,7 +126,8 @@ def test_bad_file_never_stops_reading(tmp_path: Path, caplog: pytest.LogCaptureF
 def test_every_default_phrase_is_well_formed() -> None:
     v = default_vocabulary()
     assert v.labels("dossier_cover", "case_no")[0] == "案件编号"  # longest first
-    assert [p.text for p in v.phrases("dossier_cover", "closed_on")] == ["自{opened_on}至{closed_on}", "{opened_on}至{closed_on}"]
+    assert [p.text for p in v.phrases("dossier_cover", "closed_on")] == [
+        "自{opened_on}起至{closed_on}止", "自{opened_on}至{closed_on}", "{opened_on}至{closed_on}"]
     assert parse('[other]\nlabels = ["性 别"]\n').other == ["性别"]
 
 

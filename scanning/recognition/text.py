@@ -28,6 +28,9 @@ for _c in "，：；（）":
     _FOLD.pop(ord(_c) , None)
 _FOLD.update({ord(","): "，", ord(":"): "：", ord(";"): "；", ord("("): "（", ord(")"): "）", ord("﹙"): "（", ord("﹚"): "）",
               ord("〈"): "（", ord("〉"): "）", ord("<"): "（", ord(">"): "）"})
+# a figure filled in a little above the line is read as a superscript (本卷共有文书材料⁶页): it is that figure
+_FOLD.update({ord(sup): str(d) for d, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")})
+_FOLD.update({ord(sub): str(d) for d, sub in enumerate("₀₁₂₃₄₅₆₇₈₉")})
 
 
 def fold(text: str) -> str:

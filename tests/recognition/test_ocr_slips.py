@@ -253,3 +253,11 @@ def test_a_stray_mark_before_a_name_and_a_label_inside_a_longer_one(make_page: C
                          "维持被申请人作出的上述行政处罚决定。", "青川市东河区人民政府", "2017年5月2日"])
     f = recognize([page])[0].plain_fields()
     assert (f["applicant"], f["respondent"]) == ("林建兰", "青川市公安局东河区分局")
+
+
+def test_a_figure_read_as_a_superscript_is_that_figure(make_page: Callable[..., PageResult]) -> None:
+    # a page count filled in a little above the line: the engine answers ⁶, and a cover's ¹²
+    sheet = make_page(2, ["卷内备考表", "本卷共有文书材料⁶页，其中文字材料⁶页。", "立卷人：薛军", "检查人：任霞帅"])
+    assert recognize([sheet])[0].plain_fields()["page_count"] == 6
+    cover = make_page(1, ["青川市公安局东河区分局", "刑事侦查卷宗", "案件名称：张伟盗窃案", "本卷页数：¹²页"])
+    assert recognize([cover])[0].plain_fields()["page_count"] == 12

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scanning.types import Document, FieldValue, PageResult
 
@@ -87,7 +87,22 @@ def read_fields(draft: Draft, known: tuple[str, ...] = (), volume_years: tuple[i
         log.exception("reading fields of %s on page %s failed", draft.type, draft.first_page)
         return {}
     _number_kind(fields, draft.type)
+    _people_s(fields)
     return fields
+
+
+#: Fields naming an institution; and the 人 of 人民 lost before its kind (天宁区民检察院)
+INSTITUTIONS = ("authority", "procuratorate", "court", "respondent", "defendant", "detention_center")
+_LOST_REN = re.compile(r"(?<=[区市县州旗])民(检察院|法院|政府)$")
+
+
+def _people_s(fields: dict[str, FieldValue]) -> None:
+    """An institution named …区民检察院 (…民法院, …民政府) had the 人 of 人民 lost in reading:
+    no procuratorate, court or government is named so, so it is put back (the reading stays in ``raw``)."""
+    for name in INSTITUTIONS:
+        fv = fields.get(name)
+        if fv is not None and isinstance(fv.value, str) and _LOST_REN.search(fv.value):
+            fields[name] = replace(fv, value=_LOST_REN.sub(r"人民\1", fv.value), raw=fv.raw or fv.value)
 
 
 def _number_kind(fields: dict[str, FieldValue], type_: str) -> None:

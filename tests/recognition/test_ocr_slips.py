@@ -261,3 +261,14 @@ def test_a_figure_read_as_a_superscript_is_that_figure(make_page: Callable[..., 
     assert recognize([sheet])[0].plain_fields()["page_count"] == 6
     cover = make_page(1, ["青川市公安局东河区分局", "刑事侦查卷宗", "案件名称：张伟盗窃案", "本卷页数：¹²页"])
     assert recognize([cover])[0].plain_fields()["page_count"] == 12
+
+
+@pytest.mark.parametrize("read, named", [("东临市天宁区民检察院", "东临市天宁区人民检察院"),
+                                         ("东临市天宁区人民检察院", "东临市天宁区人民检察院")])
+def test_the_ren_of_renmin_lost_before_a_procuratorate(make_page: Callable[..., PageResult], read: str, named: str) -> None:
+    page = make_page(1, [AUTH, "逮捕证", "青东公（刑）捕字〔2020〕56号",
+                         f"根据《中华人民共和国刑事诉讼法》第八十条之规定，经{read}批准，兹由本局对涉嫌盗窃罪的",
+                         "王芳（性别女，出生日期1980年1月2日，住址青川市人民路1号）执行逮捕，送青川市看守所羁押。",
+                         AUTH, "2020年5月3日"])
+    fv = recognize([page])[0].fields["procuratorate"]
+    assert fv.value == named and fv.raw.endswith(read[-6:])

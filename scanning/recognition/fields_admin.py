@@ -66,6 +66,8 @@ def read_admin_penalty_decision(pages: list[PageText], known: tuple[str, ...]) -
         fixed = re.sub(r"(拘留[一二三四五六七八九十]{1,3})[目曰]", r"\1日", fv.value)  # 拘留十目: 日 misread
         # 罚款 before an amount, its 款 misread (罚秋一千元): a fine is the only 罚… an amount follows
         fixed = re.sub(r"罚[^款金](?=[一二三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟\d])", "罚款", fixed)
+        # the comma before 并处 read as a mark (行政拘留十日.并处罚款五百元)
+        fixed = re.sub(r"(?<=[\u4e00-\u9fff])[.·,:：;；、](?=并处)", "，", fixed)
         put(out, "penalty", S.with_value(fv, fixed))
     return out
 

@@ -75,6 +75,14 @@ def test_penalty_days_unit_misread(make_page: Callable[..., PageResult]) -> None
     assert recognize([page])[0].plain_fields()["penalty"] == "行政拘留十日，并处罚款五百元"
 
 
+def test_penalty_comma_before_bingchu_misread(make_page: Callable[..., PageResult]) -> None:
+    page = make_page(1, [AUTH, "行政处罚决定书", "青东公（行）行罚决字〔2016〕9号", "违法行为人：龙磊勇，男。",
+                         "现查明二〇一六年三月十三日，龙磊勇在解放路115号殴打他人。",
+                         "根据《中华人民共和国治安管理处罚法》第四十三条之规定，决定给予行政拘留十日.并处罚款五百元的处罚。",
+                         AUTH, "二〇一六年三月十五日"])
+    assert recognize([page])[0].plain_fields()["penalty"] == "行政拘留十日，并处罚款五百元"
+
+
 def test_cover_kind_from_a_garbled_title(make_page: Callable[..., PageResult]) -> None:
     cover = make_page(1, [AUTH, "行政复以管示", "案件名称：张伟殴打他人案", "保管期限：长期"])
     assert recognize([cover])[0].plain_fields()["volume_kind"] == "reconsideration"

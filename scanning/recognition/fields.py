@@ -369,6 +369,10 @@ def _without_labels(text: str) -> str:
                 text, changed = text[len(lab):].lstrip("：:"), True
             if text.endswith(lab) and len(text) > len(lab):
                 text, changed = text[:-len(lab)], True
+    # the next label's head after the closing full stop, the rest of it wrapped away (…处理。处理意)
+    m = re.search(r"。([\u4e00-\u9fff]{2,5})$", text)
+    if m and any(lab.startswith(m.group(1)) and len(lab) > len(m.group(1)) for lab in labels):
+        text = text[:m.start(1)]
     return text
 
 

@@ -115,3 +115,12 @@ def test_fields_the_rows_cut_are_read_from_the_cells(make_page: Callable[..., Pa
     f = recognize([page])[0].plain_fields()
     assert f["summary"].startswith("2017年4月24日，报案人袁国芳")
     assert "received_at" not in f  # 20时 … 5分 cut by the wrapped 警: only the cell holds it whole
+
+
+def test_a_summary_loses_the_head_of_the_next_label_wrapped_after_it() -> None:
+    from scanning.recognition.fields import _without_labels
+
+    assert _without_labels("2019年5月1日，报案人郝涛报称其被盗，请求公安机关处理。处理意") == \
+        "2019年5月1日，报案人郝涛报称其被盗，请求公安机关处理。"
+    # a sentence that merely ends in words no label opens with is kept whole
+    assert _without_labels("请求公安机关处理。特此登记") == "请求公安机关处理。特此登记"

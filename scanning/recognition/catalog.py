@@ -46,7 +46,7 @@ def column_roles() -> dict[str, str]:
 
 def header_labels() -> tuple[str, ...]:
     return tuple(column_roles())
-PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~—–一至=_－]{1,2}(\d{1,3}))?$")  # 1-2, and 1=-2 (a dash read twice)
+PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~〜—–―‐−一至=_－]{1,2}(\d{1,3}))?$")  # 1-2, 13〜14, and 1=-2 (a dash read twice)
 
 
 def _union(ws: list[Word]) -> Box:

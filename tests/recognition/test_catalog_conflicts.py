@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from scanning.recognition import recognize
 from scanning.types import PageResult
 
@@ -34,6 +36,14 @@ def test_catalog_over_two_pages(make_page: Callable[..., PageResult]) -> None:
         {"seq": 3, "title": "询问笔录", "date": "2018-01-18", "first_page": 4, "last_page": 4},
         {"seq": 4, "doc_no": "青东公（刑）拘字〔2018〕7号", "title": "拘留证", "date": "2018-01-19", "first_page": 5, "last_page": 5},
     ]
+
+
+@pytest.mark.parametrize("dash", ["〜", "―", "−", "‐"])
+def test_page_ranges_with_other_dashes(make_page: Callable[..., PageResult], dash: str) -> None:
+    p1 = make_page(2, ["卷内文书目录", header(), row("13", "青东公（刑）诉字〔2021〕512号", "起诉意见书", "2021.04.24", f"13{dash}14")])
+    docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), p1])
+    entry = docs[1].plain_fields()["entries"][0]
+    assert (entry["first_page"], entry["last_page"]) == (13, 14)
 
 
 def _decision(make_page: Callable[..., PageResult], index: int, case: str, no: str, conf: float = 0.9) -> PageResult:

@@ -475,7 +475,8 @@ def _grid_number(
 
     The cell's readings (digits-only ones first, then the text) are candidates; the one
     the numbering expects (``due``: the next sequence number, or the page after the last
-    row's) wins, else the one most readings agree on, else the first.
+    row's) wins, a range before a single page, else the one most readings agree on, else
+    the first.
     """
     found: list[tuple[str, int, int]] = []
     for raw in (*cell.digits, half_width(text)):
@@ -491,7 +492,10 @@ def _grid_number(
     if not found:
         return False
     votes = Counter((a, b) for _, a, b in found)
-    best = next((f for f in found if due is not None and f[1] == due), None)
+    # at the page expected, a range read in the text outweighs one page read by the digits-only
+    # model, whose characters hold no range mark (11～12 read 11)
+    expected = [f for f in found if due is not None and f[1] == due]
+    best = next((f for f in expected if f[2] > f[1]), None) or next(iter(expected), None)
     if best is None:
         top = max(votes.values())
         best = next(f for f in found if votes[(f[1], f[2])] == top)

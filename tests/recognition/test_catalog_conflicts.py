@@ -195,3 +195,22 @@ def test_catalog_number_without_its_head_never_replaces_the_documents(make_page:
     doc = _decision(make_page, 3, "张伟盗窃案", "青东公（刑）立字〔2018〕128号", conf=0.6)
     docs = recognize([make_page(1, [AUTH, "刑事诉讼卷宗", "案件名称：张伟盗窃案"]), cat, doc])
     assert docs[2].fields["doc_no"].value == "青东公（刑）立字〔2018〕128号"
+
+
+def test_a_range_read_in_the_text_outweighs_the_digits_only_reading_of_its_first_page(
+        make_page: Callable[..., PageResult]) -> None:
+    from scanning.recognition.catalog import _grid_number
+    from scanning.recognition.text import PageText
+    from scanning.types import Cell
+
+    pt = PageText.from_page(make_page(2, ["卷内文书目录"]))
+    # the digits-only model has no range mark among its characters: 11～12 comes back 11
+    cell = Cell(11, 4, (2000, 800, 2200, 860), "11～12", 0.95, digits=("11",))
+    entry: dict = {}
+    assert _grid_number(entry, "pages", pt, cell, [], cell.text, 11)
+    assert (entry["first_page"].value, entry["last_page"].value) == (11, 12)
+    # a single page read alike by both stays a single page
+    cell = Cell(12, 4, (2000, 860, 2200, 920), "13", 0.95, digits=("13",))
+    entry = {}
+    assert _grid_number(entry, "pages", pt, cell, [], cell.text, 13)
+    assert (entry["first_page"].value, entry["last_page"].value) == (13, 13)

@@ -98,7 +98,8 @@ def job_json(job: Job) -> dict[str, Any]:
     return {"job": {"id": job.id, "kind": job.kind, "state": job.state, "state_name": job.state_name,
                     "total": job.total, "done": job.done, "failed": job.failed, "error": scan_text(job.error),
                     "volume_id": job.volume_id, "scan_id": job.scan_id,
-                    "volume_url": url_for("dossiers.volume", volume_id=job.volume_id)},
+                    "volume_url": url_for("dossiers.volume", volume_id=job.volume_id),
+                    "page_url": url_for("intake.job", job_id=job.id)},
             "pages": pages}
 
 

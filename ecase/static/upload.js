@@ -24,8 +24,11 @@
     if (e.dataTransfer.files.length) { input.files = e.dataTransfer.files; show(input.files[0]); }
   });
 
+  var jobLink = document.getElementById("job-link");
+
   function render(data) {
     var j = data.job;
+    if (jobLink && j.page_url) { jobLink.querySelector("a").href = j.page_url; jobLink.hidden = false; }
     var pct = j.total ? Math.round(100 * (j.done + j.failed) / j.total) : 0;
     fill.style.width = pct + "%";
     status.textContent = j.state_name + "：" + (j.done + j.failed) + " / " + j.total + " 页" +
@@ -60,6 +63,7 @@
     if (!input.files.length) { return; }
     section.hidden = false;
     doneLink.hidden = true;
+    if (jobLink) { jobLink.hidden = true; }
     submit.disabled = true;
     list.innerHTML = "";
     var xhr = new XMLHttpRequest();

@@ -62,3 +62,55 @@ def test_bad_file_message_in_the_page(app: Any, live_server: str, browser_page: 
     page.locator("#status", has_text="上传失败").wait_for(timeout=120_000)
     status = page.inner_text("#status")
     assert "卷宗.pdf" in status and "不支持" in status
+
+
+def test_the_job_page_follows_its_job_to_the_end(app: Any, live_server: str, browser_page: Any, make_user: Any,
+                                                 small_scan: Any, tmp_path: Any) -> None:
+    """The upload page links the job's own page; while the job runs that page follows it by
+    itself (bar, status, each page's state) and is drawn again at its end. The small scan is
+    read before a page can be opened, so its job is then set back to "processing" (one page
+    done) and brought to its end by the test, the page never reloaded by it."""
+    from ecase import db
+    from ecase.models import Job
+
+    path, info = small_scan
+    make_user("clerk", "clerk", password="a long test password")
+    page = browser_page
+    log_in(page, live_server, "clerk", "a long test password")
+    page.goto(f"{live_server}/upload")
+    page.fill("input[name=case_no]", info["case_no"])
+    page.fill("input[name=case_name]", info["case_name"])
+    page.set_input_files("input[type=file]", {"name": path.name, "mimeType": "application/pdf",
+                                                "buffer": path.read_bytes()})
+    page.locator("#chosen", has_text=path.name).wait_for(timeout=30_000)
+    page.click("#submit")
+    page.wait_for_selector("#job-link:not([hidden])", timeout=60_000)
+    page.wait_for_selector("#done-link:not([hidden])", timeout=180_000)
+    page.click("#job-link a")
+    page.wait_for_selector("h1:has-text('处理任务')")
+    job_id = int(page.evaluate("document.getElementById('job').dataset.api").rsplit("/", 1)[1])
+    pages = info["pages"]
+
+    def set_job(state: str, done: int) -> None:
+        db.session().expire_all()
+        job = db.session().get(Job, job_id)
+        assert job is not None
+        job.state, job.done = state, done
+        db.session().commit()
+
+    set_job("processing", 1)
+    page.reload()
+    assert page.locator("#follow-note").count() == 1
+    page.locator("#pages li").nth(pages - 1).wait_for(timeout=30_000)  # drawn by the page's script
+    assert page.locator("#pages li").count() == pages
+    assert page.evaluate("document.getElementById('bar-fill').style.width") == f"{round(100 / pages)}%"
+    page.screenshot(path=str(tmp_path / "job-running.png"))
+    set_job("done", pages)
+    # nobody reloads it: the page itself comes to the end, and is drawn again by the server
+    # (locators, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings)
+    page.locator("#status", has_text="完成").wait_for(timeout=30_000)
+    page.locator("#follow-note").wait_for(state="detached", timeout=30_000)
+    assert f"已处理 {pages}/{pages} 页" in page.inner_text("#status")
+    page.locator("#pages li.done").nth(pages - 1).wait_for(timeout=30_000)
+    assert page.evaluate("document.getElementById('bar-fill').style.width") == "100%"
+    page.screenshot(path=str(tmp_path / "job-done.png"))

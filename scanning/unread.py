@@ -409,7 +409,8 @@ def read_gaps(grey: Image.Image, ocr: PageOCR, *, dpi: int, engine: Engine | Non
         if all(c in GAP_MARKS for w in middle for c in w.text):
             continue  # a bracket or a comma "read" in the space between two figures: no character
         added.setdefault(n, []).extend(
-            Word(w.text, (w.box[0] + x0, w.box[1] + y0, w.box[2] + x0, w.box[3] + y0), w.conf, n) for w in middle)
+            Word(w.text, (int(w.box[0] + x0), int(w.box[1] + y0), int(w.box[2] + x0), int(w.box[3] + y0)),
+                 float(w.conf), n) for w in middle)  # plain numbers: readings are stored as JSON
     if added:
         ocr.words = sorted([*ocr.words, *(w for ws in added.values() for w in ws)],
                            key=lambda w: (w.line, w.box[0]))

@@ -11,11 +11,10 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.slow
 
 
-def test_upload_page_to_viewer(app: Any, live_server: str, browser_page: Any, make_user: Any,
-                               small_scan: Any, tmp_path: Any) -> None:
+def _upload(live_server: str, page: Any, make_user: Any, small_scan: Any) -> tuple[Any, dict[str, Any]]:
+    """A clerk logged in sends the small scan from the upload page; returns the page and the scan's facts."""
     path, info = small_scan
     make_user("clerk", "clerk", password="a long test password")
-    page = browser_page
     log_in(page, live_server, "clerk", "a long test password")
     page.goto(f"{live_server}/upload")
     page.fill("input[name=case_no]", info["case_no"])
@@ -27,6 +26,12 @@ def test_upload_page_to_viewer(app: Any, live_server: str, browser_page: Any, ma
                                                 "buffer": path.read_bytes()})
     page.locator("#chosen", has_text=path.name).wait_for(timeout=30_000)
     page.click("#submit")
+    return page, info
+
+
+def test_upload_page_to_viewer(app: Any, live_server: str, browser_page: Any, make_user: Any,
+                               small_scan: Any, tmp_path: Any) -> None:
+    page, info = _upload(live_server, browser_page, make_user, small_scan)
     page.wait_for_selector("#done-link:not([hidden])", timeout=180_000)
     assert "完成" in page.inner_text("#status")
     states = page.eval_on_selector_all("#pages li", "els => els.map(e => e.className)")
@@ -73,17 +78,7 @@ def test_the_job_page_follows_its_job_to_the_end(app: Any, live_server: str, bro
     from ecase import db
     from ecase.models import Job
 
-    path, info = small_scan
-    make_user("clerk", "clerk", password="a long test password")
-    page = browser_page
-    log_in(page, live_server, "clerk", "a long test password")
-    page.goto(f"{live_server}/upload")
-    page.fill("input[name=case_no]", info["case_no"])
-    page.fill("input[name=case_name]", info["case_name"])
-    page.set_input_files("input[type=file]", {"name": path.name, "mimeType": "application/pdf",
-                                                "buffer": path.read_bytes()})
-    page.locator("#chosen", has_text=path.name).wait_for(timeout=30_000)
-    page.click("#submit")
+    page, info = _upload(live_server, browser_page, make_user, small_scan)
     page.wait_for_selector("#job-link:not([hidden])", timeout=60_000)
     page.wait_for_selector("#done-link:not([hidden])", timeout=180_000)
     page.click("#job-link a")

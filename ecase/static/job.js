@@ -8,24 +8,13 @@
   var fill = document.getElementById("bar-fill");
   var status = document.getElementById("status");
   var list = document.getElementById("pages");
-  var NAMES = {pending: "等待", done: "完成", failed: "失败"};
 
   function render(data) {
     var j = data.job;
-    var settled = j.done + j.failed;
-    fill.style.width = (j.total ? Math.round(100 * settled / j.total) : 0) + "%";
+    var ended = window.ecase.drawJob(data, fill, list);
     status.textContent = "状态：" + j.state_name + "，已处理 " + j.done + "/" + j.total + " 页" +
       (j.failed ? "，" + j.failed + " 页失败" : "") + "。";
-    list.innerHTML = "";
-    data.pages.forEach(function (p) {
-      var li = document.createElement("li");
-      li.textContent = p.index;
-      li.className = p.state + (p.blank ? " blank" : "");
-      li.title = "第" + p.index + "页：" + (NAMES[p.state] || p.state) +
-        (p.rotation ? "，旋转" + p.rotation + "°" : "") + (p.blank ? "，空白页" : "") + (p.error ? "，" + p.error : "");
-      list.appendChild(li);
-    });
-    return j.state === "done" || j.state === "failed";
+    return ended;
   }
 
   function follow(first) {

@@ -29,20 +29,10 @@
   function render(data) {
     var j = data.job;
     if (jobLink && j.page_url) { jobLink.querySelector("a").href = j.page_url; jobLink.hidden = false; }
-    var pct = j.total ? Math.round(100 * (j.done + j.failed) / j.total) : 0;
-    fill.style.width = pct + "%";
+    var ended = window.ecase.drawJob(data, fill, list);
     status.textContent = j.state_name + "：" + (j.done + j.failed) + " / " + j.total + " 页" +
       (j.failed ? "，" + j.failed + " 页失败" : "") + (j.error ? "。" + j.error : "");
-    list.innerHTML = "";
-    data.pages.forEach(function (p) {
-      var li = document.createElement("li");
-      li.textContent = p.index;
-      li.className = p.state + (p.blank ? " blank" : "");
-      li.title = "第" + p.index + "页：" + ({pending: "等待", done: "完成", failed: "失败"}[p.state] || p.state) +
-        (p.rotation ? "，旋转" + p.rotation + "°" : "") + (p.blank ? "，空白页" : "") + (p.error ? "，" + p.error : "");
-      list.appendChild(li);
-    });
-    if (j.state === "done" || j.state === "failed") {
+    if (ended) {
       doneLink.hidden = j.state !== "done";
       doneLink.querySelector("a").href = j.volume_url;
       submit.disabled = false;

@@ -86,7 +86,7 @@ def _addressee(flat: Flat) -> FieldValue | None:
     for k in range(len(before) - 1, max(-1, len(before) - 5), -1):
         lo, hi = (before[k - 1] if k > 0 else 0), before[k]
         m = re.fullmatch(rf"\s*([{S.CJK}（）]{{2,20}})\s*[：:]\s*", flat.text[lo:hi])
-        if m and not _labelled(m.group(1)):
+        if m and not L.current().opens_with_label(m.group(1)):
             return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
     lo, hi = row_start, a[0]
     k = len(before) - 1
@@ -98,16 +98,11 @@ def _addressee(flat: Flat) -> FieldValue | None:
             break
     seg = flat.text[lo:hi].rstrip("：:，, .。·")  # the colon read as a full stop (李娜.)
     m = re.search(rf"([{S.CJK}（）]{{2,20}})$", seg)
-    if not m or _labelled(m.group(1)) or any(w in m.group(1) for w in SELF):
+    if not m or L.current().opens_with_label(m.group(1)) or any(w in m.group(1) for w in SELF):
         # nothing; a labelled row of a table above the sentence (案件名称 …); or the
         # sentence's own opening (我单位已受理你（单位）…): not the addressee
         return None
     return flat.value(m.group(1), lo + m.start(1), lo + m.end(1))
-
-
-def _labelled(text: str) -> bool:
-    """Whether ``text`` opens with a known label (a form's row, not a name)."""
-    return any(text.startswith(lab) for lab in L.current().all_labels())
 
 
 def _reported_case(flat: Flat, out: Fields, end_words: tuple[str, ...]) -> None:

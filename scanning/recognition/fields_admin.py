@@ -262,7 +262,7 @@ def read_dossier_cover(pages: list[PageText], known: tuple[str, ...]) -> Fields:
 
 def _cover_text(text: str) -> str | None:
     v = S.clean_value(text)
-    return v if len(v) >= 2 and not any(v.startswith(lab) for lab in L.current().all_labels()) else None
+    return v if len(v) >= 2 and not L.current().opens_with_label(v) else None
 
 
 def _count(text: str) -> int | None:

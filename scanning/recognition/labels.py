@@ -121,6 +121,10 @@ class Vocabulary:
         """Every plain label of every type and the other labels: the words that end a value."""
         return _all_labels(self)
 
+    def opens_with_label(self, text: str) -> bool:
+        """Whether ``text`` opens with any of ``all_labels`` (a form's row or the next label, not a value)."""
+        return any(text.startswith(lab) for lab in self.all_labels())
+
     def merged(self, other: Vocabulary) -> Vocabulary:
         """These entries with ``other``'s added after them (duplicates once)."""
         entries = {t: {f: list(v) for f, v in fs.items()} for t, fs in self.entries.items()}

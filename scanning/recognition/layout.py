@@ -190,7 +190,7 @@ class Geometry:
             k += 1
         k = self._past_note(cand, k)
         head = "".join(t[i] for i in cand[k:k + 8])
-        if any(head.startswith(lab) for lab in self.vocab.all_labels()):
+        if self.vocab.opens_with_label(head):
             return []  # the next label: this one's value is elsewhere (below it) or blank
         out: list[int] = []
         last_x = None
@@ -258,7 +258,7 @@ class Geometry:
             rb = _union([self.boxes[i] for i in run if self.boxes[i] is not None])  # type: ignore[misc]
             if rb[0] <= x1 + h and rb[2] >= x0 - h:
                 text = "".join(self.pt.text[i] for i in run)
-                if any(text.startswith(lab) for lab in self.vocab.all_labels()):
+                if self.vocab.opens_with_label(text):
                     return []  # the next label's row, not a value
                 return self._walk(run, h, own)
         return []
@@ -289,7 +289,7 @@ class Geometry:
         while idx and t[idx[0]] in SEP:
             idx.pop(0)
         text = "".join(t[i] for i in idx)
-        if not idx or any(text.startswith(lab) for lab in self.vocab.all_labels()):
+        if not idx or self.vocab.opens_with_label(text):
             return []  # an empty cell, or the next label's cell: not a value
         idx = self._cut_at_labels(idx, own)
         while idx and t[idx[-1]] in SEP:
@@ -453,7 +453,7 @@ class Geometry:
         t = self.pt.text
         end = t.find("\n", e)
         rest = t[e:end if end >= 0 else len(t)].strip(SEP)
-        return bool(rest) and not any(rest.startswith(lab) for lab in self.vocab.all_labels())
+        return bool(rest) and not self.vocab.opens_with_label(rest)
 
     def cell_right(self, s: int, e: int, max_rows: int = 8) -> list[int]:
         """Offsets of the characters right of the label at ``[s, e)`` on its row and the rows
@@ -470,7 +470,7 @@ class Geometry:
             lo = self.pt.row_start[r]
             row = range(lo, lo + len(self.pt.row_text(r)))
             left = "".join(self.pt.text[i] for i in row if (b := self.boxes[i]) is not None and b[2] <= x1 + 0.3 * h)
-            if r > r0 and any(left.startswith(lab) for lab in self.vocab.all_labels()):
+            if r > r0 and self.vocab.opens_with_label(left):
                 break
             out += [i for i in row if i >= e or r > r0
                     if (b := self.boxes[i]) is not None and b[0] >= x1 - 0.3 * h and self.pt.text[i] not in UNDERLINE]
@@ -487,7 +487,7 @@ class Geometry:
             prev, row = pt.rows[r - 1], pt.rows[r]
             h = max(prev.box[3] - prev.box[1], 1)
             text = pt.row_text(r).lstrip(SEP)
-            if row.box[1] - prev.box[3] > 1.2 * h or any(text.startswith(lab) for lab in self.vocab.all_labels()) \
+            if row.box[1] - prev.box[3] > 1.2 * h or self.vocab.opens_with_label(text) \
                     or re.match(rf"[{CJK}]{{1,6}}[：:]", text):  # the next field's label, however misread
                 break
             out += [i for i in range(pt.row_start[r], pt.row_start[r] + len(pt.row_text(r))) if t[i] not in UNDERLINE]

@@ -208,7 +208,7 @@ def as_labelled_case_name(text: str) -> str | None:
     if v:
         return v
     m = re.match(rf"[{CJK}]{{3,40}}", text.strip(SEP))
-    if not m or m.group(0).startswith(BACK_REFERENCES) or any(m.group(0).startswith(lab) for lab in current().all_labels()):
+    if not m or m.group(0).startswith(BACK_REFERENCES) or current().opens_with_label(m.group(0)):
         return None
     return m.group(0)
 

@@ -108,4 +108,11 @@ def test_the_job_page_follows_its_job_to_the_end(app: Any, live_server: str, bro
     assert f"已处理 {pages}/{pages} 页" in page.inner_text("#status")
     page.locator("#pages li.done").nth(pages - 1).wait_for(timeout=30_000)
     assert page.evaluate("document.getElementById('bar-fill').style.width") == "100%"
+    # the legend under the squares says what each kind of square means, drawn as the squares are
+    legend = page.locator(".page-legend")
+    assert legend.is_visible()
+    assert [t.strip() for t in legend.locator("li").all_inner_texts()] == ["等待处理", "完成", "失败", "空白页（不编页号）"]
+    colour = "el => getComputedStyle(el).backgroundColor"
+    assert legend.locator(".page-swatch.done").evaluate(colour) == page.locator("#pages li.done").first.evaluate(colour)
+    assert legend.locator(".page-swatch.blank").evaluate("el => getComputedStyle(el).borderTopStyle") == "dashed"
     page.screenshot(path=str(tmp_path / "job-done.png"))

@@ -32,6 +32,12 @@ def init_app(app: Flask) -> None:
         brigade (reviewers, admins) on the supervision dashboard."""
         return home()
 
+    @app.get("/favicon.ico")
+    @auth.public
+    def favicon() -> Any:
+        """Browsers ask for it by this name where no page names one (an image opened alone)."""
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
+
     @app.get("/healthz")
     @auth.public
     def healthz() -> Any:

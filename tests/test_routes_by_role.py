@@ -56,7 +56,7 @@ UNIT_SCOPED = ("clerk", "leader")
 #: view rights there); supervision is not listed: leaders reply to findings.
 LEADER_READ_ONLY_AREAS = {"dossiers", "intake", "exports", "search_views", "ledger_views", "audit"}
 #: endpoints any anonymous visitor may reach (everything else must redirect or say 401).
-PUBLIC = {"static", "healthz", "accounts.login"}
+PUBLIC = {"static", "healthz", "accounts.login", "favicon"}  # favicon: a redirect to static/favicon.svg
 SEARCH_WORD = {"A": "向日葵仓库", "B": "紫罗兰仓库"}
 
 
@@ -466,6 +466,16 @@ def test_anonymous_sees_nothing(app: Flask) -> None:
                 if method != "GET" and status not in (302, 400, 401):
                     problems.append(f"anonymous {method} {url} -> {status}: must be refused")
     assert not problems, "\n".join(problems)
+
+
+def test_the_favicon_is_the_static_svg(app: Flask) -> None:
+    """/favicon.ico (asked for by browsers where no page names an icon) leads to the icon
+    the pages name, which is served as SVG to anybody."""
+    client = app.test_client()
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r.location.endswith("/static/favicon.svg")
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
 
 
 def test_unknown_parameter_fails_loudly(app: Flask) -> None:

@@ -121,3 +121,39 @@ def log_in(page: Any, base: str, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+#: Text that stands out from what is under it by less than WCAG AA asks (4.5:1, or 3:1 for
+#: large text): [text, element, ratio]. The colour is blended with the element's opacity
+#: and those of its ancestors over the first opaque background behind it.
+_HARD_TO_READ = r"""() => {
+  const rgba = c => { const p = c.match(/rgba?\(([^)]+)\)/)[1].split(",").map(Number);
+                      return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                     return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const under = el => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
+                        if (c.a > 0.5) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+  const out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim()).map(n => n.textContent.trim()).join(" ");
+    const box = el.getBoundingClientRect();
+    if (!own || !box.width || !box.height || el.disabled || el.closest("[hidden]")) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === "hidden") continue;
+    let a = rgba(cs.color).a;
+    for (let e = el; e; e = e.parentElement) a *= parseFloat(getComputedStyle(e).opacity);
+    const fg = rgba(cs.color), bg = under(el);
+    const mix = k => fg[k] * a + bg[k] * (1 - a);
+    const l1 = lum({r: mix("r"), g: mix("g"), b: mix("b")}), l2 = lum(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(cs.fontSize), large = size >= 24 || (size >= 18.66 && parseInt(cs.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) out.push([own.slice(0, 30), el.tagName + "." + el.className, Math.round(ratio * 100) / 100]);
+  }
+  return out;
+}"""
+
+
+def hard_to_read(page: Any) -> list[list[Any]]:
+    """The words of the page a reader with ordinary sight may not make out: each as
+    [text, element, contrast ratio] (WCAG AA, 4.5:1 for body text, 3:1 for large)."""
+    return page.evaluate(_HARD_TO_READ)

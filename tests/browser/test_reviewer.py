@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import hard_to_read, log_in
 
 PW = "correct horse battery"
 pytestmark = pytest.mark.browser
@@ -44,6 +44,7 @@ def test_triage_to_a_recommendation_and_a_bulletin(app: Flask, live_server: str,
     # the list says how many there are, and pages
     page.goto(f"{live_server}/supervision/findings")
     assert page.inner_text("#findings-total") == "共 135 条"
+    assert hard_to_read(page) == []  # the grades' chips and the list's grey notes included
     assert "第 1 / 2 页" in page.inner_text("nav.pager")
     page.click("nav.pager >> text=下一页")
     assert "第 101–135 条" in page.inner_text("nav.pager")

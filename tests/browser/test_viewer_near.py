@@ -33,6 +33,14 @@ def test_near_result_is_marked_like_an_exact_one(app: Any, live_server: str, bro
     hits = page.locator("a.hit-title")
     assert hits.count() == 2
     assert "近似" in page.locator("ol.hits li").nth(1).inner_text()
+    # the 含近似匹配 box stands on the line of its words, as a box does, not above them
+    toggle = page.locator("label.toggle", has_text="含近似匹配")
+    centre, top, bottom = toggle.evaluate("""el => {
+        const box = el.querySelector("input[type=checkbox]").getBoundingClientRect();
+        const words = [...el.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+        const r = document.createRange(); r.selectNodeContents(words); const line = r.getBoundingClientRect();
+        return [box.top + box.height / 2, line.top, line.bottom]; }""")
+    assert top <= centre <= bottom
 
     hits.nth(0).click()
     page.wait_for_load_state("networkidle")

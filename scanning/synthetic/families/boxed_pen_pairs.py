@@ -24,8 +24,8 @@ and fills them in by hand:
   page; scanned 1-bit (black and white).
 
 The renderer (:mod:`..render`) has no block for pen values off the baseline, tab leaders,
-boxes, circled words or paper wear, so this module adds its own block kinds to
-:class:`~scanning.synthetic.render.Page` (``b_cty_*``, registered on import; it changes none of the existing ones).
+boxes, circled words or paper wear, so this module registers its own block kinds
+(``cty_*``, :func:`~scanning.synthetic.render.register_block`; it changes none of the existing ones).
 """
 
 from __future__ import annotations
@@ -594,10 +594,10 @@ def b_cty_wear(page: Any, kinds: tuple[str, ...] | None = None) -> None:
             x += seg + rng.uniform(0.02, 0.3) * page.dpi
 
 
-for _name, _fn in {"b_cty_flow": b_cty_flow, "b_cty_docno": b_cty_docno, "b_cty_pairs": b_cty_pairs,
-                   "b_cty_box": b_cty_box, "b_cty_grid": b_cty_grid, "b_cty_rules": b_cty_rules,
-                   "b_cty_sign": b_cty_sign, "b_cty_wear": b_cty_wear}.items():
-    setattr(R.Page, _name, _fn)
+for _kind, _fn in {"cty_flow": b_cty_flow, "cty_docno": b_cty_docno, "cty_pairs": b_cty_pairs,
+                   "cty_box": b_cty_box, "cty_grid": b_cty_grid, "cty_rules": b_cty_rules,
+                   "cty_sign": b_cty_sign, "cty_wear": b_cty_wear}.items():
+    R.register_block(_kind, _fn)
 
 
 # =====================================================================================

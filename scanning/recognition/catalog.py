@@ -47,6 +47,18 @@ def column_roles() -> dict[str, str]:
 def header_labels() -> tuple[str, ...]:
     return tuple(column_roles())
 PAGES_RE = re.compile(r"^(\d{1,3})(?:[-~〜—–―‐−一至=_－]{1,2}(\d{1,3}))?$")  # 1-2, 13〜14, and 1=-2 (a dash read twice)
+#: a page range in words: 第5页, 第5至7页, 第5-7页, 第5页至第7页 (页 misread 贝 or 頁)
+WORDED_PAGES_RE = re.compile(r"^第(\d{1,3})[页贝頁]?(?:[-~〜—–―‐−一至到=_－]{1,2}第?(\d{1,3}))?[页贝頁]$")
+
+
+def page_range(raw: str) -> tuple[int, int] | None:
+    """The first and last page of a catalog's page cell (``raw`` half-width, no spaces),
+    written as figures (5, 5-7, 13〜14) or in words (第5页, 第5至7页); None if it is neither."""
+    m = PAGES_RE.match(raw) or WORDED_PAGES_RE.match(raw)
+    if not m:
+        return None
+    a = int(m.group(1))
+    return a, int(m.group(2)) if m.group(2) else a
 
 
 def _union(ws: list[Word]) -> Box:
@@ -228,10 +240,9 @@ def _classify_cell(entry: dict[str, FieldValue], text: str, cell: list[Word], pa
         if re.search(r"[\u4e00-\u9fff]{2,}", rest) and "title" not in entry:
             _title(entry, rest, cell, page)
         return
-    m = PAGES_RE.match(plain.replace(" ", ""))
-    if m and "first_page" not in entry:
-        a = int(m.group(1))
-        b = int(m.group(2)) if m.group(2) else a
+    span = page_range(plain.replace(" ", ""))
+    if span and "first_page" not in entry:
+        a, b = span
         entry["first_page"] = _fv(a, page, cell, text)
         entry["last_page"] = _fv(b, page, cell, text)
         return
@@ -434,7 +445,7 @@ def _number_columns(table: dict[int, dict[int, Cell]]) -> dict[int, str]:
     counts: dict[int, int] = {}
     for cells in table.values():
         for c, cell in cells.items():
-            if any(PAGES_RE.match(r.replace(" ", "")) for r in (*cell.digits, half_width(cell.text))):
+            if any(page_range(r.replace(" ", "")) for r in (*cell.digits, half_width(cell.text))):
                 counts[c] = counts.get(c, 0) + 1
     numeric = sorted(c for c, n in counts.items() if n >= max(1, len(table) / 2))
     roles: dict[int, str] = {}
@@ -479,16 +490,18 @@ def _grid_number(
     the first.
     """
     found: list[tuple[str, int, int]] = []
-    for raw in (*cell.digits, half_width(text)):
+    readings = (*cell.digits, half_width(text))
+    if role == "pages" and WORDED_PAGES_RE.match(readings[-1].replace(" ", "")):
+        # 第5至7页: the digits-only model reads 第 and 页 as figures too (第1页 as 81), so
+        # the text's reading of the words alone is taken
+        readings = readings[-1:]
+    for raw in readings:
         raw = raw.replace(" ", "")
         if role == "seq" and re.fullmatch(r"\d{1,3}", raw):
             found.append((raw, int(raw), int(raw)))
-        m = PAGES_RE.match(raw) if role == "pages" else None
-        if m:
-            a = int(m.group(1))
-            b = int(m.group(2)) if m.group(2) else a
-            if a <= b:
-                found.append((raw, a, b))
+        span = page_range(raw) if role == "pages" else None
+        if span and span[0] <= span[1]:
+            found.append((raw, *span))
     if not found:
         return False
     votes = Counter((a, b) for _, a, b in found)

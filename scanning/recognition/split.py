@@ -88,7 +88,23 @@ def read_fields(draft: Draft, known: tuple[str, ...] = (), volume_years: tuple[i
         return {}
     _number_kind(fields, draft.type)
     _people_s(fields)
+    _trim_marks(fields)
     return fields
+
+
+#: What a blank's printing leaves at the ends of a value read off it: its underline, the
+#: leader dots or dashes from the label, the colon; no field's value opens or ends with one.
+BLANK_MARKS = "_＿—－-.．·…：: 　"
+
+
+def _trim_marks(fields: dict[str, FieldValue]) -> None:
+    """Text values without the marks of the blank they were written on (…：2021年2月17日，…,
+    _没有犯罪事实_); the reading stays in ``raw``."""
+    for name, fv in list(fields.items()):
+        if isinstance(fv.value, str) and fv.value:
+            v = fv.value.strip(BLANK_MARKS)
+            if v and v != fv.value:
+                fields[name] = replace(fv, value=v, raw=fv.raw or fv.value)
 
 
 #: Fields naming an institution; and the 人 of 人民 lost before its kind (天宁区民检察院)

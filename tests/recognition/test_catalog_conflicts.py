@@ -214,3 +214,25 @@ def test_a_range_read_in_the_text_outweighs_the_digits_only_reading_of_its_first
     entry = {}
     assert _grid_number(entry, "pages", pt, cell, [], cell.text, 13)
     assert (entry["first_page"].value, entry["last_page"].value) == (13, 13)
+
+
+@pytest.mark.parametrize("text, digits, due, pages", [
+    ("第1页", ("81",), 1, (1, 1)),  # the digits-only model reads 第 as a figure
+    ("第13至14页", ("813145",), 13, (13, 14)),
+    ("第5-7页", (), 5, (5, 7)),
+    ("第5页至第7页", (), 5, (5, 7)),
+])
+def test_page_ranges_written_in_words(make_page: Callable[..., PageResult], text: str, digits: tuple[str, ...],
+                                      due: int, pages: tuple[int, int]) -> None:
+    """A catalog whose page column is written 第5页 or 第5至7页: the words' reading is the range,
+    never the digits-only one that reads 第 and 页 as figures."""
+    from scanning.recognition.catalog import _grid_number, page_range
+    from scanning.recognition.text import PageText
+    from scanning.types import Cell
+
+    pt = PageText.from_page(make_page(2, ["卷内文书目录"]))
+    entry: dict = {}
+    assert _grid_number(entry, "pages", pt, Cell(3, 6, (2000, 800, 2200, 860), text, 0.9, digits=digits), [], text, due)
+    assert (entry["first_page"].value, entry["last_page"].value) == pages
+    assert page_range(text) == pages
+    assert page_range("第页") is None and page_range("第5") is None and page_range("5页") is None

@@ -272,3 +272,20 @@ def test_the_ren_of_renmin_lost_before_a_procuratorate(make_page: Callable[..., 
                          AUTH, "2020年5月3日"])
     fv = recognize([page])[0].fields["procuratorate"]
     assert fv.value == named and fv.raw.endswith(read[-6:])
+
+
+def test_a_value_loses_the_marks_of_its_blank(make_page: Callable[..., PageResult]) -> None:
+    """Leader dots, a colon and a blank's underline read at the ends of a value are no part
+    of it (发案经过...：2021年…, _没有犯罪事实_); what was read stays in raw. Here a label of its
+    own in the value's cell (发案经过) is taken off, its leader dots and colon after it."""
+    page = make_page(1, [
+        AUTH, "受案登记表", "青东公（刑）受案字〔2018〕5号",
+        [(300, "报案人"), (600, "姓名 李明 性别 男")],
+        [(300, "案件来源"), (600, "口110指令 口工作中发现 回报案 口投案 口移送 口扭送 口其他")],
+        [(300, "简要案情"), (600, "发案经过...：2018年1月16日，报案人李明报称其电动车被盗。")],
+        [(300, "受案意见"), (600, "回" + OPINIONS[0])], *[[(600, "口" + o)] for o in OPINIONS[1:]],
+        [(600, "2018年1月16日")],
+    ])
+    f = recognize([page])[0].fields["summary"]
+    assert f.value == "2018年1月16日，报案人李明报称其电动车被盗。"
+    assert "...：" in f.raw

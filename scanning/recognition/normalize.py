@@ -51,6 +51,9 @@ _ARABIC_DATE_LONG_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{3})\s*年\s*(\d{1,2})\
 # and one with a digit lost under a seal ((印)018年8月20日): likewise
 _ARABIC_DATE_SHORT_YEAR = re.compile(r"(?<!\d)(\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
+#: a date in figures and a clock time, as a form's table prints them: 2021.2.17 21:30, 2021-02-17 21:30
+#: (the space may be lost in reading, 2021.2.1721:30: the day is then its longest that leaves an hour)
+_DATETIME_FIGURES = re.compile(r"((?:19|20)\d\d)\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*(\d{1,2})\s*[:：]\s*(\d{2})(?!\d)")
 
 
 def half_width(text: str) -> str:
@@ -210,11 +213,16 @@ def parse_date(text: str) -> str | None:
 
 def find_datetimes(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for m in _DATETIME.finditer(half_width(text)):
+    text = half_width(text)
+    for m in _DATETIME.finditer(text):
         y, mo, d, h, mi = (int(g) for g in m.groups())
         if make_date(y, mo, d) and h < 24 and mi < 60:
             out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
-    return out
+    for m in _DATETIME_FIGURES.finditer(text):
+        y, mo, d, h, mi = (int(m.group(i)) for i in (1, 3, 4, 5, 6))
+        if make_date(y, mo, d) and h < 24 and mi < 60 and not any(a <= m.start() < b for a, b, _ in out):
+            out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
+    return sorted(out)
 
 
 def parse_datetime(text: str) -> str | None:

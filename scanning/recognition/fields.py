@@ -53,7 +53,7 @@ def unticked(text: str, at: int, lo: int = 0) -> bool:
 def common(pages: list[PageText], date_field: str | None, anchors: tuple[str, ...] = ()) -> Fields:
     out: Fields = {}
     first = pages[0]
-    a = S.authority(first)
+    a = S.authority(first) or S.signer(pages)
     if a:
         out["authority"] = a
     n = S.doc_no(first)
@@ -501,7 +501,8 @@ def read_bail_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     out = common(pages, "issued_on", ("起算", "的监督", "保证金"))
     flat = Flat(pages[0])
     put(out, "case_name", S.slot(flat, "正在侦查", "，因", maxlen=40, minlen=2) or S.slot(flat, "侦查", "因犯罪", maxlen=40, minlen=2))
-    a = flat.find("因犯罪嫌疑人") or flat.find("嫌疑人")
+    # exact first: a fuzzy 因犯罪嫌疑人 lands one character late on 犯罪嫌疑人田磊桂 (no 因 before it)
+    a = flat.find("因犯罪嫌疑人", min_score=101) or flat.find("犯罪嫌疑人", min_score=101) or flat.find("嫌疑人")
     if a:
         put(out, "suspect_name", S.name_at(flat, a[1], known=known))
     put(out, "starts_on", S.date_after(flat, "期限从", window=3) or S.date_after(flat, "从", window=2))

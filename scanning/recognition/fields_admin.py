@@ -82,16 +82,19 @@ def _party(flat: Flat, label: str, start: int = 0) -> FieldValue | None:
 
 
 def _decision(flats: list[Flat], after: str, table: list[tuple[str, str]]) -> FieldValue | None:
+    """The decision of the first sentence after ``after`` that names one (驳回, 撤销 …): a
+    decision named earlier only as a document (作出的…处罚决定书》不服) names none, so the
+    next ``after`` is tried (本机关决定如下：驳回申请人的…)."""
     for flat in flats:
-        a = flat.find(after)
-        if not a:
-            continue
-        seg = flat.text[a[1]:a[1] + 40]
-        first = flat.text[a[1]:a[1] + (seg.find("。") + 1 if "。" in seg else 40)]
-        for code, word in table:
-            i = first.find(word)
-            if i >= 0:
-                return flat.value(code, a[1], a[1] + len(first), raw=first)
+        start = 0
+        while a := flat.find(after, start):
+            start = a[1]
+            seg = flat.text[a[1]:a[1] + 40]
+            first = flat.text[a[1]:a[1] + (seg.find("。") + 1 if "。" in seg else 40)]
+            for code, word in table:
+                i = first.find(word)
+                if i >= 0:
+                    return flat.value(code, a[1], a[1] + len(first), raw=first)
     return None
 
 

@@ -51,9 +51,9 @@ _ARABIC_DATE_LONG_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{3})\s*年\s*(\d{1,2})\
 # and one with a digit lost under a seal ((印)018年8月20日): likewise
 _ARABIC_DATE_SHORT_YEAR = re.compile(r"(?<!\d)(\d{3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATETIME = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(\d{1,2})\s*[时:：点]\s*(\d{1,2})\s*分?")
-#: a date in figures and a clock time, as a form's table prints them: 2021.2.17 21:30, 2021-02-17 21:30
-#: (the space may be lost in reading, 2021.2.1721:30: the day is then its longest that leaves an hour)
-_DATETIME_FIGURES = re.compile(r"((?:19|20)\d\d)\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2})\s*(\d{1,2})\s*[:：]\s*(\d{2})(?!\d)")
+#: a date in figures and a clock time, as a form's table prints them: 2021.2.17 21:30, 2021-02-17 21:30;
+#: the day and the hour are read apart where the space between them was lost (2021.1.117:05)
+_DATETIME_FIGURES = re.compile(r"((?:19|20)\d\d)\s*([./\-])\s*(\d{1,2})\s*\2\s*(\d{1,2}\s+\d{1,2}|\d{2,4})\s*[:：]\s*(\d{2})(?!\d)")
 
 
 def half_width(text: str) -> str:
@@ -219,9 +219,16 @@ def find_datetimes(text: str) -> list[tuple[int, int, str]]:
         if make_date(y, mo, d) and h < 24 and mi < 60:
             out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
     for m in _DATETIME_FIGURES.finditer(text):
-        y, mo, d, h, mi = (int(m.group(i)) for i in (1, 3, 4, 5, 6))
-        if make_date(y, mo, d) and h < 24 and mi < 60 and not any(a <= m.start() < b for a, b, _ in out):
-            out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}"))
+        y, mo, mi = int(m.group(1)), int(m.group(3)), int(m.group(5))
+        dh = m.group(4)
+        # the space kept says where the day ends; lost, the hour is taken with two figures
+        # when it can be (minutes are always printed with two, most hours too), else one
+        splits = [dh.split()] if " " in dh else [[dh[:-2], dh[-2:]], [dh[:-1], dh[-1:]]]
+        for d_s, h_s in splits:
+            if d_s and make_date(y, mo, int(d_s)) and int(h_s) < 24 and mi < 60:
+                if not any(a <= m.start() < b for a, b, _ in out):
+                    out.append((m.start(), m.end(), f"{y:04d}-{mo:02d}-{int(d_s):02d}T{int(h_s):02d}:{mi:02d}"))
+                break
     return sorted(out)
 
 

@@ -185,6 +185,23 @@ def authority(pt: PageText) -> FieldValue | None:
     return None
 
 
+def signer(pages: list[PageText]) -> FieldValue | None:
+    """The issuing body named only in the sign-off, where a template prints no heading above
+    the title (a notice whose authority is the seal line at the foot): the lowest row of the
+    document's last page that has one (below its head) that is an institution's name and
+    nothing more (its seal note （印） or （公章） aside)."""
+    for pt in reversed(pages):  # a blank back, or a statement bound after it, has none
+        for i in range(len(pt.rows) - 1, -1, -1):
+            if pt.rows[i].box[1] < pt.height * 0.15:  # a short form's sign-off may stand high
+                break
+            text = pt.row_text(i)
+            m = AUTHORITY_RE.search(text)
+            if m and len(re.sub(r"[（(][印公章]{1,2}[)）]|\s", "", text)) - len(m.group(0)) <= 1:
+                s = pt.row_start[i] + m.start()
+                return pt.value(m.group(0), s, s + len(m.group(0)))
+    return None
+
+
 def _split_heading(pt: PageText, i: int) -> FieldValue | None:
     """A letter-spaced heading Tesseract cut into two rows at the same height (云台公安东河区分局
     and 市局): its words, side by side, put back in reading order."""

@@ -19,7 +19,11 @@ AUTH = "青川市公安局槐荫区分局"
     ("2021.2.17 21:30", "2021-02-17T21:30"),
     ("2021-2-17 21:30", "2021-02-17T21:30"),
     ("2021/02/17 09:05", "2021-02-17T09:05"),
-    ("2021.2.1721：30", "2021-02-17T21:30"),  # the space lost in reading: the day keeps two figures
+    # the space lost in reading: the hour takes two figures where it can, else one
+    ("2021.2.1721：30", "2021-02-17T21:30"),
+    ("2019.1.117:05", "2019-01-01T17:05"),
+    ("2019.1.1107:05", "2019-01-11T07:05"),
+    ("2019.1.257:05", "2019-01-25T07:05"),
     ("2021年2月17日21时30分", "2021-02-17T21:30"),
     ("2021.2.17", None),  # a date alone is no time
     ("2021.2.30 10:00", None),  # no such day
@@ -56,3 +60,42 @@ def test_an_acceptance_form_labelled_as_another_province_prints_it(make_page: Ca
     assert f["reporter_id_no"] == "993853197310096870"
     assert f["received_at"] == "2021-02-17T21:30"
     assert f["receiving_officer"] == "覃敏云"
+
+
+def test_a_notice_whose_authority_is_only_its_seal_line(make_page: Callable[..., PageResult]) -> None:
+    """No heading above the title: the body signing at the foot is the authority; the
+    procuratorate or a name inside the text is not."""
+    page = make_page(1, ["第一联（附卷）", "立案告知书", "青槐公（刑）立告字【2021】70号", "秦军辉：",
+                         "你（单位）于2021年2月17日向我单位报案（控告、举报）的光明路被盗案一案，经审查，",
+                         "我单位已于2021年2月20日决定立案侦查。", "特此告知。", AUTH + "（印）", "二〇二一年二月二十日",
+                         "本告知书一式两联，第一联附卷，第二联交报案人（单位）。"])
+    f = recognize([page])[0].plain_fields()
+    assert f["authority"] == AUTH
+    assert f["case_name"] == "光明路被盗案"
+
+
+def test_sentences_worded_as_a_provincial_edition_words_them(make_page: Callable[..., PageResult]) -> None:
+    bail = make_page(1, [AUTH, "取保候审决定书", "青槐公（刑）取保字【2021】389号",
+                         "我单位在侦查光明路被盗案过程中，犯罪嫌疑人田磊桂符合取保候审条",
+                         "件，现决定对其取保候审，期限自2021年3月12日起计算。", "二〇二一年三月十二日"])
+    release = make_page(2, ["解除取保候审决定书", "青槐公（刑）解保字【2021】217号",
+                            "犯罪嫌疑人田磊桂于2021年3月12日经我单位决定取保候审，现因案件",
+                            "已移送审查起诉，决定解除对其的取保候审。", AUTH, "二〇二一年七月十八日"])
+    warrant = make_page(3, [AUTH, "拘留证", "青槐公（刑）拘字【2021】00909号",
+                            "犯罪嫌疑人田磊桂，性别女，1996年2月3日出生，住青川市东河区和平",
+                            "街282号，我单位决定对其执行拘留，送青川市看守所羁押。", "二〇二一年二月二十一日"])
+    docs = recognize([bail, release, warrant])
+    b, r, w = (d.plain_fields() for d in docs)
+    assert (b["case_name"], b["suspect_name"]) == ("光明路被盗案", "田磊桂")
+    assert (r["suspect_name"], r["bail_started_on"]) == ("田磊桂", "2021-03-12")
+    assert w["suspect_birth_date"] == "1996-02-03"
+
+
+def test_a_review_decision_after_its_document_is_named(make_page: Callable[..., PageResult]) -> None:
+    """决定 first occurs in the name of the decision reviewed (…《行政处罚决定书》不服), which
+    decides nothing; the body's decision follows 本机关决定如下."""
+    page = make_page(1, ["清河市中原区人民政府", "行政复议决定书", "清河中原政复决字【2016】480号",
+                         "申请人：林建兰，女，1963年7月4日出生。", "被申请人：清河市公安局中原区分局。",
+                         "申请人对被申请人作出的《行政处罚决定书》不服，向本机关提出行政复议申请。",
+                         "本机关决定如下", "驳回申请人的行政复议申请。", "二〇一六年五月二十四日"])
+    assert recognize([page])[0].plain_fields()["decision"] == "dismissed"

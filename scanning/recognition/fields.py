@@ -657,6 +657,8 @@ def read_prosecution_opinion(pages: list[PageText], known: tuple[str, ...]) -> F
     names: list[FieldValue] = []
     # each suspect as the opinion introduces them (犯罪嫌疑人吴宇，男，…)
     listed = [mm.group(1) for mm in re.finditer(rf"嫌疑人([{S.CJK}]{{2,4}})，", flat.text)]
+    # or as a form's block of each suspect lists them (犯罪嫌疑人一 / 姓名……武永涛  性别……男)
+    listed += [mm.group(1) for mm in re.finditer(rf"姓名[{re.escape(LEADERS)}]*([{S.CJK}]{{2,4}}?)(?=性别|[，,\n]|$)", flat.text)]
     m = re.search(rf"嫌疑人([{S.CJK}、]{{2,40}}?)涉嫌", flat.text)
     if m:
         parts = [q for p in m.group(1).split("、") for q in _split_by(p, listed) if 2 <= len(q) <= 4]

@@ -25,7 +25,7 @@ CAPITAL_UNIT = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千"
 ROUND_OPEN, ROUND_CLOSE = "（(", "）)"
 SQUARE_OPEN, SQUARE_CLOSE = "〔[【［", "〕]】］"
 
-_ARABIC_DATE = re.compile(r"((?:19|20)\d\d)\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")
+_ARABIC_DATE = re.compile(r"((?:19|20)\d\d)[\s_＿]*[年.\-/][\s_＿]*(\d{1,2})[\s_＿]*[月.\-/][\s_＿]*(\d{1,2})[\s_＿]*日?")  # _ : a blank's underline
 _DOTTED_COMMA_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[，,](\d\d)\.(\d\d)")
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?!\d)")
 _CN_DATE = re.compile(rf"([{CN_DIGIT_CHARS}]{{4}})\s*年\s*([一二三四五六七八九十]{{1,3}})\s*月\s*([一二三四五六七八九十]{{1,3}})\s*日")

@@ -25,6 +25,11 @@ NAME_STOPS = ("可能", "涉嫌", "系", "因", "患有", "正在", "怀孕", "�
               "性别", "出生")  # the form's next cells when a label between was lost
 
 
+#: Words that open a clause and never a name (NAME_STOPS of two characters and more, and a
+#: few more a sentence goes on with after a role: 被取保候审人应当接受…, 上列犯罪嫌疑人…)
+CLAUSE_OPENERS = tuple(w for w in NAME_STOPS if len(w) >= 2) + ("应当", "上列", "上述", "依法", "已经", "经过", "对其")
+
+
 def clean_value(text: str) -> str:
     return text.strip(PUNCT)
 
@@ -67,6 +72,8 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
     if not m:
         return None
     name = m.group(0)
+    if name.startswith(CLAUSE_OPENERS):  # 因上列犯罪嫌疑人可能判处…: the sentence goes on, the name is elsewhere
+        return None
     for stop in NAME_STOPS:
         i = name.find(stop, 2)
         if i >= 2:

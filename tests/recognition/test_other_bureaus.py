@@ -99,3 +99,24 @@ def test_a_review_decision_after_its_document_is_named(make_page: Callable[..., 
                          "申请人对被申请人作出的《行政处罚决定书》不服，向本机关提出行政复议申请。",
                          "本机关决定如下", "驳回申请人的行政复议申请。", "二〇一六年五月二十四日"])
     assert recognize([page])[0].plain_fields()["decision"] == "dismissed"
+
+
+def test_pen_filled_blocks_name_the_suspects(make_page: Callable[..., PageResult]) -> None:
+    """Each person in a block of their own (姓名……武永涛  性别……男) and the sentence that
+    refers back to them (因上列犯罪嫌疑人可能判处…, 被取保候审人应当接受…): the names come
+    from the blocks, never from the words after the role; a date on a blank keeps its figures
+    (期限从_2021_年3月12日起算); a case name may join two charges with 、."""
+    bail = make_page(1, [AUTH, "取保候审决定书", "青槐公（刑）取保字【2021】389号",
+                         "姓名…：田磊桂 性别…：女", "住址…：青川市东河区和平街282号",
+                         "我单位正在侦查光明路被盗案，因上列犯罪嫌疑人可能判处管制，决定对其取保候审，",
+                         "期限从_2021_年3月12日起算。", "被取保候审人应当接受保证人谢彬的监督。", "2021年03月12日"])
+    opinion = make_page(2, [AUTH, "起诉意见书", "清历公（刑）诉字[2019]87号",
+                            "犯罪嫌疑人一", "姓名----武永涛 性别------男", "犯罪嫌疑人二", "姓名---张龙英 性别-------男",
+                            "犯罪嫌疑人三", "姓名--袁强芳 性别--女",
+                            "武永涛掩饰、隐瞒犯罪所得案，由本局于2019年5月23日立案侦查。",
+                            "犯罪嫌疑人武永涛张龙英、袁强芳涉嫌掩饰、隐瞒犯罪所得一案，现已侦查终结。",
+                            "此致", "清河市历下区人民检察院", "2019年6月1日"])
+    b, o = (d.plain_fields() for d in recognize([bail, opinion]))
+    assert (b["suspect_name"], b["starts_on"]) == ("田磊桂", "2021-03-12")
+    assert o["suspect_names"] == ["武永涛", "张龙英", "袁强芳"]
+    assert o["case_name"] == "武永涛掩饰、隐瞒犯罪所得案"

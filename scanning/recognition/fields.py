@@ -402,6 +402,10 @@ def _cell_value(g: L.Geometry, flat: Flat, lo: int, hi: int, left_of: int, right
     return flat.value(val, a, b, raw=val)
 
 
+#: marks that can only be a chosen box (a box read empty or lost is never one of them)
+FILLED_MARKS = "■☑☒√✓✔●◼▇█"
+
+
 def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -> tuple[FieldValue, int] | None:
     """The option whose box is ticked: the mark before each label, ☑ among □ however OCR read them."""
     t = flat.text
@@ -427,7 +431,8 @@ def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -
         found = found[:cut + 1]
     if not found:
         return None
-    ticked = []
+    ticked: list[tuple[int, int, str]] = []
+    marked: list[tuple[int, int, str]] = []
     prev_end = lo
     for s, e, opt in found:
         bracket = bracket_tick(t, s, prev_end)
@@ -441,7 +446,11 @@ def _ticked(flat: Flat, lo: int, hi: int, options: list[str], stop_after: str) -
             mark = t[s - 2]  # a stray character between the box and its label (a label's wrapped end: 口源其他)
         if mark not in EMPTY_BOX:  # ☑ read as 回/团/四/M…, or lost so that a label character precedes
             ticked.append((s, e, opt))
+            if mark and mark in FILLED_MARKS:
+                marked.append((s, e, opt))
         prev_end = e
+    if len(ticked) != 1 and len(marked) == 1:
+        ticked = marked  # one box read filled (■扭送) among boxes lost in reading (报案 移送): that one
     if len(ticked) != 1:
         return None
     s, e, opt = ticked[0]

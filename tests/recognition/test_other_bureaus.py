@@ -120,3 +120,13 @@ def test_pen_filled_blocks_name_the_suspects(make_page: Callable[..., PageResult
     assert (b["suspect_name"], b["starts_on"]) == ("田磊桂", "2021-03-12")
     assert o["suspect_names"] == ["武永涛", "张龙英", "袁强芳"]
     assert o["case_name"] == "武永涛掩饰、隐瞒犯罪所得案"
+
+
+def test_one_filled_box_among_boxes_lost_in_reading(make_page: Callable[..., PageResult]) -> None:
+    """□110指令□工作中发现报案口投案移送■扭送□其他: two boxes were lost in reading (报案,
+    移送), which alone would look ticked; the one box read filled is the choice."""
+    page = make_page(1, [AUTH, "受案登记表", "东天公（刑）受案字〔2018〕95号",
+                         "报案人 姓名…谢晶宇 性别 男", "案件来源…□110指令□工作中发现报案口投案移送", "■扭送□其他",
+                         "简要案情", "发案经过·2018年4月18日，报案人谢晶宇报称其被打伤，请求公安机关处理。",
+                         "受案意见", "■属于本单位管辖的刑事案件，建议及时立案侦查", "□其他"])
+    assert recognize([page])[0].plain_fields()["case_source"] == "扭送"

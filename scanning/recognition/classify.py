@@ -32,7 +32,7 @@ TITLES: dict[str, list[str]] = {
     "reconsideration_decision": ["行政复议决定书"],
     "admin_judgment": ["行政判决书"],
     "dossier_cover": ["刑事诉讼卷宗", "侦查工作卷", "行政案件卷宗", "行政复议卷宗", "行政诉讼卷宗", "卷宗封面", "诉讼文书卷", "证据材料卷"],
-    "catalog": ["卷内文书目录", "卷内目录"],
+    "catalog": ["卷内文书目录", "卷内文件目录", "卷内目录"],
     "backup_sheet": ["卷内备考表"],
 }
 # Fixed phrases of each form (any two make a strong case even when the title was lost).
@@ -172,8 +172,8 @@ def classify_page(pt: PageText, previous: str | None) -> PageVerdict:
         starts = True  # title and number unreadable, but the form's fixed wording is there
     if dtype == "catalog" and not starts and phrase_score(pt, "catalog") >= 1.0:
         return PageVerdict(None if previous == "catalog" else "catalog", score, TITLE_TEXT["catalog"], t, header_only=True)
-    if dtype == "catalog" and starts and t < 0.72 and previous == "catalog":
-        starts = False
+    if dtype == "catalog" and starts and previous == "catalog":
+        starts = False  # a volume has one catalog: a page titled again (卷内文件目录（续）) goes on with it
     if not starts:
         return PageVerdict(None, score, "", t)
     title = TITLE_TEXT[dtype]

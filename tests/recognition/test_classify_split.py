@@ -86,3 +86,16 @@ def test_field_not_printed_is_left_out(make_page: Callable[..., PageResult]) -> 
     page = make_page(1, [AUTH, "立案决定书", "根据规定，决定对张伟盗窃案立案侦查。"])
     fields = recognize([page])[0].plain_fields()
     assert "doc_no" not in fields and "decided_on" not in fields
+
+
+def test_a_catalog_titled_again_on_its_next_page_is_one_catalog(make_page: Callable[..., PageResult]) -> None:
+    """卷内文件目录 over its first page and 卷内文件目录（续） over the next: one catalog, its
+    rows from both pages."""
+    head = "序号 责任者 文书标题 发文字号 日期 页号 备注"
+    first = make_page(1, ["卷内文件目录", "卷宗号：A7097574499452021024502", head,
+                          "1 槐荫分局 受案登记表 青槐公（刑）受案字【2021】641号 2021.2.18 1",
+                          "2 槐荫分局 受案回执 青槐公（刑）受案字【2021】641号 2021.2.18 2-3"])
+    second = make_page(2, ["卷内文件目录（续）", head,
+                           "3 槐荫分局 立案决定书 青槐公（刑）立字【2021】280号 2021.2.20 4"])
+    docs = recognize([first, second])
+    assert [(d.type, d.first_page, d.last_page) for d in docs] == [("catalog", 1, 2)]

@@ -515,7 +515,14 @@ def read_bail_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
     if a:
         put(out, "suspect_name", S.name_at(flat, a[1], known=known))
     put(out, "starts_on", S.date_after(flat, "期限从", window=3) or S.date_after(flat, "从", window=2))
-    if flat.find("保证人"):
+    # both ways printed as options (■保证人保证 / □保证金保证): the ticked one
+    way = _ticked(flat, 0, len(flat.text), ["保证人保证", "保证金保证"], stop_after="") \
+        if flat.find("保证人", min_score=101) and flat.find("保证金", min_score=101) else None
+    if way and way[0].value == "保证金保证":
+        out["guarantee"] = S.with_value(way[0], "deposit")
+        amounts = [fv for a in re.finditer("保证金", flat.text) if (fv := S.amount_after(flat, "保证金", start=a.start()))]
+        put(out, "deposit_amount", amounts[0] if amounts else None)
+    elif flat.find("保证人"):
         out["guarantee"] = S.with_value(flat.value("guarantor", *flat.find("保证人")), "guarantor")  # type: ignore[misc]
         put(out, "guarantor_name", S.name_after(flat, "保证人", until="的监督"))
     elif flat.find("保证金"):
@@ -525,7 +532,7 @@ def read_bail_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
 
 
 def read_bail_release_decision(pages: list[PageText], known: tuple[str, ...]) -> Fields:
-    out = common(pages, "released_on", ("予以解除",))
+    out = common(pages, "released_on", ("予以解除", "决定解除"))
     flat = Flat(pages[0])
     # the bail's start is the date before 对{name}决定取保候审, never the date of issue below
     anchor = flat.find("决定取保候审") or flat.find("决定取保")

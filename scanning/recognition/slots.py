@@ -154,7 +154,7 @@ def sign_off_date(pt: PageText) -> FieldValue | None:
     for i in range(len(pt.rows) - 1):
         if not AUTHORITY_RE.search(pt.row_text(i)):
             continue
-        if heading and pt.rows[i].box[1] <= pt.height * 0.35:  # the name above the title
+        if heading and i <= 2 and pt.rows[i].box[1] <= pt.height * 0.35:  # the name above the title (a copy line may precede it)
             heading = False
             continue
         nxt = pt.row_text(i + 1)
@@ -260,8 +260,8 @@ def _head_start(text: str, zi: int) -> int:
     return 0
 
 
-def amount_after(flat: Flat, anchor: str, unit: str = "元") -> FieldValue | None:
-    r = slot(flat, anchor, unit, maxlen=16)
+def amount_after(flat: Flat, anchor: str, unit: str = "元", start: int = 0) -> FieldValue | None:
+    r = slot(flat, anchor, unit, start=start, maxlen=16)
     if not r:
         return None
     fv = r[0]

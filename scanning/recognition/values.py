@@ -57,7 +57,7 @@ def strip_name(text: str, vocab: Vocabulary | None = None) -> str:
 
 #: Words of the forms' sentences that no person's name holds (执行拘留 after 对下列犯罪嫌疑人).
 NOT_A_NAME = ("执行", "拘留", "逮捕", "羁押", "决定", "批准", "下列", "上述", "取保", "候审", "立案", "侦查", "犯罪", "嫌疑",
-              "案件", "检察", "公安", "单位", "陈述", "申辩", "证言", "证据")
+              "案件", "检察", "公安", "单位", "陈述", "申辩", "证言", "证据", "保证")
 
 
 def as_name(text: str) -> str | None:

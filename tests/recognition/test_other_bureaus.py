@@ -130,3 +130,25 @@ def test_one_filled_box_among_boxes_lost_in_reading(make_page: Callable[..., Pag
                          "简要案情", "发案经过·2018年4月18日，报案人谢晶宇报称其被打伤，请求公安机关处理。",
                          "受案意见", "■属于本单位管辖的刑事案件，建议及时立案侦查", "□其他"])
     assert recognize([page])[0].plain_fields()["case_source"] == "扭送"
+
+
+def test_the_guarantee_printed_as_two_options(make_page: Callable[..., PageResult]) -> None:
+    """保证方式 as two ticked lines: the deposit chosen, its amount in capitals after the second 保证金."""
+    page = make_page(1, [AUTH, "取保候审决定书", "清槐公（刑）取保字【2018】751号",
+                         "我单位在侦查谭伟刚寻衅滋事案过程中，犯罪嫌疑人万庆符合取保候审条件，现决定对其",
+                         "取保候审，期限自2018年04月05日起计算。", "保证方式：", "□保证人保证保证人：",
+                         "■保证金保证保证金：人民币壹万元", "执行机关：建设派出所", "（公章）二零一八年四月五日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["guarantee"], f["deposit_amount"]) == ("deposit", 10000)
+    assert "guarantor_name" not in f
+
+
+def test_a_short_notice_signed_high_on_its_page(make_page: Callable[..., PageResult]) -> None:
+    """No heading, a copy line above the title, the sign-off in the page's upper third: the
+    date under the signing body is the date of issue, written with 零 for zero."""
+    page = make_page(1, ["第二联（附卷）", "解除取保候审决定书", "兴北公（刑）解保字【2020】516号",
+                         "犯罪嫌疑人钱平萍于二零二零年四月十六日经我单位决定取保候审，现因不应当追究其",
+                         "刑事责任，决定解除对其的取保候审。", "兴平市公安局北岭区分局", "二零二零年八月十八日"])
+    f = recognize([page])[0].plain_fields()
+    assert f["released_on"] == "2020-08-18"
+    assert f["authority"] == "兴平市公安局北岭区分局"

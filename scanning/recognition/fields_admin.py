@@ -17,11 +17,12 @@ from scanning.types import FieldValue
 from . import layout as L
 from . import slots as S
 from .classify import TITLES
-from .fields import Fields, common, put, unticked
+from .fields import LEADERS, Fields, common, put, unticked
 from .normalize import clean_text, find_dates, id_checksum_ok, normalize_case_no
 from .text import Flat, PageText
 
-REVIEW = [("declared_unlawful", "违法"), ("dismissed", "驳回"), ("revoked", "撤销"), ("altered", "变更"), ("upheld", "维持")]
+REVIEW = [("declared_unlawful", "违法"), ("dismissed", "驳回"), ("revoked", "撤销"), ("altered", "变更"), ("upheld", "维持"),
+          ("declared_unlawful", "确认")]  # 确认…违法 with 违法 misread (递法): no other decision confirms
 JUDGMENT = [("dismissed", "驳回"), ("revoked", "撤销"), ("upheld", "维持")]
 VOLUME_KINDS = [("criminal_secondary", "侦查工作卷"), ("criminal_secondary", "副卷"), ("criminal_main", "刑事诉讼卷"),
                 ("administrative", "行政案件卷"), ("reconsideration", "行政复议卷"), ("litigation", "行政诉讼卷"),
@@ -103,9 +104,13 @@ def read_reconsideration_decision(pages: list[PageText], known: tuple[str, ...])
     flats = [Flat(p) for p in pages]
     flat = flats[0]
     put(out, "applicant", _party(flat, "申请人"))
-    m = re.search(rf"被申请人：?([{S.CJK}（）]{{2,30}}?)[，。；\n]", flat.text)
-    if m:
-        out["respondent"] = flat.value(m.group(1), m.start(1), m.end(1))
+    # the respondent is the body whose act is reviewed (申 misread 中 or 甲: 被中请人…分局);
+    # 被申请人作出的…决定 in the text names no one
+    for m in re.finditer(rf"被[申中甲由]请人[{re.escape(LEADERS)}]*", flat.text):
+        am = S.AUTHORITY_RE.match(flat.text, m.end())
+        if am:
+            out["respondent"] = flat.value(am.group(0), am.start(), am.end())
+            break
     dec = _decision(flats, "决定：", REVIEW) or _decision(flats, "决定", REVIEW)
     if dec:
         out["decision"] = dec

@@ -152,3 +152,18 @@ def test_a_short_notice_signed_high_on_its_page(make_page: Callable[..., PageRes
     f = recognize([page])[0].plain_fields()
     assert f["released_on"] == "2020-08-18"
     assert f["authority"] == "兴平市公安局北岭区分局"
+
+
+@pytest.mark.parametrize("respondent_row, decision_row, decision", [
+    ("被中请人泺源市公安局东河区分局", "驳回申请人的行政复议申请。", "dismissed"),  # 申 read 中
+    ("被申请人…：泺源市公安局东河区分局", "确认被申请人作出的上述行政处罚决定递法", "declared_unlawful"),  # 违 read 递
+])
+def test_review_decision_slips(make_page: Callable[..., PageResult], respondent_row: str, decision_row: str,
+                               decision: str) -> None:
+    page = make_page(1, ["泺源市东河区人民政府", "行政复议决定书", "泺源东河政复决字[2017]975号",
+                         "申请人---毛秀娜 性别--男", respondent_row,
+                         "申请人不服被申请人作出的行政处罚决定，向本机关申请行政复议。",
+                         "本机关认为：被申请人作出的行政处罚决定认定事实清楚。本机关决定：", decision_row,
+                         "泺源市东河区人民政府", "2017年5月2日"])
+    f = recognize([page])[0].plain_fields()
+    assert (f["respondent"], f["decision"]) == ("泺源市公安局东河区分局", decision)

@@ -323,28 +323,8 @@ class Page:
     def stamp(self) -> None:
         for cx, cy, text in self.seals:
             r = int(21 * self.dpi / 25.4)
-            layer = Image.new("L", (2 * r + 4, 2 * r + 4), 0)
-            d = ImageDraw.Draw(layer)
+            layer = seal_layer(text, r)
             c = r + 2
-            d.ellipse((c - r, c - r, c + r, c + r), outline=255, width=max(3, r // 14))
-            pts = []
-            for i in range(10):
-                rr = r * (0.26 if i % 2 == 0 else 0.1)
-                ang = math.radians(-90 + 36 * i)
-                pts.append((c + rr * math.cos(ang), c + rr * math.sin(ang)))
-            d.polygon(pts, fill=255)
-            chars = text[:14]
-            fsz = int(r * 0.28)
-            f = font("noto_sans", fsz)
-            span = 220.0
-            for i, ch in enumerate(chars):
-                ang = -90 - span / 2 + span * (i + 0.5) / len(chars)
-                rad = math.radians(ang)
-                glyph = Image.new("L", (fsz * 2, fsz * 2), 0)
-                ImageDraw.Draw(glyph).text((fsz / 2, fsz / 2), ch, font=f, fill=255)
-                glyph = glyph.rotate(-(ang + 90), resample=Image.BICUBIC)
-                gx, gy = c + (r * 0.72) * math.cos(rad) - fsz, c + (r * 0.72) * math.sin(rad) - fsz
-                layer.paste(255, (int(gx), int(gy)), glyph)
             layer = layer.rotate(self.rng.uniform(-20, 20), resample=Image.BICUBIC)
             strength = self.rng.uniform(0.5, 0.85)
             alpha = layer.point(lambda v: int(v * strength))
@@ -355,6 +335,34 @@ class Page:
             region.paste(multiplied, (0, 0), alpha)
             self.img.paste(region, box)
         self.seals.clear()
+
+
+def seal_layer(text: str, r: int, size: float = 0.28, span: float = 220.0) -> Image.Image:
+    """A round seal's ink as a mask (255 where it inks), unrotated: the ring of radius ``r``,
+    the star, and ``text`` round the top over ``span`` degrees in letters ``size`` × ``r``
+    high; the seal's centre is at (r + 2, r + 2)."""
+    layer = Image.new("L", (2 * r + 4, 2 * r + 4), 0)
+    d = ImageDraw.Draw(layer)
+    c = r + 2
+    d.ellipse((c - r, c - r, c + r, c + r), outline=255, width=max(3, r // 14))
+    pts = []
+    for i in range(10):
+        rr = r * (0.26 if i % 2 == 0 else 0.1)
+        ang = math.radians(-90 + 36 * i)
+        pts.append((c + rr * math.cos(ang), c + rr * math.sin(ang)))
+    d.polygon(pts, fill=255)
+    chars = text[:14]
+    fsz = int(r * size)
+    f = font("noto_sans", fsz)
+    for i, ch in enumerate(chars):
+        ang = -90 - span / 2 + span * (i + 0.5) / len(chars)
+        rad = math.radians(ang)
+        glyph = Image.new("L", (fsz * 2, fsz * 2), 0)
+        ImageDraw.Draw(glyph).text((fsz / 2, fsz / 2), ch, font=f, fill=255)
+        glyph = glyph.rotate(-(ang + 90), resample=Image.BICUBIC)
+        gx, gy = c + (r * 0.72) * math.cos(rad) - fsz, c + (r * 0.72) * math.sin(rad) - fsz
+        layer.paste(255, (int(gx), int(gy)), glyph)
+    return layer
 
 
 def render_pages(pages: list[list[tuple[Any, ...]]], style: Style, dpi: int, rng: random.Random,

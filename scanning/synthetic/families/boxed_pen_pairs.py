@@ -488,27 +488,7 @@ def _stamp(page: Any, cx: float, cy: float, text: str) -> None:
     lettering stays above the date its lower ring runs over."""
     r = int(SEAL_R_MM * page.dpi / 25.4)
     c = r + 2
-    layer = Image.new("L", (2 * c, 2 * c), 0)
-    d = ImageDraw.Draw(layer)
-    d.ellipse((c - r, c - r, c + r, c + r), outline=255, width=max(3, r // 14))
-    pts = []
-    for i in range(10):
-        rr = r * (0.26 if i % 2 == 0 else 0.1)
-        ang = math.radians(-90 + 36 * i)
-        pts.append((c + rr * math.cos(ang), c + rr * math.sin(ang)))
-    d.polygon(pts, fill=255)
-    chars = text[:14]
-    fsz = int(r * 0.27)
-    f = R.font("noto_sans", fsz)
-    span = 200.0
-    for i, ch in enumerate(chars):
-        ang = -90 - span / 2 + span * (i + 0.5) / len(chars)
-        rad = math.radians(ang)
-        glyph = Image.new("L", (fsz * 2, fsz * 2), 0)
-        ImageDraw.Draw(glyph).text((fsz / 2, fsz / 2), ch, font=f, fill=255)
-        glyph = glyph.rotate(-(ang + 90), resample=Image.BICUBIC)
-        gx, gy = c + (r * 0.72) * math.cos(rad) - fsz, c + (r * 0.72) * math.sin(rad) - fsz
-        layer.paste(255, (int(gx), int(gy)), glyph)
+    layer = R.seal_layer(text, r, size=0.27, span=200.0)
     layer = layer.rotate(page.rng.uniform(-8, 8), resample=Image.BICUBIC)
     strength = page.rng.uniform(0.5, 0.75)  # on a 1-bit scan: from speckled to solid
     alpha = layer.point(lambda v: int(v * strength))

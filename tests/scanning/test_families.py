@@ -127,7 +127,7 @@ def test_true_values_are_drawn_on_their_pages(family: str) -> None:
 
 def test_split_is_stable_across_runs() -> None:
     assert families.names("tuned") == ["classic", "ruled_grid", "underlined_lines", "running_text", "header_table", "national_form", "filled_blanks",
-                                      "provincial_edition", "boxed_pen_pairs"]
+                                      "provincial_edition", "boxed_pen_pairs", "carbon_copy"]
     assert families.names("held") == ["stacked_cells", "open_ledger"]
     here = {s: [pick_family(seed, s) for seed in range(200)] for s in ("tuned", "held", "all")}
     code = ("import json; from scanning.synthetic import pick_family; "

@@ -29,11 +29,11 @@ from typing import Any
 from ..documents import DocSpec
 from ..facts import CaseFacts
 from ..style import Style
-from . import boxed_pen_pairs, held, provincial_edition, tuned
+from . import boxed_pen_pairs, carbon_copy, held, provincial_edition, tuned
 from .common import ALL_TYPES, Ctx, Family
 
 #: every family by name, tuned first, in a fixed order (the split must not move between runs)
-FAMILIES: dict[str, Family] = {f.name: f for f in [*tuned.FAMILIES, *provincial_edition.FAMILIES, *boxed_pen_pairs.FAMILIES,
+FAMILIES: dict[str, Family] = {f.name: f for f in [*tuned.FAMILIES, *provincial_edition.FAMILIES, *boxed_pen_pairs.FAMILIES, *carbon_copy.FAMILIES,
                                                     *held.FAMILIES]}
 SPLITS = ("tuned", "held")
 CLASSIC = "classic"

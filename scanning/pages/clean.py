@@ -53,6 +53,15 @@ from scanning.pages.analysis import WORK_DPI, small_grey
 #: A red seal in a grey scan prints at about half the darkness of black text. Measured:
 #: 0.5 and 0.6 read alike on the bench, 0.6 clears more grey seals, 0.7 loses thin strokes.
 STRONG_FRACTION = 0.6
+#: Faint ink, lighter than strong ink but at least this share of the text's darkness, is kept
+#: where it is shaped like a line of writing (see ``_faint_writing``): a carbon copy's values,
+#: pale ballpoint, a faded print beside black labels.
+FAINT_FRACTION = 0.3
+#: ... "shaped like writing": its parts, joined across a character's gap, make lines at most
+#: this high (mm; a seal's ring, 38-45 mm, a column of text or shading are taller) ...
+FAINT_LINE_MM = (1.2, 9.0)
+#: ... with at least this much ink (mm², at the ~100 dpi copy; specks of noise have less).
+FAINT_MIN_INK_MM2 = 1.0
 #: Pixels this close to strong ink are kept as they are (0.17 mm: 2 px at 300 dpi).
 NEAR_MM = 2 * 25.4 / 300
 #: Ink must be this many grey levels below the paper (and 3.5 noise sigmas) to count.
@@ -133,8 +142,45 @@ def clear_background(grey: Image.Image, dpi: int) -> Image.Image:
     at_least = np.cumsum(hist[::-1])[::-1]  # at_least[v]: pixels at least v levels dark
     text_dark = int(np.nonzero(at_least >= 0.1 * at_least[weak])[0].max())
     strong = int(max(weak + 10, STRONG_FRACTION * text_dark))
-    near = _grow(np.asarray(dark_img) >= strong, max(1, round(NEAR_MM * dpi / 25.4)))
+    dark = np.asarray(dark_img)
+    near = _grow(dark >= strong, max(1, round(NEAR_MM * dpi / 25.4)))
+    faint = int(max(weak, FAINT_FRACTION * text_dark))
+    if faint < strong:
+        small_dark = np.asarray(ImageChops.subtract(paper_small, small))
+        writing = _faint_writing(small_dark, faint, strong, thick_small, small.width / grey.width * dpi)
+        if writing.any():
+            grown = Image.fromarray(_grow(writing, 1).astype(np.uint8) * 255, "L").resize(
+                grey.size, Image.Resampling.NEAREST)
+            near |= (np.asarray(grown) > 0) & (dark >= weak)
     return Image.fromarray(np.where(near, g, np.maximum(g, p)), "L")
+
+
+def _faint_writing(dark: np.ndarray, faint: int, strong: int, thick: np.ndarray, dpi: float) -> np.ndarray:
+    """The faint ink of a ~100 dpi copy (``dark``: levels below the paper) that is writing: ink
+    between ``faint`` and ``strong`` (the rims of strong ink left out), thin, whose parts joined
+    across a character's gap make a line of text's height with some ink in it. A seal's ring
+    with its lettering is far taller than a line (so is everything inside its frame), noise
+    has too little ink, shading and filled cells are thick."""
+    import cv2
+
+    mm = dpi / 25.4
+    band = (dark >= faint) & ~_grow(dark >= strong, 1) & ~thick
+    if not band.any():
+        return band
+    gap_w, gap_h = max(1, round(1.5 * mm)), max(1, round(0.4 * mm))
+    joined = cv2.dilate(band.astype(np.uint8), np.ones((2 * gap_h + 1, 2 * gap_w + 1), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    ink = np.bincount(labels[band], minlength=n)
+    heights = stats[:, cv2.CC_STAT_HEIGHT] - 2 * gap_h
+    lo, hi = FAINT_LINE_MM[0] * mm, FAINT_LINE_MM[1] * mm
+    keep = (heights >= lo) & (heights <= hi) & (ink >= FAINT_MIN_INK_MM2 * mm * mm)
+    keep[0] = False
+    for k in np.nonzero(heights[1:] > hi)[0] + 1:
+        # what lies inside a tall faint frame (a seal's lettering, its star) belongs to it
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        inside = np.unique(labels[y:y + h, x:x + w])
+        keep[inside] = False
+    return keep[labels] & band
 
 
 def _thick(ink_small: np.ndarray) -> np.ndarray:

@@ -19,8 +19,9 @@ Box = tuple[int, int, int, int]
 #: over them dropped; 5: no word read twice; 6: confidences 0..1, the engine's name and
 #: version recorded; 7: the page's ruling lines, ``rules``; 8: labels printed top to bottom
 #: read as one word, a column, by PP-OCR; 9: characters skipped inside a line read again,
-#: scanning.unread.read_gaps). Caches key on the engine's name and version as well.
-OCR_FORMAT = 9
+#: scanning.unread.read_gaps; 10: faint ink shaped like writing kept in the OCR input,
+#: scanning.pages.clean). Caches key on the engine's name and version as well.
+OCR_FORMAT = 10
 
 #: A word this many times taller than wide is a column: characters printed one under another
 #: (简/要/案/情). PP-OCR reads such boxes character by character (scanning.ocr.ppocr);

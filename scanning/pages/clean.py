@@ -136,7 +136,8 @@ def clear_background(grey: Image.Image, dpi: int) -> Image.Image:
         return grey
     # The text's darkness: the darkest 10 % of the ink that is not part of a thick blob
     # (black scanner borders, punched holes, bars, photos would set it far above faint text).
-    thick_small = _thick(np.asarray(ImageChops.subtract(paper_small, small)) >= weak)
+    small_dark = np.asarray(ImageChops.subtract(paper_small, small))
+    thick_small = _thick(small_dark >= weak)
     stroke_mask = Image.fromarray(np.where(thick_small, 0, 255).astype(np.uint8), "L").resize(
         grey.size, Image.Resampling.NEAREST)
     hist = np.array(dark_img.histogram(mask=stroke_mask))
@@ -149,7 +150,6 @@ def clear_background(grey: Image.Image, dpi: int) -> Image.Image:
     near = _grow(dark >= strong, max(1, round(NEAR_MM * dpi / 25.4)))
     faint = int(max(weak, FAINT_FRACTION * text_dark))
     if faint < strong:
-        small_dark = np.asarray(ImageChops.subtract(paper_small, small))
         writing = _faint_writing(small_dark, faint, strong, thick_small, small.width / grey.width * dpi)
         if writing.any():
             grown = Image.fromarray(_grow(writing, 1).astype(np.uint8) * 255, "L").resize(

@@ -121,6 +121,11 @@ class Vocabulary:
         """Every plain label of every type and the other labels: the words that end a value."""
         return _all_labels(self)
 
+    def fixed_words(self) -> str:
+        """Every label, phrase literal and option, one per line: the printed words of the forms.
+        No person's name is part of them (符合 of 符合取保候审条件, 的监督, 出生 of 出生日期)."""
+        return _fixed_words(self)
+
     def opens_with_label(self, text: str) -> bool:
         """Whether ``text`` opens with any of ``all_labels`` (a form's row or the next label, not a value)."""
         return any(text.startswith(lab) for lab in self.all_labels())
@@ -148,6 +153,15 @@ def _all_labels(v: Vocabulary) -> tuple[str, ...]:
     words = {e for fs in v.entries.values() for es in fs.values() for e in es if "{" not in e and len(e) >= 2}
     words.update(e for e in v.other if len(e) >= 2)
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _fixed_words(v: Vocabulary) -> str:
+    words = set(_all_labels(v))
+    words.update(lit for fs in v.entries.values() for es in fs.values() for e in es if "{" in e
+                 for lit in parse_phrase(e).literals if len(lit) >= 2)
+    words.update(o for os_ in v.options.values() for o in os_ if len(o) >= 2)
+    return "\n".join(sorted(words))
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int:

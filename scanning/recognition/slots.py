@@ -79,8 +79,8 @@ def name_at(flat: Flat, pos: int, *, known: tuple[str, ...] = (), maxlen: int = 
         if i >= 2:
             name = name[:i]
     name = strip_name(name)[:maxlen]  # a known label after it (赖秀身份证…)
-    if len(name) < 2 or any(w in name for w in NOT_A_NAME):  # 对上述犯罪嫌疑人取保候审: the name is elsewhere
-        return None
+    if len(name) < 2 or any(w in name for w in NOT_A_NAME) or name in current().fixed_words():
+        return None  # 对上述犯罪嫌疑人取保候审, 符合取保候审条件: the sentence's words, the name is elsewhere
     return flat.value(name, pos, pos + len(name))
 
 

@@ -66,8 +66,8 @@ def as_name(text: str) -> str | None:
     if not m:
         return None
     name = strip_name(m.group(1))
-    if not 2 <= len(name) <= 4 or any(w in name for w in NOT_A_NAME) or name in current().all_labels():
-        return None  # a sentence's words, or the next cell's label (性别), are no name
+    if not 2 <= len(name) <= 4 or any(w in name for w in NOT_A_NAME) or name in current().fixed_words():
+        return None  # a sentence's words (符合, 的监督), or the next cell's label (性别), are no name
     return name
 
 

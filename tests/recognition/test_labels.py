@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanning.recognition import recognize
-from scanning.recognition.labels import LabelsError, default_vocabulary, labels_for, load_labels, parse
+from scanning.recognition.labels import LabelsError, Vocabulary, current, default_vocabulary, labels_for, load_labels, parse, use
 from scanning.types import PageResult
 
 AUTH = "青川市公安局东河区分局"
@@ -348,6 +348,14 @@ def test_sentence_words_are_no_name_and_back_references_no_institution() -> None
     from scanning.recognition.values import as_institution, as_name
 
     assert as_name("执行拘留：") is None and as_name("下列犯罪") is None and as_name("郑晓东（性别") == "郑晓东"
+    # the vocabulary's fixed words are no name: a phrase's literal (符合 of 符合取保候审条件),
+    # a label's part (出生 of 出生日期), and what a bureau's file adds
+    assert as_name("符合") is None and as_name("的监督") is None and as_name("出生") is None
+    assert as_name("林婷") == "林婷"
+    bureau = Vocabulary(entries={"bail_decision": {"guarantor_name": ["由{guarantor_name}担保看管"]}})
+    with use(current().merged(bureau)):
+        assert as_name("担保看管") is None and as_name("林婷") == "林婷"
+    assert as_name("担保看管") == "担保看管"  # a word only that bureau prints
     procuratorate = as_institution(("人民检察院", "检察院"))
     assert procuratorate("经下列检察院批准") is None and procuratorate("上述检察院") is None
     assert procuratorate("经青川市东河区人民检察院批准") == "青川市东河区人民检察院"

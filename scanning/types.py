@@ -20,8 +20,9 @@ Box = tuple[int, int, int, int]
 #: version recorded; 7: the page's ruling lines, ``rules``; 8: labels printed top to bottom
 #: read as one word, a column, by PP-OCR; 9: characters skipped inside a line read again,
 #: scanning.unread.read_gaps; 10: faint ink shaped like writing kept in the OCR input,
-#: scanning.pages.clean). Caches key on the engine's name and version as well.
-OCR_FORMAT = 10
+#: scanning.pages.clean; 11: printed boxes the recogniser dropped put back, scanning.marks).
+#: Caches key on the engine's name and version as well.
+OCR_FORMAT = 11
 
 #: A word this many times taller than wide is a column: characters printed one under another
 #: (简/要/案/情). PP-OCR reads such boxes character by character (scanning.ocr.ppocr);

@@ -75,3 +75,56 @@ def test_an_empty_box_holding_a_stroke_is_ticked() -> None:
     add_line(ocr, [Word("□", (40, 60, 101, 121), 0.9), Word("是", (110, 60, 170, 120), 0.9),
                    Word("□", (200, 60, 261, 121), 0.9), Word("否", (270, 60, 330, 120), 0.9)])
     assert _text(read_ticks(img, ocr)) == "☑是□否"
+
+
+def _boxed_options(ticked: str, *, read: dict[str, str] | None = None) -> tuple[Image.Image, PageOCR]:
+    """A line of printed boxes each before its option (□报案 □投案 …), ``ticked`` ticked by
+    a pale pen, and a reading that lost every box (or read one as ``read[option]``)."""
+    img = Image.new("L", (1600, 200), 230)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, SIZE)
+    words: list[Word] = []
+    x = 40
+    for word in ("报案", "投案", "扭送", "其他"):
+        d.rectangle((x, 80, x + 44, 124), outline=30, width=4)
+        if word == ticked:  # a tick in grey ink, its long stroke out of the box
+            d.line((x + 10, 100, x + 24, 118), fill=140, width=5)
+            d.line((x + 24, 118, x + 58, 62), fill=140, width=5)
+        if read and word in read:
+            words.append(Word(read[word], (x + 36, 82, x + 46, 122), 0.7))
+        x += 80
+        for ch in word:
+            d.text((x, 60), ch, font=f, fill=30)
+            words.append(Word(ch, (x, 70, x + SIZE, 130), 0.9))
+            x += SIZE + 4
+        x += 60
+    ocr = PageOCR(img.width, img.height)
+    add_line(ocr, words)
+    return img, ocr
+
+
+def test_boxes_the_reading_lost_are_put_back_and_the_ticked_one_ticked() -> None:
+    img, ocr = _boxed_options("扭送")
+    assert _text(ocr) == "报案投案扭送其他"
+    assert _text(read_ticks(img, ocr)) == "□报案□投案☑扭送□其他"
+    # a box's side read as 1 is the box, not a figure
+    img, ocr = _boxed_options("报案", read={"投案": "1"})
+    assert _text(read_ticks(img, ocr)) == "☑报案□投案□扭送□其他"
+
+
+def test_a_characters_own_square_is_no_box() -> None:
+    """口 and 回 inside words, read as such, stay what they are; a square nothing follows
+    (a page's frame corner, a stamp's box) is put nowhere."""
+    img = Image.new("L", (900, 200), 255)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, SIZE)
+    words = []
+    x = 40
+    for ch in "出口回收":
+        d.text((x, 60), ch, font=f, fill=0)
+        words.append(Word(ch, (x, 66, x + SIZE, 132), 0.9))
+        x += SIZE + 4
+    d.rectangle((760, 80, 804, 124), outline=0, width=4)  # a lone square, far right
+    ocr = PageOCR(img.width, img.height)
+    add_line(ocr, words)
+    assert read_ticks(img, ocr) is ocr

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from scanning.types import FieldValue
+from scanning.types import Cell, FieldValue
 
 from . import layout as L
 from . import slots as S
@@ -234,9 +234,13 @@ def _from_cells(pt: PageText, labels: list[str], accept: Callable[[str], Any]) -
     label's own cell. A label wrapped in its cell is read whole there, and a value wrapped in
     its cell too, where the page's rows cut both."""
     at = {(c.row, c.col): c for c in pt.cells}
+    group = group_labels(pt.cells)
     for c in pt.cells:
         text = re.sub(r"\s+", "", fold(c.text))
         lab = next((lab for lab in labels if text.startswith(lab)), None)
+        if lab is None and (c.row, c.col) in group:  # 民警 under 接报: 接报民警
+            text = group[c.row, c.col] + text
+            lab = next((lab for lab in labels if text.startswith(lab)), None)
         if lab is None:
             continue
         rest = text[len(lab):].lstrip(LEADERS)
@@ -247,6 +251,48 @@ def _from_cells(pt: PageText, labels: list[str], accept: Callable[[str], Any]) -
         if value not in (None, ""):
             return FieldValue(value, pt.index, cell.box, round(max(cell.conf, 0.0), 3), cell.text)
     return None
+
+
+def group_labels(cells: list[Cell]) -> dict[tuple[int, int], str]:
+    """The label a cell's own label is part of, by cell: a form that prints one label over
+    several rows (接/报 in a cell spanning the rows 民警, 时间, 地点, 方式) makes 接报民警 of
+    民警. Such a label is a narrow strip at the table's left edge: rows whose first cell
+    starts right of the edge, at the strip's right side, beside strip cells of a character
+    or a few (the spanning cell read in pieces, one per row, or not at all on some row)."""
+    if not cells:
+        return {}
+    rows: dict[int, list[Cell]] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append(c)
+    left = min(c.box[0] for c in cells)
+    tol = max(8, int(0.01 * (max(c.box[2] for c in cells) - left)))
+    strip: dict[int, tuple[int, str]] = {}  # row: (the strip's right edge, its text on that row)
+    for r, cs in rows.items():
+        cs.sort(key=lambda c: c.box[0])
+        first = cs[0]
+        text = re.sub(r"\s+", "", first.text)
+        if abs(first.box[0] - left) > tol:
+            strip[r] = (first.box[0], "")  # the spanning cell not read on this row
+        elif len(cs) > 1 and 1 <= len(text) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", text):
+            strip[r] = (first.box[2], text)
+    out: dict[tuple[int, int], str] = {}
+    run: list[int] = []
+    for r in [*sorted(rows), None]:
+        if r is not None and r in strip and (not run or (r == run[-1] + 1 and abs(strip[r][0] - strip[run[0]][0]) <= tol)):
+            run.append(r)
+            continue
+        label = "".join(strip[k][1] for k in run)
+        # one label in pieces: a character a row, or a row where the spanning cell was not
+        # read at all (two rows of labels of their own, 姓名 over 性别, are no group)
+        pieces = all(len(strip[k][1]) == 1 for k in run) or any(not strip[k][1] for k in run)
+        if len(run) >= 2 and len(label) >= 2 and pieces:
+            edge = strip[run[0]][0]
+            for k in run:
+                for c in rows[k]:
+                    if abs(c.box[0] - edge) <= tol:
+                        out[c.row, c.col] = label
+        run = [r] if r is not None and r in strip else []
+    return out
 
 
 #: What may stand between a label and its value: a colon, a blank's underline, leader dots.

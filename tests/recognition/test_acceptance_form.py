@@ -124,3 +124,27 @@ def test_a_summary_loses_the_head_of_the_next_label_wrapped_after_it() -> None:
         "2019年5月1日，报案人郝涛报称其被盗，请求公安机关处理。"
     # a sentence that merely ends in words no label opens with is kept whole
     assert _without_labels("请求公安机关处理。特此登记") == "请求公安机关处理。特此登记"
+
+
+def test_a_label_printed_over_several_rows_heads_the_labels_beside_it(make_page: Callable[..., PageResult]) -> None:
+    """接/报 in one cell spanning the rows 民警, 地点: the officer is the 接报民警's. The spanning
+    cell is read in pieces (a character a row, or nothing on a row); two rows of labels of
+    their own (姓名 over 性别) are no such group."""
+    from scanning.recognition.fields import group_labels
+    from scanning.types import Cell
+
+    page = make_page(1, [AUTH, "受案登记表", "东西公（刑）受案字[2017]68号",
+                         [(200, "报案人"), (500, "袁国芳")], [(330, "民警"), (500, "孔军永")],
+                         [(200, "接"), (330, "地点"), (500, "和平派出所")], [(200, "报"), (330, "方式"), (500, "报案")]])
+    cells = [Cell(0, 0, (180, 600, 480, 700), "报案人", 0.95), Cell(0, 1, (480, 600, 1600, 700), "袁国芳", 0.95),
+             Cell(1, 1, (300, 700, 480, 800), "民警", 0.95), Cell(1, 2, (480, 700, 1600, 800), "孔军永", 0.95),
+             Cell(2, 0, (180, 800, 300, 900), "接", 0.95), Cell(2, 1, (300, 800, 480, 900), "地点", 0.95),
+             Cell(2, 2, (480, 800, 1600, 900), "和平派出所", 0.95),
+             Cell(3, 0, (180, 900, 300, 1000), "报", 0.95), Cell(3, 1, (300, 900, 480, 1000), "方式", 0.95),
+             Cell(3, 2, (480, 900, 1600, 1000), "报案", 0.95)]
+    assert group_labels(cells) == {(1, 1): "接报", (2, 1): "接报", (3, 1): "接报"}
+    page.ocr.cells.extend(cells)
+    assert recognize([page])[0].plain_fields()["receiving_officer"] == "孔军永"
+    own = [Cell(0, 0, (180, 600, 300, 700), "姓名", 0.95), Cell(0, 1, (300, 600, 900, 700), "袁国芳", 0.95),
+           Cell(1, 0, (180, 700, 300, 800), "性别", 0.95), Cell(1, 1, (300, 700, 900, 800), "女", 0.95)]
+    assert group_labels(own) == {}

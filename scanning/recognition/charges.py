@@ -35,8 +35,10 @@ def fix_charge(case_name: str) -> str:
 
     The longest ending (before 案) that is one substitution from exactly one charge of the
     same length is replaced; an ending that already is a charge, or is near none or several,
-    leaves the name as read.
+    leaves the name as read. A name ending in 案 twice ends in it once.
     """
+    while case_name.endswith("案案"):  # 正在侦查{case_name}案 filled with a name that has its 案 already
+        case_name = case_name[:-1]
     if not case_name.endswith("案") or len(case_name) < 4:
         return case_name
     body = case_name[:-1]

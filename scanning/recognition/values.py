@@ -84,6 +84,8 @@ def as_case_name(text: str) -> str | None:
     v = text.strip(SEP + "。")
     if v.endswith("案一案"):  # …的梁艳健寻衅滋事案一案: a sentence's 一案 after the name
         v = v[:-2]
+    while v.endswith("案案"):  # 正在侦查{案件名称}案 filled with a name that has its 案 already
+        v = v[:-1]
     # 、 between charges of one case (肖庆英掩饰、隐瞒犯罪所得案), never first
     return v if 3 <= len(v) <= 40 and v.endswith("案") and re.fullmatch(rf"[{CJK}0-9A-Za-z（）()·][{CJK}0-9A-Za-z（）()·、]*", v) else None
 

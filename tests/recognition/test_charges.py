@@ -37,3 +37,13 @@ def test_case_name_charge_fixed_with_provenance(make_page: Callable[..., PageRes
     fv = doc.fields["case_name"]
     assert fv.value == "林帅寻衅滋事案" and fv.raw == "林帅寻峡滋事案" and fv.page == 1
     assert any(c["field"] == "case_name" for c in doc.conflicts)
+
+
+def test_a_case_name_written_into_a_sentence_that_adds_its_own_an_is_read_once() -> None:
+    """正在侦查{案件名称}案 filled with 光明路被盗案 prints 光明路被盗案案: the name is
+    光明路被盗案, never 光明路被盗窃案 (盗案 one character from 盗窃)."""
+    from scanning.recognition.values import as_case_name
+
+    assert as_case_name("光明路被盗案案") == "光明路被盗案"
+    assert fix_charge(as_case_name("光明路被盗案案") or "") == "光明路被盗案"
+    assert as_case_name("张伟盗窃案") == "张伟盗窃案"

@@ -91,6 +91,25 @@ def test_sentences_worded_as_a_provincial_edition_words_them(make_page: Callable
     assert w["suspect_birth_date"] == "1996-02-03"
 
 
+def test_sentences_of_a_carbon_copy_set(make_page: Callable[..., PageResult]) -> None:
+    """涉嫌{case_name}，我单位于…立案侦查 names the case of a request for arrest; 认为{reason}，
+    依照 the reason of a refusal to file; 正在侦查{case_name}案 prints the name's 案 twice."""
+    request = make_page(1, [AUTH, "提请批准逮捕书", "青槐公（刑）提捕字【2021】00197号",
+                            "犯罪嫌疑人田磊桂涉嫌光明路被盗案，我单位于2021年2月20日立案侦查，",
+                            "犯罪嫌疑人于2021年2月21日被刑事拘留。", "此致", "青川市槐荫区人民检察院", AUTH, "2021年2月26日"])
+    refusal = make_page(2, [AUTH, "不予立案通知书", "青槐公（刑）不立字【2021】00227号", "龙华华：",
+                            "你（单位）于2021年1月11日报称的和平街被盗案，经审查，我单位",
+                            "认为没有犯罪事实，依照《中华人民共和国刑事诉讼法》第一百一十二条之规定",
+                            "，决定不予立案。", AUTH, "2021年1月16日"])
+    bail = make_page(3, [AUTH, "取保候审决定书", "青槐公（刑）取保字【2021】389号",
+                         "我单位正在侦查光明路被盗案案，因犯罪嫌疑人田磊桂符合取保候审条件，",
+                         "决定对其取保候审，期限自2021年3月12日起计算。", AUTH, "2021年3月12日"])
+    r, n, b = (d.plain_fields() for d in recognize([request, refusal, bail]))
+    assert r["case_name"] == "光明路被盗案"
+    assert n["reason"] == "没有犯罪事实"
+    assert b["case_name"] == "光明路被盗案"
+
+
 def test_a_review_decision_after_its_document_is_named(make_page: Callable[..., PageResult]) -> None:
     """决定 first occurs in the name of the decision reviewed (…《行政处罚决定书》不服), which
     decides nothing; the body's decision follows 本机关决定如下."""

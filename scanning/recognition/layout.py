@@ -173,24 +173,6 @@ class Geometry:
                 cand.add(i)
         return self._walk(self._reading_order(sorted(cand)), h, own)
 
-    def right_in_cell(self, s: int, e: int, own: str = "") -> list[int]:
-        """Offsets of the characters right of the label at ``[s, e)`` anywhere within the
-        height of its ruled cell, when that cell is much taller than the label's line: a
-        value written at the top of a tall cell while its label sits in the middle (案件名称
-        beside a case name kept high for a second line). Empty on a page without rules."""
-        lb = [b for i in range(s, e) if (b := self.boxes[i]) is not None]
-        if not lb:
-            return []
-        box = _union(lb)
-        h = max(box[3] - box[1], 1)
-        cell = self.cell_of(box)
-        if cell is None or cell[1] <= 0 or cell[3] >= (self.pt.height or 1e9) or cell[3] - cell[1] < 1.8 * h:
-            return []  # no ruled row around it, or a row no taller than its line (right_of saw it all)
-        top, bottom, right = cell[1], cell[3], cell[2]
-        cand = [i for i, b in enumerate(self.boxes) if b is not None and not s <= i < e
-                and b[0] >= right - 0.3 * h and top < (b[1] + b[3]) / 2 < bottom]
-        return self._walk(self._reading_order(cand), h, own)
-
     def _reading_order(self, idx: list[int]) -> list[int]:
         """``idx`` in reading order: each OCR row's characters in its text order (boxes cut
         evenly from a word may overlap), rows left to right by their first character."""
@@ -405,13 +387,11 @@ class Geometry:
             places = places[:self._in_text]
         for s, e, label in places:
             idx = self.right_of(s, e, own=label)
-            if name.endswith(("_name", "_names")) and (not idx or self._is_column(s, e)):
+            if name.endswith("_name") and (not idx or self._is_column(s, e)):
                 # the role names a group of rows (犯罪嫌疑人 beside 姓名 性别 …): the name is its 姓名's
                 sub = self._name_row(s, e)
                 if sub:
-                    idx = self.right_of(*sub, own=NAME_LABEL) or self.right_in_cell(*sub, own=NAME_LABEL)
-            if not idx:
-                idx = self.right_in_cell(s, e, own=label)
+                    idx = self.right_of(*sub, own=NAME_LABEL)
             if not idx:
                 if self._anything_right(s, e):
                     continue  # the value was blank, or the next label follows: not the cell below

@@ -73,7 +73,8 @@ def read_ticks(image: Image.Image, ocr: PageOCR) -> PageOCR:
         return ocr
     fixed = dataclasses.replace(ocr, words=[], lines=[])
     for words in out:
-        add_line(fixed, words)
+        if words:  # a line that held nothing but a box's reading, now in the line of its words
+            add_line(fixed, words)
     return fixed
 
 

@@ -128,3 +128,16 @@ def test_a_characters_own_square_is_no_box() -> None:
     ocr = PageOCR(img.width, img.height)
     add_line(ocr, words)
     assert read_ticks(img, ocr) is ocr
+
+
+def test_a_box_read_on_two_lines_leaves_no_empty_line() -> None:
+    """A box read twice, as a mark on the option's line and as a line of its own (■): both
+    readings give way to the one box, and the line that held only the second is gone."""
+    img, ocr = _boxed_options("投案", read={"报案": "1"})
+    words = [Word(w.text, w.box, w.conf) for w in ocr.words]
+    ocr = PageOCR(img.width, img.height)
+    add_line(ocr, words)
+    add_line(ocr, [Word("■", (42, 82, 84, 123), 0.6)])  # the first box again, read as filled
+    out = read_ticks(img, ocr)
+    assert [line.text for line in out.lines] == ["□报案☑投案□扭送□其他"]
+    assert all(w.line == 0 for w in out.words)

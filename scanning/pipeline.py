@@ -265,14 +265,15 @@ def reread_tables(pages: Sequence[PageResult], image_of: Callable[[PageResult], 
         grey, _ = suppress_red(img)
         engine = engine_of(page.ocr)
         table = read_table(grey, page.ocr, dpi=page.dpi, numbers=wanted[page.index] == "catalog", engine=engine)
+        # the new reading loses ticks and printed boxes as the first did (scanning.marks)
         if table is not None:
-            page.ocr = table
+            page.ocr = read_ticks(grey, table)
             replaced += 1
             continue
         again = engine.read(grey, None, TABLE_LAYOUT)
         if _words_read(again) > _words_read(page.ocr):
             again.rules = find_rules(grey, page.dpi)
-            page.ocr = again
+            page.ocr = read_ticks(grey, again)
             replaced += 1
     return replaced
 

@@ -20,7 +20,8 @@ Box = tuple[int, int, int, int]
 #: version recorded; 7: the page's ruling lines, ``rules``; 8: labels printed top to bottom
 #: read as one word, a column, by PP-OCR; 9: characters skipped inside a line read again,
 #: scanning.unread.read_gaps; 10: faint ink shaped like writing kept in the OCR input,
-#: scanning.pages.clean; 11: printed boxes the recogniser dropped put back, scanning.marks).
+#: scanning.pages.clean; 11: printed boxes the recogniser dropped put back, scanning.marks,
+#: on table pages read again too).
 #: Caches key on the engine's name and version as well.
 OCR_FORMAT = 11
 

@@ -118,7 +118,7 @@ def _put_lost_boxes(grey: np.ndarray, lines: dict[int, list[Word]]) -> bool:
         line = under[0].line if under else _line_after(lines, box, h)
         if line is None:
             continue
-        mark = "☑" if _ticked_box(grey, ink, sides, box) else "□"
+        mark = "☑" if _ticked_box(grey, sides, box) else "□"
         if [w.text for w in under] == [mark]:
             continue  # read as it is
         for w in under:
@@ -129,7 +129,7 @@ def _put_lost_boxes(grey: np.ndarray, lines: dict[int, list[Word]]) -> bool:
     return put
 
 
-def _ticked_box(grey: np.ndarray, ink: np.ndarray, sides: np.ndarray, box: Box) -> bool:
+def _ticked_box(grey: np.ndarray, sides: np.ndarray, box: Box) -> bool:
     """Whether the box at ``box`` (its sides in ``sides``) holds a tick: ink other than its
     sides, fainter ink too (a carbon copy's, a pale pen's), over :data:`TICK_INK` of its
     inside, in one stroke spanning a quarter of its side. Specks are no tick."""

@@ -30,6 +30,14 @@ for _c in set(CHARGES):
     _BY_LEN[len(_c)] = _BY_LEN.get(len(_c), ()) + (_c,)
 
 
+def one_an(case_name: str) -> str:
+    """``case_name`` ending in 案 once: 正在侦查{case_name}案 filled with a name that has its 案
+    already prints 光明路被盗案案."""
+    while case_name.endswith("案案"):
+        case_name = case_name[:-1]
+    return case_name
+
+
 def fix_charge(case_name: str) -> str:
     """``case_name`` with its charge put right when OCR misread one of its characters.
 
@@ -37,8 +45,7 @@ def fix_charge(case_name: str) -> str:
     same length is replaced; an ending that already is a charge, or is near none or several,
     leaves the name as read. A name ending in 案 twice ends in it once.
     """
-    while case_name.endswith("案案"):  # 正在侦查{case_name}案 filled with a name that has its 案 already
-        case_name = case_name[:-1]
+    case_name = one_an(case_name)
     if not case_name.endswith("案") or len(case_name) < 4:
         return case_name
     body = case_name[:-1]

@@ -15,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .charges import one_an
 from .labels import Vocabulary, current
 from .normalize import clean_text, cn_small_number, find_dates, find_datetimes, id_checksum_ok, normalize_case_no, parse_amount
 
@@ -84,8 +85,7 @@ def as_case_name(text: str) -> str | None:
     v = text.strip(SEP + "。")
     if v.endswith("案一案"):  # …的梁艳健寻衅滋事案一案: a sentence's 一案 after the name
         v = v[:-2]
-    while v.endswith("案案"):  # 正在侦查{案件名称}案 filled with a name that has its 案 already
-        v = v[:-1]
+    v = one_an(v)  # 光明路被盗案案 (正在侦查{案件名称}案)
     # 、 between charges of one case (肖庆英掩饰、隐瞒犯罪所得案), never first
     return v if 3 <= len(v) <= 40 and v.endswith("案") and re.fullmatch(rf"[{CJK}0-9A-Za-z（）()·][{CJK}0-9A-Za-z（）()·、]*", v) else None
 
